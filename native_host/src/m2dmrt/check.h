@@ -1,0 +1,68 @@
+// The client check of one cross-host hop O → D (design §4.3): both directions' declarations,
+// DNSSEC state of each lookup, keys observed in TLS. Pure: DNS answers and the clock are inputs.
+//
+//   O declares D: TXT at DeclarationOwnerName(O, D)   D declares O: TXT at DeclarationOwnerName(D, O)
+//   any lookup bogus                       → kBogus        (tampering: block)
+//   any lookup insecure / failed           → kUnverifiable (no DNSSEC chain: cannot be trusted)
+//   both secure, both sides verify          → kMutual
+//   both secure, exactly one side verifies  → kOneSided
+//   both secure, neither verifies (NXDOMAIN/NODATA with secure denial, or only bad records) → kNone
+// A side "verifies" if any one record of its RRset parses and passes VerifyDeclaration.
+// Enforce-mode sites require kMutual (RequiredAction).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "m2dmrt/declaration.h"
+
+namespace verity::m2dmrt {
+
+enum class DnsSecurity { kSecure, kInsecure, kBogus, kIndeterminate };
+std::string_view DnsSecurityName(DnsSecurity s);  // "secure", "insecure", "bogus", "indeterminate"
+
+// One TXT lookup as the dns module reports it.
+struct TxtLookup {
+  DnsSecurity security = DnsSecurity::kIndeterminate;
+  std::vector<std::string> records;  // each: the record's character-strings concatenated
+  std::string trust_basis;           // e.g. "validated locally" or "resolver AD bit (DoH)"
+  std::string why;                   // resolver's reason for bogus / failure
+};
+
+enum class HopState { kMutual, kOneSided, kNone, kUnverifiable, kBogus };
+std::string_view HopStateName(HopState s);  // "MUTUAL", "ONE_SIDED", "NONE", "UNVERIFIABLE", "BOGUS"
+
+struct SideResult {
+  bool verified = false;
+  ErrorCode code = ErrorCode::kOk;  // why not (first failure), kOk if verified or no records
+  std::string detail;
+  size_t records = 0;
+};
+
+struct HopResult {
+  HopState state = HopState::kNone;
+  SideResult origin_declares_dest;
+  SideResult dest_declares_origin;
+  std::string detail;  // plain words for the log and the block page
+};
+
+struct HopInput {
+  std::string_view origin_host;
+  std::string_view dest_host;
+  ByteView origin_spki;  // observed in TLS
+  ByteView dest_spki;
+  const TxtLookup* origin_about_dest = nullptr;  // records at DeclarationOwnerName(origin, dest)
+  const TxtLookup* dest_about_origin = nullptr;  // records at DeclarationOwnerName(dest, origin)
+  int64_t now = 0;
+  int64_t skew_seconds = 300;
+};
+
+HopResult EvaluateHop(const HopInput& in);
+
+enum class HopAction { kAllow, kBlock, kReport };
+// enforce: only kMutual is allowed; report: anything but kMutual is reported.
+HopAction RequiredAction(SitePolicy policy, HopState state);
+
+}  // namespace verity::m2dmrt
