@@ -29,20 +29,6 @@ SideResult CheckSide(const TxtLookup& lookup, std::string_view declarer, std::st
 
 }  // namespace
 
-std::string_view DnsSecurityName(DnsSecurity s) {
-  switch (s) {
-    case DnsSecurity::kSecure:
-      return "secure";
-    case DnsSecurity::kInsecure:
-      return "insecure";
-    case DnsSecurity::kBogus:
-      return "bogus";
-    case DnsSecurity::kIndeterminate:
-      return "indeterminate";
-  }
-  return "?";
-}
-
 std::string_view HopStateName(HopState s) {
   switch (s) {
     case HopState::kMutual:
@@ -76,7 +62,7 @@ HopResult EvaluateHop(const HopInput& in) {
     r.state = HopState::kUnverifiable;
     const TxtLookup& weak = od.security != DnsSecurity::kSecure ? od : dor;
     r.detail = "the declarations of " + o + " and " + d + " cannot be verified: DNS answer is " +
-               std::string(DnsSecurityName(weak.security)) + (weak.why.empty() ? "" : " (" + weak.why + ")");
+               std::string(dns::SecurityName(weak.security)) + (weak.why.empty() ? "" : " (" + weak.why + ")");
     return r;
   }
   r.origin_declares_dest = CheckSide(od, o, d, Observed{in.origin_spki, in.dest_spki}, in.now, in.skew_seconds);

@@ -16,20 +16,13 @@
 #include <vector>
 
 #include "core/error.h"
+#include "dns/answer.h"
 #include "m2dmrt/declaration.h"
 
 namespace verity::m2dmrt {
 
-enum class DnsSecurity { kSecure, kInsecure, kBogus, kIndeterminate };
-std::string_view DnsSecurityName(DnsSecurity s);  // "secure", "insecure", "bogus", "indeterminate"
-
-// One TXT lookup as the dns module reports it.
-struct TxtLookup {
-  DnsSecurity security = DnsSecurity::kIndeterminate;
-  std::vector<std::string> records;  // each: the record's character-strings concatenated
-  std::string trust_basis;           // e.g. "validated locally" or "resolver AD bit (DoH)"
-  std::string why;                   // resolver's reason for bogus / failure
-};
+using DnsSecurity = dns::Security;
+using TxtLookup = dns::TxtAnswer;
 
 enum class HopState { kMutual, kOneSided, kNone, kUnverifiable, kBogus };
 std::string_view HopStateName(HopState s);  // "MUTUAL", "ONE_SIDED", "NONE", "UNVERIFIABLE", "BOGUS"

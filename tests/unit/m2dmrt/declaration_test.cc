@@ -35,7 +35,7 @@ Declaration Declare(const Party& by, const Party& about, crypto::SigAlg alg, int
   return d;
 }
 
-TxtLookup Secure(std::vector<std::string> records) { return TxtLookup{DnsSecurity::kSecure, std::move(records), "test", ""}; }
+TxtLookup Secure(std::vector<std::string> records) { return TxtLookup{DnsSecurity::kSecure, std::move(records), false, 300, "test", ""}; }
 
 }  // namespace
 
@@ -141,8 +141,8 @@ TEST_CASE("hop evaluation: MUTUAL, ONE_SIDED, NONE, UNVERIFIABLE, BOGUS") {
   HopInput late{"shop.test", "pay.test", shop.spki, pay.spki, &fwd, &back, 9000, 300};
   CHECK(EvaluateHop(late).state == HopState::kNone);
   // DNSSEC states dominate.
-  TxtLookup bogus{DnsSecurity::kBogus, {}, "test", "signature expired"};
-  TxtLookup insecure{DnsSecurity::kInsecure, fwd.records, "test", ""};
+  TxtLookup bogus{DnsSecurity::kBogus, {}, false, 0, "test", "signature expired"};
+  TxtLookup insecure{DnsSecurity::kInsecure, fwd.records, false, 300, "test", ""};
   HopInput b{"shop.test", "pay.test", shop.spki, pay.spki, &fwd, &bogus, 2000, 300};
   CHECK(EvaluateHop(b).state == HopState::kBogus);
   HopInput u{"shop.test", "pay.test", shop.spki, pay.spki, &insecure, &back, 2000, 300};
