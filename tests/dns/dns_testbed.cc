@@ -3,8 +3,8 @@
 //
 //   dns_testbed make-zones WORK   keys + declarations (made with Verity's own m2dmrt code) and
 //                                 unsigned zone bodies WORK/zones/<zone>.body
-//   dns_testbed check WORK unbound STUB_ADDR      libunbound, stub "test." → NSD, anchor WORK/keys/test.anchor
-//   dns_testbed check WORK doh URL CAFILE         DoH to Unbound's HTTPS port
+//   dns_testbed check WORK unbound STUB_ADDR      libunbound, stub "test." → NSD, anchor
+//   WORK/keys/test.anchor dns_testbed check WORK doh URL CAFILE         DoH to Unbound's HTTPS port
 // Prints one line per case and "dns-<transport>: N passed, N failed"; exit 1 on any failure.
 #include <chrono>
 #include <cstdio>
@@ -43,7 +43,9 @@ std::string Read(const std::string& path) {
   ss << f.rdbuf();
   return ss.str();
 }
-void Write(const std::string& path, const std::string& data) { std::ofstream(path, std::ios::binary) << data; }
+void Write(const std::string& path, const std::string& data) {
+  std::ofstream(path, std::ios::binary) << data;
+}
 
 std::string Zone(const std::string& w, const std::string& host) { return w + "/zones/" + host + ".body"; }
 
@@ -81,7 +83,7 @@ int MakeZones(const std::string& w) {
   Declare(w, "shop.test", "old.test", nb, na);
   Declare(w, "old.test", "shop.test", nb, na);  // zone signed with RRSIGs that expired in 2020
   Declare(w, "shop.test", "insecure.test", nb, na);
-  Declare(w, "insecure.test", "shop.test", nb, na);  // unsigned zone
+  Declare(w, "insecure.test", "shop.test", nb, na);                            // unsigned zone
   Declare(w, "shop.test", "late.test", now - 200 * 86400, now - 100 * 86400);  // expired declarations
   Declare(w, "late.test", "shop.test", now - 200 * 86400, now - 100 * 86400);
   std::ofstream(Zone(w, "shop.test"), std::ios::app) << "_m2dmrt 300 IN TXT \"v=M2DMRT1; policy=enforce\"\n";
@@ -116,9 +118,11 @@ int Check(const std::string& w, const std::string& transport, const std::vector<
       {"shop.test", "pay.test", "pay.test", m2dmrt::HopState::kMutual, "mutual declarations"},
       {"pay.test", "shop.test", "shop.test", m2dmrt::HopState::kMutual, "mutual, other direction"},
       {"shop.test", "solo.test", "solo.test", m2dmrt::HopState::kOneSided, "one side missing"},
-      {"shop.test", "pay.test", "solo.test", m2dmrt::HopState::kNone, "wrong observed key: no record verifies"},
+      {"shop.test", "pay.test", "solo.test", m2dmrt::HopState::kNone,
+       "wrong observed key: no record verifies"},
       {"shop.test", "late.test", "late.test", m2dmrt::HopState::kNone, "expired declarations"},
-      {"shop.test", "tamper.test", "tamper.test", m2dmrt::HopState::kBogus, "tampered record in a signed zone"},
+      {"shop.test", "tamper.test", "tamper.test", m2dmrt::HopState::kBogus,
+       "tampered record in a signed zone"},
       {"shop.test", "old.test", "old.test", m2dmrt::HopState::kBogus, "expired RRSIGs"},
       {"shop.test", "insecure.test", "insecure.test", m2dmrt::HopState::kUnverifiable, "unsigned zone"},
       {"solo.test", "pay.test", "pay.test", m2dmrt::HopState::kNone, "nonexistent names (secure denial)"},
@@ -141,9 +145,10 @@ int Check(const std::string& w, const std::string& transport, const std::vector<
     auto r = m2dmrt::EvaluateHop(in);
     bool ok = r.state == c.want;
     (ok ? passed : failed)++;
-    std::printf("%s %-40s %s -> %s: %s (want %s) [%s/%s] %.2f ms\n", ok ? "ok  " : "FAIL", c.what, c.origin.c_str(),
-                c.dest.c_str(), std::string(m2dmrt::HopStateName(r.state)).c_str(),
-                std::string(m2dmrt::HopStateName(c.want)).c_str(), std::string(dns::SecurityName(fwd->security)).c_str(),
+    std::printf("%s %-40s %s -> %s: %s (want %s) [%s/%s] %.2f ms\n", ok ? "ok  " : "FAIL", c.what,
+                c.origin.c_str(), c.dest.c_str(), std::string(m2dmrt::HopStateName(r.state)).c_str(),
+                std::string(m2dmrt::HopStateName(c.want)).c_str(),
+                std::string(dns::SecurityName(fwd->security)).c_str(),
                 std::string(dns::SecurityName(back->security)).c_str(), ms);
     if (!ok) std::printf("     detail: %s\n", r.detail.c_str());
   }
@@ -164,7 +169,8 @@ int Check(const std::string& w, const std::string& transport, const std::vector<
 int main(int argc, char** argv) {
   std::vector<std::string> a(argv + 1, argv + argc);
   if (a.size() >= 2 && a[0] == "make-zones") return MakeZones(a[1]);
-  if (a.size() >= 4 && a[0] == "check") return Check(a[1], a[2], std::vector<std::string>(a.begin() + 3, a.end()));
+  if (a.size() >= 4 && a[0] == "check")
+    return Check(a[1], a[2], std::vector<std::string>(a.begin() + 3, a.end()));
   std::cerr << "usage: dns_testbed make-zones WORK | check WORK unbound STUB | check WORK doh URL CAFILE\n";
   return 2;
 }

@@ -17,7 +17,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-cmake --build "$BUILD" --target dns_testbed -j"$(nproc)" >/dev/null
+cmake --build "$BUILD" --target dns_testbed verity-cli -j"$(nproc)" >/dev/null
+CLI="$BUILD/verity-cli"
 read -r AUTH_PORT RES_PORT DOH_PORT < <(python3 -c '
 import socket
 s=[socket.socket() for _ in range(3)]
@@ -26,15 +27,21 @@ print(*[x.getsockname()[1] for x in s])')
 
 mkdir -p "$WORK/zones" "$WORK/keys" "$WORK/tls"
 "$BUILD/tests/dns/dns_testbed" make-zones "$WORK"
+# cli.test <-> shop.test: declarations made by the operator CLI (RSA key, rs256).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/keys/cli.test.key" 2>/dev/null
+openssl pkey -in "$WORK/keys/cli.test.key" -pubout -out "$WORK/keys/cli.test.pub"
+openssl pkey -in "$WORK/keys/shop.test.key" -pubout -out "$WORK/keys/shop.test.pub"
+"$CLI" m2dmrt-declare --declarer cli.test --key "$WORK/keys/cli.test.key" --peer shop.test --peer-cert "$WORK/keys/shop.test.pub" > "$WORK/zones/cli.test.body"
+"$CLI" m2dmrt-declare --declarer shop.test --key "$WORK/keys/shop.test.key" --peer cli.test --peer-cert "$WORK/keys/cli.test.pub" >> "$WORK/zones/shop.test.body"
 
 head_of() { printf '$ORIGIN %s.\n$TTL 300\n@ SOA ns.test. hostmaster.%s. 1 3600 600 86400 300\n@ NS ns.test.\n@ A 127.0.0.1\n' "$1" "$1"; }
-SIGNED=(shop.test pay.test solo.test tamper.test old.test late.test)
+SIGNED=(shop.test pay.test solo.test tamper.test old.test late.test cli.test)
 cd "$WORK/keys"
 for z in "${SIGNED[@]}" insecure.test; do
   { head_of "$z"; sed "s/\._m2dmrt\.$z\. /._m2dmrt /; s/^_m2dmrt /_m2dmrt /" "$WORK/zones/$z.body"; } > "$WORK/zones/$z.zone"
 done
 for z in "${SIGNED[@]}" test; do ldns-keygen -a ECDSAP256SHA256 -k "$z" > "$z.keyname"; done
-for z in shop.test pay.test solo.test tamper.test late.test; do
+for z in shop.test pay.test solo.test tamper.test late.test cli.test; do
   ldns-signzone -o "$z" "$WORK/zones/$z.zone" "$(cat "$z.keyname")"
 done
 ldns-signzone -o old.test -i 20200101000000 -e 20200201000000 "$WORK/zones/old.test.zone" "$(cat old.test.keyname)"
@@ -78,6 +85,20 @@ echo "--- libunbound, local validation (stub test. -> NSD 127.0.0.1@$AUTH_PORT)"
 "$BUILD/tests/dns/dns_testbed" check "$WORK" unbound "127.0.0.1@$AUTH_PORT" | tee "$WORK/unbound.txt" || rc=1
 echo "--- DNS-over-HTTPS to Unbound (https://127.0.0.1:$DOH_PORT/dns-query)"
 "$BUILD/tests/dns/dns_testbed" check "$WORK" doh "https://127.0.0.1:$DOH_PORT/dns-query" "$WORK/tls/cert.pem" | tee "$WORK/doh.txt" || rc=1
+echo "--- operator CLI: m2dmrt-check on declarations made by m2dmrt-declare"
+cli_check() {  # expected-exit transport args...
+  local want=$1; shift
+  local got=0
+  "$CLI" m2dmrt-check --origin shop.test --dest cli.test --origin-cert "$WORK/keys/shop.test.pub" "$@" > "$WORK/cli.out" 2>&1 || got=$?
+  if [ "$got" = "$want" ]; then echo "ok   verity-cli m2dmrt-check exit $got: $(head -1 "$WORK/cli.out")"
+  else echo "FAIL verity-cli m2dmrt-check exit $got (want $want)"; cat "$WORK/cli.out"; rc=1; fi
+}
+UB=(--no-root-anchors --anchor "$WORK/keys/test.anchor" --stub "test.=127.0.0.1@$AUTH_PORT" --transparent test.)
+DOH=(--transport doh --doh-url "https://127.0.0.1:$DOH_PORT/dns-query" --doh-ca "$WORK/tls/cert.pem")
+cli_check 0 --dest-cert "$WORK/keys/cli.test.pub" "${UB[@]}"
+cli_check 0 --dest-cert "$WORK/keys/cli.test.pub" "${DOH[@]}"
+cli_check 3 --dest-cert "$WORK/keys/shop.test.pub" "${UB[@]}"   # wrong observed key
+cli_check 3 --dest-cert "$WORK/keys/shop.test.pub" "${DOH[@]}"
 # Both transports must reach the same state in every case.
 if ! diff <(grep -E '^(ok|FAIL)' "$WORK/unbound.txt" | sed 's/\[.*//') <(grep -E '^(ok|FAIL)' "$WORK/doh.txt" | sed 's/\[.*//'); then
   echo "transports disagree"; rc=1

@@ -14,7 +14,8 @@ bool InitSodium() {
 bool VerifyEd25519(ByteView public_key, ByteView message, ByteView signature) {
   if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) return false;
   if (!InitSodium()) return false;
-  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) == 0;
+  return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) ==
+         0;
 }
 
 Ed25519KeyPair GenerateEd25519() {

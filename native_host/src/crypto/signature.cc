@@ -39,7 +39,8 @@ Result<Ptr<EVP_PKEY>> LoadSpki(ByteView spki) {
   if (spki.empty() || spki.size() > 16384) return MakeError(ErrorCode::kBadKey, "SubjectPublicKeyInfo size");
   Ptr<EVP_PKEY> key(d2i_PUBKEY(nullptr, &p, static_cast<long>(spki.size())));
   if (!key) return MakeError(ErrorCode::kBadKey, "malformed SubjectPublicKeyInfo");
-  if (p != spki.data() + spki.size()) return MakeError(ErrorCode::kBadKey, "trailing bytes after SubjectPublicKeyInfo");
+  if (p != spki.data() + spki.size())
+    return MakeError(ErrorCode::kBadKey, "trailing bytes after SubjectPublicKeyInfo");
   return key;
 }
 
@@ -48,7 +49,8 @@ size_t EcFieldBytes(EVP_PKEY* key) {
   if (EVP_PKEY_base_id(key) != EVP_PKEY_EC) return 0;
   char group[64] = {0};
   size_t len = 0;
-  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1) return 0;
+  if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1)
+    return 0;
   std::string_view g(group, len);
   if (g == "prime256v1" || g == "P-256") return 32;
   if (g == "secp384r1" || g == "P-384") return 48;
@@ -72,7 +74,8 @@ Status CheckKeyFits(SigAlg alg, EVP_PKEY* key) {
       if (type == EVP_PKEY_ED25519) return OkStatus();
       break;
   }
-  return MakeError(ErrorCode::kBadKey, std::string("key does not fit algorithm ") + std::string(SigAlgName(alg)));
+  return MakeError(ErrorCode::kBadKey,
+                   std::string("key does not fit algorithm ") + std::string(SigAlgName(alg)));
 }
 
 const EVP_MD* MdFor(SigAlg alg) {
@@ -119,7 +122,8 @@ Result<Bytes> DerToRaw(ByteView der, size_t n) {
 
 Status ConfigurePss(EVP_PKEY_CTX* pctx) {
   if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) != 1 || EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1) {
+      EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, 32) != 1 ||
+      EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, EVP_sha256()) != 1) {
     return MakeError(ErrorCode::kInternal, "PSS parameters");
   }
   return OkStatus();
@@ -155,7 +159,8 @@ std::string_view SigAlgName(SigAlg alg) {
 Result<Bytes> SpkiFromCertificateDer(ByteView cert_der) {
   const unsigned char* p = cert_der.data();
   Ptr<X509> cert(d2i_X509(nullptr, &p, static_cast<long>(cert_der.size())));
-  if (!cert || p != cert_der.data() + cert_der.size()) return MakeError(ErrorCode::kBadKey, "malformed certificate");
+  if (!cert || p != cert_der.data() + cert_der.size())
+    return MakeError(ErrorCode::kBadKey, "malformed certificate");
   EVP_PKEY* key = X509_get0_pubkey(cert.get());
   if (!key) return MakeError(ErrorCode::kBadKey, "certificate without public key");
   return SpkiOf(key);

@@ -30,19 +30,24 @@ class UnboundResolver : public Resolver {
       return OkStatus();
     };
     for (const auto& z : c.transparent_zones) {
-      VERITY_RETURN_IF_ERROR(check(ub_ctx_set_option(r->ctx_, "local-zone:", (z + " transparent").c_str()), "local-zone " + z));
+      VERITY_RETURN_IF_ERROR(
+          check(ub_ctx_set_option(r->ctx_, "local-zone:", (z + " transparent").c_str()), "local-zone " + z));
     }
     if (!c.forwarders.empty() || !c.stubs.empty()) {
-      VERITY_RETURN_IF_ERROR(check(ub_ctx_set_option(r->ctx_, "do-not-query-localhost:", "no"), "do-not-query-localhost"));
+      VERITY_RETURN_IF_ERROR(
+          check(ub_ctx_set_option(r->ctx_, "do-not-query-localhost:", "no"), "do-not-query-localhost"));
     }
     if (c.root_anchors) {
-      for (const auto& ta : RootTrustAnchors()) VERITY_RETURN_IF_ERROR(check(ub_ctx_add_ta(r->ctx_, ta.c_str()), "root anchor"));
+      for (const auto& ta : RootTrustAnchors())
+        VERITY_RETURN_IF_ERROR(check(ub_ctx_add_ta(r->ctx_, ta.c_str()), "root anchor"));
     }
-    for (const auto& ta : c.trust_anchors) VERITY_RETURN_IF_ERROR(check(ub_ctx_add_ta(r->ctx_, ta.c_str()), "trust anchor"));
+    for (const auto& ta : c.trust_anchors)
+      VERITY_RETURN_IF_ERROR(check(ub_ctx_add_ta(r->ctx_, ta.c_str()), "trust anchor"));
     for (const auto& f : c.trust_anchor_files) {
       VERITY_RETURN_IF_ERROR(check(ub_ctx_add_ta_file(r->ctx_, f.c_str()), "trust anchor file " + f));
     }
-    for (const auto& f : c.forwarders) VERITY_RETURN_IF_ERROR(check(ub_ctx_set_fwd(r->ctx_, f.c_str()), "forwarder " + f));
+    for (const auto& f : c.forwarders)
+      VERITY_RETURN_IF_ERROR(check(ub_ctx_set_fwd(r->ctx_, f.c_str()), "forwarder " + f));
     for (const auto& [zone, addr] : c.stubs) {
       VERITY_RETURN_IF_ERROR(check(ub_ctx_set_stub(r->ctx_, zone.c_str(), addr.c_str(), 0), "stub " + zone));
     }
@@ -71,7 +76,8 @@ class UnboundResolver : public Resolver {
     } else {
       a.security = res->secure ? Security::kSecure : Security::kInsecure;
       for (int i = 0; res->havedata && res->data[i]; ++i) {
-        auto txt = ParseTxtRdata(ByteView(reinterpret_cast<const uint8_t*>(res->data[i]), static_cast<size_t>(res->len[i])));
+        auto txt = ParseTxtRdata(
+            ByteView(reinterpret_cast<const uint8_t*>(res->data[i]), static_cast<size_t>(res->len[i])));
         if (txt) a.records.push_back(std::move(*txt));
       }
     }
@@ -150,7 +156,8 @@ class DohResolver : public Resolver {
     if (cd) (*q)[3] |= 0x10;
     auto resp = http_.Post(url_, "application/dns-message", *q);
     if (!resp) return MakeError(ErrorCode::kDnsTransport, resp.error().detail);
-    if (resp->status != 200) return MakeError(ErrorCode::kDnsTransport, "HTTP " + std::to_string(resp->status));
+    if (resp->status != 200)
+      return MakeError(ErrorCode::kDnsTransport, "HTTP " + std::to_string(resp->status));
     auto m = ParseMessage(resp->body);
     if (!m) return m.error();
     std::string lower(name);
@@ -179,7 +186,8 @@ const std::vector<std::string>& RootTrustAnchors() {
 
 Result<std::unique_ptr<Resolver>> MakeResolver(const ResolverConfig& config) {
   if (config.transport == ResolverConfig::Transport::kDoh) {
-    if (config.doh_url.rfind("https://", 0) != 0) return MakeError(ErrorCode::kDnsConfig, "doh_url must be https://");
+    if (config.doh_url.rfind("https://", 0) != 0)
+      return MakeError(ErrorCode::kDnsConfig, "doh_url must be https://");
     return std::unique_ptr<Resolver>(std::make_unique<DohResolver>(config));
   }
   return UnboundResolver::Make(config);

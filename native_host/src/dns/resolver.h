@@ -23,12 +23,12 @@ namespace verity::dns {
 
 struct ResolverConfig {
   enum class Transport { kUnbound, kDoh } transport = Transport::kUnbound;
-  bool root_anchors = true;                      // compiled-in root KSKs
-  std::vector<std::string> trust_anchor_files;   // zone-file DS/DNSKEY lines
-  std::vector<std::string> trust_anchors;        // the same, inline
-  std::vector<std::string> forwarders;           // "addr[@port]"
+  bool root_anchors = true;                                // compiled-in root KSKs
+  std::vector<std::string> trust_anchor_files;             // zone-file DS/DNSKEY lines
+  std::vector<std::string> trust_anchors;                  // the same, inline
+  std::vector<std::string> forwarders;                     // "addr[@port]"
   std::vector<std::pair<std::string, std::string>> stubs;  // {zone, "addr[@port]"}
-  std::vector<std::string> transparent_zones;    // e.g. "test." (RFC 6761 names answered locally by default)
+  std::vector<std::string> transparent_zones;  // e.g. "test." (RFC 6761 names answered locally by default)
   std::string doh_url;
   std::string doh_cainfo;
   long timeout_ms = 5000;

@@ -17,7 +17,8 @@ SideResult CheckSide(const TxtLookup& lookup, std::string_view declarer, std::st
       return side;
     }
     // Remember the most telling failure: a real declaration that fails beats an unrelated record.
-    bool skipped = st.code() == ErrorCode::kM2dmrtUnknownVersion || st.code() == ErrorCode::kM2dmrtUnknownAlgorithm;
+    bool skipped =
+        st.code() == ErrorCode::kM2dmrtUnknownVersion || st.code() == ErrorCode::kM2dmrtUnknownAlgorithm;
     if (side.code == ErrorCode::kOk || !skipped) {
       side.code = st.code();
       side.detail = st.error().detail;
@@ -62,11 +63,14 @@ HopResult EvaluateHop(const HopInput& in) {
     r.state = HopState::kUnverifiable;
     const TxtLookup& weak = od.security != DnsSecurity::kSecure ? od : dor;
     r.detail = "the declarations of " + o + " and " + d + " cannot be verified: DNS answer is " +
-               std::string(dns::SecurityName(weak.security)) + (weak.why.empty() ? "" : " (" + weak.why + ")");
+               std::string(dns::SecurityName(weak.security)) +
+               (weak.why.empty() ? "" : " (" + weak.why + ")");
     return r;
   }
-  r.origin_declares_dest = CheckSide(od, o, d, Observed{in.origin_spki, in.dest_spki}, in.now, in.skew_seconds);
-  r.dest_declares_origin = CheckSide(dor, d, o, Observed{in.dest_spki, in.origin_spki}, in.now, in.skew_seconds);
+  r.origin_declares_dest =
+      CheckSide(od, o, d, Observed{in.origin_spki, in.dest_spki}, in.now, in.skew_seconds);
+  r.dest_declares_origin =
+      CheckSide(dor, d, o, Observed{in.dest_spki, in.origin_spki}, in.now, in.skew_seconds);
   bool a = r.origin_declares_dest.verified, b = r.dest_declares_origin.verified;
   if (a && b) {
     r.state = HopState::kMutual;

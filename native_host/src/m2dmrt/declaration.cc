@@ -59,7 +59,8 @@ std::optional<std::string_view> Get(const std::vector<std::pair<std::string_view
 Result<Hash32> ParseKeyHash(std::string_view hex) {
   if (hex.size() != 64) return Malformed("key hash must be 64 hex digits");
   for (char c : hex) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return Malformed("key hash must be lower-case hex");
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+      return Malformed("key hash must be lower-case hex");
   }
   return ToArray<32>(ParseHex(hex));
 }
@@ -120,7 +121,8 @@ Result<Declaration> ParseDeclaration(std::string_view rdata) {
     if (!Get(*fields, k)) return Malformed("missing " + std::string(k) + "=");
   }
   auto alg = crypto::ParseSigAlg(*Get(*fields, "a"));
-  if (!alg) return MakeError(ErrorCode::kM2dmrtUnknownAlgorithm, "algorithm " + std::string(*Get(*fields, "a")));
+  if (!alg)
+    return MakeError(ErrorCode::kM2dmrtUnknownAlgorithm, "algorithm " + std::string(*Get(*fields, "a")));
   d.alg = *alg;
   auto dh = CanonicalHost(*Get(*fields, "d"));
   auto ph = CanonicalHost(*Get(*fields, "p"));
@@ -160,7 +162,8 @@ Result<SitePolicy> ParsePolicyRecord(std::string_view rdata) {
 std::string ComputeSignedMessage(const Declaration& d) {
   std::string m = "M2DMRT1|";
   m += d.declarer + "|" + d.peer + "|" + FormatHex(d.declarer_key) + "|" + FormatHex(d.peer_key) + "|";
-  m += std::to_string(d.not_before) + "|" + std::to_string(d.not_after) + "|" + std::string(crypto::SigAlgName(d.alg));
+  m += std::to_string(d.not_before) + "|" + std::to_string(d.not_after) + "|" +
+       std::string(crypto::SigAlgName(d.alg));
   return m;
 }
 
@@ -187,13 +190,16 @@ Status VerifyDeclaration(const Declaration& d, std::string_view declarer, std::s
     return MakeError(ErrorCode::kM2dmrtHostMismatch, "declaration is for " + d.declarer + " -> " + d.peer);
   }
   if (!crypto::ConstantTimeEqual(d.declarer_key, crypto::Sha256(observed.declarer_spki))) {
-    return MakeError(ErrorCode::kM2dmrtKeyMismatch, "kd does not match " + d.declarer + "'s observed TLS key");
+    return MakeError(ErrorCode::kM2dmrtKeyMismatch,
+                     "kd does not match " + d.declarer + "'s observed TLS key");
   }
   if (!crypto::ConstantTimeEqual(d.peer_key, crypto::Sha256(observed.peer_spki))) {
     return MakeError(ErrorCode::kM2dmrtKeyMismatch, "kp does not match " + d.peer + "'s observed TLS key");
   }
-  if (now + skew < d.not_before) return MakeError(ErrorCode::kM2dmrtNotYetValid, "nb=" + std::to_string(d.not_before));
-  if (now - skew > d.not_after) return MakeError(ErrorCode::kM2dmrtExpired, "na=" + std::to_string(d.not_after));
+  if (now + skew < d.not_before)
+    return MakeError(ErrorCode::kM2dmrtNotYetValid, "nb=" + std::to_string(d.not_before));
+  if (now - skew > d.not_after)
+    return MakeError(ErrorCode::kM2dmrtExpired, "na=" + std::to_string(d.not_after));
   std::string msg = ComputeSignedMessage(d);
   auto st = crypto::VerifySignature(d.alg, observed.declarer_spki, AsBytes(msg), d.signature);
   if (!st) return MakeError(ErrorCode::kM2dmrtBadSignature, st.error().detail);

@@ -5,12 +5,12 @@
 // Declaration: a TXT record at
 //     <first 56 hex digits of SHA-256(peer host)>._m2dmrt.<declarer host>
 // whose character-strings, concatenated without separators, read
-//     v=M2DMRT1; d=shop.test; p=pay.test; kd=<64 hex>; kp=<64 hex>; nb=1767225600; na=1798761600; a=es256; s=<base64>
+//     v=M2DMRT1; d=shop.test; p=pay.test; kd=<64 hex>; kp=<64 hex>; nb=1767225600; na=1798761600; a=es256;
+//     s=<base64>
 //   d   declarer host (the zone publishing it)      p   peer host it declares
-//   kd  hex SHA-256 of the declarer's TLS SubjectPublicKeyInfo DER (as DANE TLSA 3 1 1); kp likewise for the peer
-//   nb  not-before, na not-after: Unix seconds, nb < na
-//   a   es256 | es384 | rs256 | ps256 | ed25519 (encodings in crypto/signature.h)
-//   s   standard base64 (padded) signature by the declarer's TLS key over
+//   kd  hex SHA-256 of the declarer's TLS SubjectPublicKeyInfo DER (as DANE TLSA 3 1 1); kp likewise for the
+//   peer nb  not-before, na not-after: Unix seconds, nb < na a   es256 | es384 | rs256 | ps256 | ed25519
+//   (encodings in crypto/signature.h) s   standard base64 (padded) signature by the declarer's TLS key over
 //       "M2DMRT1|" d "|" p "|" kd "|" kp "|" nb "|" na "|" a
 // Fields are separated by ";" with optional spaces/tabs around them; each key appears once; `v`
 // comes first. Unknown keys are ignored (not signed). A record with another `v` or an unknown `a`
@@ -31,8 +31,8 @@
 namespace verity::m2dmrt {
 
 struct Declaration {
-  std::string declarer;  // d
-  std::string peer;      // p
+  std::string declarer;   // d
+  std::string peer;       // p
   Hash32 declarer_key{};  // kd
   Hash32 peer_key{};      // kp
   int64_t not_before = 0;

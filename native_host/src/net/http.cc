@@ -46,7 +46,8 @@ struct HttpClient::Impl {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
     CURLcode rc = curl_easy_perform(curl);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
-    if (sink.overflow) return MakeError(ErrorCode::kNetTooLarge, "response body over " + std::to_string(sink.cap) + " bytes");
+    if (sink.overflow)
+      return MakeError(ErrorCode::kNetTooLarge, "response body over " + std::to_string(sink.cap) + " bytes");
     if (rc != CURLE_OK) return MakeError(ErrorCode::kNetTransport, curl_easy_strerror(rc));
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp.status);
     char* ct = nullptr;
@@ -76,7 +77,8 @@ HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::Post(const std::string& url, std::string_view content_type, ByteView body) {
   if (!impl_->curl) return MakeError(ErrorCode::kNetTransport, "curl_easy_init failed");
-  std::string ct = "Content-Type: " + std::string(content_type), accept = "Accept: " + std::string(content_type);
+  std::string ct = "Content-Type: " + std::string(content_type),
+              accept = "Accept: " + std::string(content_type);
   curl_slist* headers = curl_slist_append(nullptr, ct.c_str());
   headers = curl_slist_append(headers, accept.c_str());
   curl_easy_setopt(impl_->curl, CURLOPT_POST, 1L);

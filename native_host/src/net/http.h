@@ -21,7 +21,7 @@
 namespace verity::net {
 
 struct HttpOptions {
-  std::string cainfo;        // CA bundle file; empty = system default
+  std::string cainfo;  // CA bundle file; empty = system default
   long timeout_ms = 5000;
   size_t max_body_bytes = 1 << 20;
 };
