@@ -6,6 +6,7 @@
 //   dns_testbed check WORK unbound STUB_ADDR      libunbound, stub "test." → NSD, anchor
 //   WORK/keys/test.anchor dns_testbed check WORK doh URL CAFILE         DoH to Unbound's HTTPS port
 // Prints one line per case and "dns-<transport>: N passed, N failed"; exit 1 on any failure.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -164,6 +165,56 @@ int Check(const std::string& w, const std::string& transport, const std::vector<
   return failed == 0 ? 0 : 1;
 }
 
+// Mutual-check latency (both lookups + both verifications): cold = a new resolver (empty cache)
+// for every check, warm = one resolver reused. Prints min / median / p90 in ms.
+int Bench(const std::string& w, const std::string& transport, const std::vector<std::string>& args) {
+  dns::ResolverConfig cfg;
+  cfg.root_anchors = false;
+  if (transport == "unbound") {
+    cfg.trust_anchor_files = {w + "/keys/test.anchor"};
+    cfg.stubs = {{"test.", args.at(0)}};
+    cfg.transparent_zones = {"test."};
+  } else {
+    cfg.transport = dns::ResolverConfig::Transport::kDoh;
+    cfg.doh_url = args.at(0);
+    cfg.doh_cainfo = args.at(1);
+  }
+  Bytes os = *crypto::SpkiFromPem(Read(w + "/keys/shop.test.key"));
+  Bytes ds = *crypto::SpkiFromPem(Read(w + "/keys/pay.test.key"));
+  std::string n1 = *m2dmrt::DeclarationOwnerName("shop.test", "pay.test");
+  std::string n2 = *m2dmrt::DeclarationOwnerName("pay.test", "shop.test");
+  auto one = [&](dns::Resolver& r) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto a = r.LookupTxt(n1);
+    auto b = r.LookupTxt(n2);
+    m2dmrt::HopInput in{"shop.test", "pay.test", os, ds, &*a, &*b, std::time(nullptr), 300};
+    bool mutual = a && b && m2dmrt::EvaluateHop(in).state == m2dmrt::HopState::kMutual;
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return mutual ? ms : -1.0;
+  };
+  auto report = [&](const char* what, std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    if (v.empty() || v.front() < 0) {
+      std::printf("bench %s %s: a check was not MUTUAL\n", transport.c_str(), what);
+      return false;
+    }
+    std::printf("bench m2dmrt %-7s %-4s n=%zu min %.3f ms, median %.3f ms, p90 %.3f ms\n", transport.c_str(), what,
+                v.size(), v.front(), v[v.size() / 2], v[v.size() * 9 / 10]);
+    return true;
+  };
+  std::vector<double> cold, warm;
+  for (int i = 0; i < 20; ++i) {
+    auto r = dns::MakeResolver(cfg);
+    if (!r) return 1;
+    cold.push_back(one(**r));
+  }
+  auto r = dns::MakeResolver(cfg);
+  if (!r) return 1;
+  one(**r);
+  for (int i = 0; i < 200; ++i) warm.push_back(one(**r));
+  return report("cold", cold) && report("warm", warm) ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,6 +222,7 @@ int main(int argc, char** argv) {
   if (a.size() >= 2 && a[0] == "make-zones") return MakeZones(a[1]);
   if (a.size() >= 4 && a[0] == "check")
     return Check(a[1], a[2], std::vector<std::string>(a.begin() + 3, a.end()));
+  if (a.size() >= 4 && a[0] == "bench") return Bench(a[1], a[2], std::vector<std::string>(a.begin() + 3, a.end()));
   std::cerr << "usage: dns_testbed make-zones WORK | check WORK unbound STUB | check WORK doh URL CAFILE\n";
   return 2;
 }
