@@ -1,0 +1,58 @@
+// libFuzzer target for the policy headers: Integrity-Policy-WAICT-v1 (+ the site-record update
+// rule), W3C Integrity-Policy, and manifest URL resolution. Checks invariants, not just crashes:
+//   - a parsed WAICT policy has max_age >= 0 and an absolute http(s) manifest URL without '#';
+//   - ApplyPolicyHeader never returns a dead record and, under the draft rules, never lets a live
+//     enforce record become report or expire earlier.
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "headers/integrity_policy.h"
+#include "headers/site_record.h"
+#include "headers/url.h"
+#include "headers/waict_policy.h"
+
+using namespace verity;
+using namespace verity::headers;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  static constexpr std::string_view kOrigins[] = {"https://example.com", "http://localhost:8080",
+                                                  "https://[::1]:8443"};
+  std::string_view origin = kOrigins[data[0] % 3];
+  std::string_view in(reinterpret_cast<const char*>(data + 1), size - 1);
+
+  auto p = ParseWaictPolicy(in, origin);
+  if (p) {
+    if (p->max_age < 0) abort();
+    const std::string& u = p->manifest_url;
+    if (u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0) abort();
+    if (u.find('#') != std::string::npos || u.find(' ') != std::string::npos) abort();
+  }
+
+  const int64_t now = 1'700'000'000;
+  SiteRecord live;
+  live.mode = WaictMode::kEnforce;
+  live.expires_at = now + 1000;
+  auto next = ApplyPolicyHeader(live, p, now);
+  if (!next || next->expires_at <= now) abort();  // an enforce record with time left never ends early
+  if (next->mode != WaictMode::kEnforce || next->expires_at < live.expires_at) abort();
+  auto fresh = ApplyPolicyHeader(std::nullopt, p, now);
+  if (fresh && fresh->expires_at <= now) abort();
+  auto hsts = ApplyPolicyHeader(live, p, now, UpdateRule::kHstsLike);
+  if (hsts && hsts->expires_at <= now) abort();
+
+  auto ip = ParseIntegrityPolicy(in);
+  if (ip) {
+    for (const auto& d : ip->blocked_destinations)
+      if (d != "script" && d != "style") abort();
+  }
+
+  auto base = ParseOrigin(origin);
+  if (!base) abort();
+  auto r = ResolveUrl(in, *base);
+  if (r && (r->url.find('#') != std::string::npos || r->url.find(' ') != std::string::npos)) abort();
+  return 0;
+}
