@@ -5,33 +5,34 @@
 //   string-instead-of-token   -> only Tokens count: blocked_destinations []
 //   endpoints-as-strings      -> only Tokens count: endpoints []
 // Skipped rows: none.
-#include "headers/integrity_policy.h"
-
 #include <doctest/doctest.h>
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include "sfv/test_json.h"
+#include "headers/integrity_policy.h"
+#include "json/json.h"
+#include "vector_file.h"
 
 using namespace verity;
 using namespace verity::headers;
+using verity::testing::At;
 
 namespace {
 
-std::vector<std::string> Strings(const testjson::Value& v) {
+std::vector<std::string> Strings(const json::Value& v) {
   std::vector<std::string> out;
-  for (const auto& i : v.items) out.push_back(i.text);
+  for (const auto& i : v.items()) out.push_back(i.AsString());
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("headers: Integrity-Policy vectors") {
-  auto doc = testjson::ParseFile(std::string(VERITY_VECTORS_DIR) + "/sri/integrity_policy_cases.json");
-  REQUIRE(doc.has_value());
-  const testjson::Value* cases = doc->Get("cases");
+  auto doc = testing::ReadVectorFile(std::string(VERITY_VECTORS_DIR) + "/sri/integrity_policy_cases.json");
+  REQUIRE_MESSAGE(doc.ok(), (doc.ok() ? "" : doc.error().detail));
+  const json::Value* cases = doc->Find("cases");
   REQUIRE(cases != nullptr);
   const std::map<std::string, IntegrityPolicy> ambiguous_choice = {
       {"bare-token-not-list", {{"inline"}, {}, {}}},
@@ -40,12 +41,12 @@ TEST_CASE("headers: Integrity-Policy vectors") {
   };
   int checked = 0;
   int ambiguous = 0;
-  for (const auto& c : cases->items) {
-    const std::string id = c.Get("id")->text;
+  for (const auto& c : cases->items()) {
+    const std::string id = At(c, "id").AsString();
     INFO("case " << id);
-    auto lines = Strings(*c.Get("header_field_lines"));
+    auto lines = Strings(At(c, "header_field_lines"));
     auto got = ParseIntegrityPolicyLines(lines);
-    const testjson::Value* exp = c.Get("expected_policy");
+    const json::Value* exp = c.Find("expected_policy");
     REQUIRE(exp != nullptr);
     ++checked;
     if (exp->is_null()) {
@@ -54,15 +55,15 @@ TEST_CASE("headers: Integrity-Policy vectors") {
     }
     REQUIRE(got.ok());
     if (exp->is_string()) {
-      REQUIRE(exp->text == "ambiguous");
+      REQUIRE(exp->AsString() == "ambiguous");
       auto it = ambiguous_choice.find(id);
       REQUIRE_MESSAGE(it != ambiguous_choice.end(), "undocumented ambiguous row");
       CHECK(*got == it->second);
       ++ambiguous;
       continue;
     }
-    IntegrityPolicy want{Strings(*exp->Get("sources")), Strings(*exp->Get("blocked_destinations")),
-                         Strings(*exp->Get("endpoints"))};
+    IntegrityPolicy want{Strings(At(*exp, "sources")), Strings(At(*exp, "blocked_destinations")),
+                         Strings(At(*exp, "endpoints"))};
     CHECK(*got == want);
   }
   CHECK(checked == 20);

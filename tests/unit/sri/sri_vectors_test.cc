@@ -7,11 +7,13 @@
 #include <string>
 
 #include "core/encoding.h"
+#include "json/json.h"
 #include "sri/sri.h"
-#include "sri/vector_json.h"
+#include "vector_file.h"
 
 using namespace verity;
 using namespace verity::sri;
+using verity::testing::At;
 
 namespace {
 
@@ -30,25 +32,26 @@ const std::map<std::string, SriOutcome>& RecordedPolicy() {
   return kPolicy;
 }
 
-BodyDigests DigestsFromVector(const testjson::Node& body) {
+BodyDigests DigestsFromVector(const json::Value& body) {
   BodyDigests d;
-  const auto& b64 = body["digests_base64"];
-  d.sha256 = *ParseBase64(b64["sha256"].text);
-  d.sha384 = *ParseBase64(b64["sha384"].text);
-  d.sha512 = *ParseBase64(b64["sha512"].text);
+  const auto& b64 = At(body, "digests_base64");
+  d.sha256 = *ParseBase64(At(b64, "sha256").AsString());
+  d.sha384 = *ParseBase64(At(b64, "sha384").AsString());
+  d.sha512 = *ParseBase64(At(b64, "sha512").AsString());
   return d;
 }
 
 }  // namespace
 
 TEST_CASE("sri vectors: bodies reproduce their recorded digests") {
-  testjson::Node root;
-  REQUIRE(testjson::LoadJsonFile(kCases, root));
-  const auto& bodies = root["bodies"];
-  REQUIRE(bodies.members.size() == 3);
-  for (const auto& [name, body] : bodies.members) {
+  auto doc = testing::ReadVectorFile(kCases);
+  REQUIRE_MESSAGE(doc.ok(), (doc.ok() ? "" : doc.error().detail));
+  const json::Value& root = *doc;
+  const auto& bodies = At(root, "bodies");
+  REQUIRE(bodies.members().size() == 3);
+  for (const auto& [name, body] : bodies.members()) {
     CAPTURE(name);
-    BodyDigests computed = BodyDigests::Compute(AsBytes(body["utf8"].text));
+    BodyDigests computed = BodyDigests::Compute(AsBytes(At(body, "utf8").AsString()));
     BodyDigests recorded = DigestsFromVector(body);
     CHECK(*computed.sha256 == *recorded.sha256);
     CHECK(*computed.sha384 == *recorded.sha384);
@@ -57,19 +60,20 @@ TEST_CASE("sri vectors: bodies reproduce their recorded digests") {
 }
 
 TEST_CASE("sri vectors: every row matches its expectation or the recorded policy") {
-  testjson::Node root;
-  REQUIRE(testjson::LoadJsonFile(kCases, root));
-  const auto& cases = root["cases"].items;
+  auto doc = testing::ReadVectorFile(kCases);
+  REQUIRE_MESSAGE(doc.ok(), (doc.ok() ? "" : doc.error().detail));
+  const json::Value& root = *doc;
+  const auto& cases = At(root, "cases").items();
   REQUIRE(cases.size() == 40);
   std::map<std::string, int> by_expected;
   int policy_rows = 0;
   for (const auto& c : cases) {
-    const std::string& integrity = c["integrity"].text;
-    const std::string& expected = c["expected"].text;
+    const std::string& integrity = At(c, "integrity").AsString();
+    const std::string& expected = At(c, "expected").AsString();
     CAPTURE(integrity);
-    CAPTURE(c["name"].text);
+    CAPTURE(At(c, "name").AsString());
     ++by_expected[expected];
-    const testjson::Node* body = root["bodies"].Find(c["body"].text);
+    const json::Value* body = At(root, "bodies").Find(At(c, "body").AsString());
     REQUIRE(body != nullptr);
 
     auto md = ParseMetadata(integrity);
@@ -90,7 +94,7 @@ TEST_CASE("sri vectors: every row matches its expectation or the recorded policy
     BodyDigests all = DigestsFromVector(*body);
     CHECK(SriOutcomeName(MatchSri(*md, all)) == SriOutcomeName(want));
     // Body path.
-    SriCheck viaBody = CheckSriBody(integrity, AsBytes((*body)["utf8"].text));
+    SriCheck viaBody = CheckSriBody(integrity, AsBytes(At(*body, "utf8").AsString()));
     CHECK(SriOutcomeName(viaBody.outcome) == SriOutcomeName(want));
     if (want == SriOutcome::kMismatch) CHECK(viaBody.reason != ErrorCode::kOk);
 
@@ -114,15 +118,16 @@ TEST_CASE("sri vectors: every row matches its expectation or the recorded policy
 }
 
 TEST_CASE("sri vectors: matching rows fail against another body (mutated twin)") {
-  testjson::Node root;
-  REQUIRE(testjson::LoadJsonFile(kCases, root));
+  auto doc = testing::ReadVectorFile(kCases);
+  REQUIRE_MESSAGE(doc.ok(), (doc.ok() ? "" : doc.error().detail));
+  const json::Value& root = *doc;
   int checked = 0;
-  for (const auto& c : root["cases"].items) {
-    auto md = ParseMetadata(c["integrity"].text);
+  for (const auto& c : At(root, "cases").items()) {
+    auto md = ParseMetadata(At(c, "integrity").AsString());
     REQUIRE(md.ok());
-    auto body = (*root["bodies"].Find(c["body"].text))["utf8"].text;
+    std::string body = At(*At(root, "bodies").Find(At(c, "body").AsString()), "utf8").AsString();
     if (MatchSri(*md, BodyDigests::Compute(AsBytes(body))) != SriOutcome::kMatch) continue;
-    CAPTURE(c["integrity"].text);
+    CAPTURE(At(c, "integrity").AsString());
     body.back() ^= 1;
     CHECK(MatchSri(*md, BodyDigests::Compute(AsBytes(body))) == SriOutcome::kMismatch);
     ++checked;
