@@ -1,0 +1,475 @@
+#!/usr/bin/env bash
+# Installs Verity: builds verity-host + verity-cli, installs them, registers the native-messaging
+# host with every browser found, packs the extension and tells you how to load it.
+#
+#   scripts/install.sh [options]             per user: ~/.local/{lib/verity,bin,share/verity-extension}
+#   sudo scripts/install.sh [--system]       all users: /usr/local/... + system manifest folders
+#   scripts/install.sh --uninstall [--purge] remove what install wrote (--purge: also data + logs)
+#
+# Options
+#   --system             install for all users (needs root; a normal user is asked for sudo).
+#                        The default under sudo (root with SUDO_USER set).
+#   --user               install for the current user only (the default otherwise)
+#   --prefix DIR         install root (default ~/.local, or /usr/local with --system)
+#   --destdir DIR        prepend DIR to every path written (staging/tests; nothing outside DIR)
+#   --build-dir DIR      where to build (default build/)
+#   --no-build DIR       use an existing build in DIR (no deps.sh, no cmake)
+#   --no-deps            do not run scripts/deps.sh
+#   --dist DIR           where scripts/pack-extension.sh writes packages (default dist/)
+#   --extension-dir DIR  extension source to pack (default extension/)
+#   --all-browsers       register with Firefox, Chromium, Chrome, Edge and Brave even if absent
+#   --browsers LIST      register only with LIST (comma separated: firefox,chromium,chrome,edge,brave)
+#   --firefox-policy     (--system) force-install the XPI in Firefox ESR by enterprise policy
+#   --skip-self-check    do not run `verity-host --self-check`
+#   --dry-run            print what would be done, change nothing
+#   --uninstall          remove what this script installed (data and logs are kept); give the
+#                        same --system / --prefix as for the install
+#   --purge              with --uninstall: also remove the data, config and logs folders
+#   -h, --help           this text
+# Running it twice is fine: files are replaced, nothing is duplicated.
+# Where everything goes and why: docs/install.md.
+set -euo pipefail
+trap 'echo "install: error: unexpected failure at line $LINENO of $0 (command: $BASH_COMMAND)" >&2' ERR
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=scripts/lib-browsers.sh
+. "$repo/scripts/lib-browsers.sh"
+
+HOST_NAME=org.verity.host
+CHROMIUM_ID=mbbdieillpeggimjpelglbnjlbajlfmk
+GECKO_ID=verity@verity-project
+
+mode="" prefix="" destdir="" build_dir="$repo/build" no_build=0 no_deps=0 dist="$repo/dist"
+ext_src="$repo/extension"
+browsers_mode=detect browsers_list="" firefox_policy=0 self_check=1 dry_run=0 action=install purge=0
+
+usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+die() { echo "install: error: $*" >&2; exit 1; }
+say() { echo "install: $*"; }
+need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs a value"; fi; }
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --system) mode=system; shift ;;
+    --user) mode=user; shift ;;
+    --prefix) need_arg "$@"; prefix="$2"; shift 2 ;;
+    --destdir) need_arg "$@"; destdir="$2"; shift 2 ;;
+    --build-dir) need_arg "$@"; build_dir="$2"; shift 2 ;;
+    --no-build) need_arg "$@"; build_dir="$2"; no_build=1; shift 2 ;;
+    --no-deps) no_deps=1; shift ;;
+    --dist) need_arg "$@"; dist="$2"; shift 2 ;;
+    --extension-dir) need_arg "$@"; ext_src="$2"; shift 2 ;;
+    --all-browsers) browsers_mode=all; shift ;;
+    --browsers) need_arg "$@"; browsers_mode=list; browsers_list="$2"; shift 2 ;;
+    --firefox-policy) firefox_policy=1; shift ;;
+    --skip-self-check) self_check=0; shift ;;
+    --dry-run) dry_run=1; shift ;;
+    --uninstall) action=uninstall; shift ;;
+    --purge) purge=1; shift ;;
+    -h | --help) usage; exit 0 ;;
+    *) die "unknown option '$1' (see --help)" ;;
+  esac
+done
+
+[ -n "${HOME:-}" ] || die "HOME is not set"
+if [ -z "$mode" ]; then
+  # `sudo scripts/install.sh` means "for this machine": a per-user install would land in root's home.
+  if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] && [ -z "$prefix" ] && [ -z "$destdir" ]; then
+    mode=system
+    say "running under sudo: system-wide mode (use --user to install for root only, or run without sudo for $SUDO_USER)"
+  else
+    mode=user
+  fi
+fi
+if [ $browsers_mode = list ]; then
+  for b in ${browsers_list//,/ }; do
+    verity_browser_label "$b" >/dev/null || die "unknown browser '$b' (firefox, chromium, chrome, edge, brave)"
+  done
+fi
+[ $purge = 0 ] || [ $action = uninstall ] || die "--purge only goes with --uninstall"
+if [ $firefox_policy = 1 ] && [ $mode != system ]; then
+  die "--firefox-policy writes a system-wide Firefox policy; use it together with --system"
+fi
+case "$destdir" in "" | /*) ;; *) destdir="$(pwd)/$destdir" ;; esac
+destdir="${destdir%/}"
+if [ -z "$prefix" ]; then
+  if [ $mode = system ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+fi
+case "$prefix" in /*) ;; *) die "--prefix must be an absolute path (got '$prefix')" ;; esac
+prefix="${prefix%/}"
+
+libdir="$prefix/lib/verity"
+host_path="$libdir/verity-host"
+bindir="$prefix/bin"
+cli_path="$bindir/verity-cli"
+# Not share/verity: with the default prefix that is the host's data folder (verdict log).
+sharedir="$prefix/share/verity-extension"
+record="$libdir/installed-files.txt"
+policy_file=/etc/firefox/policies/policies.json
+
+# Privilege: user mode never needs it; system mode uses sudo when not root (not with --destdir).
+SUDO=()
+if [ $mode = system ] && [ -z "$destdir" ] && [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || die "--system needs root: run as root or install sudo"
+  SUDO=(sudo)
+fi
+
+# Under sudo, build, pack and self-check as the user who owns the checkout, so build/, dist/ and
+# the verdict log stay theirs.
+as_builder=()
+if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] &&
+  [ "$(stat -c %U "$repo" 2>/dev/null)" = "$SUDO_USER" ] && command -v sudo >/dev/null; then
+  as_builder=(sudo -H -u "$SUDO_USER" --)
+fi
+
+# Every change goes through act (prints instead with --dry-run).
+act() {
+  if [ $dry_run = 1 ]; then
+    printf '[dry-run]'; printf ' %q' "$@"; printf '\n'
+  else
+    "${SUDO[@]}" "$@"
+  fi
+}
+written=()      # final paths of files written
+created_dirs=() # folders this run created (removed again on uninstall when empty)
+mkdir_p() {     # $1 = final path
+  local d="$destdir$1" missing=() p
+  p="$d"
+  while [ ! -d "$p" ] && [ "$p" != "$destdir" ] && [ "$p" != / ]; do
+    missing+=("${p#"$destdir"}")
+    p="$(dirname "$p")"
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  act mkdir -p "$d"
+  created_dirs+=("${missing[@]}")
+}
+install_file() { # mode src final-dest
+  mkdir_p "$(dirname "$3")"
+  act install -m "$1" "$2" "$destdir$3"
+  written+=("$3")
+}
+
+selected_browsers() {
+  local b
+  case $browsers_mode in
+    all) for b in $(verity_browsers); do echo "$b"; done ;;
+    list)
+      for b in ${browsers_list//,/ }; do
+        verity_browser_label "$b" >/dev/null || die "unknown browser '$b' (firefox, chromium, chrome, edge, brave)"
+        echo "$b"
+      done
+      ;;
+    detect) for b in $(verity_browsers); do verity_browser_present "$b" && echo "$b"; done ;;
+  esac
+}
+
+render_manifest() { # family host-path out-file
+  python3 - "$repo/manifests/$HOST_NAME.$1.json.in" "$2" "$3" <<'PY'
+import json, sys
+tpl, host, out = sys.argv[1:4]
+text = open(tpl, encoding="utf-8").read()
+text = text.replace("@VERITY_HOST_PATH@", json.dumps(host)[1:-1])
+json.loads(text)  # refuse to write invalid JSON
+open(out, "w", encoding="utf-8").write(text)
+PY
+}
+
+policy_edit() { # add|remove file [xpi-url] ; prints the new JSON to stdout, or nothing to delete it
+  python3 - "$@" "$GECKO_ID" <<'PY'
+import json, os, sys
+op, path = sys.argv[1], sys.argv[2]
+url = sys.argv[3] if op == "add" else None
+gecko = sys.argv[-1]
+doc = {}
+if os.path.exists(path):
+    try:
+        doc = json.load(open(path, encoding="utf-8"))
+    except ValueError as e:
+        sys.exit(f"install: error: {path} is not valid JSON ({e}); fix or remove it first")
+if not isinstance(doc, dict) or not isinstance(doc.setdefault("policies", {}), dict):
+    sys.exit(f"install: error: {path} has no 'policies' object")
+pol = doc["policies"]
+if op == "add":
+    pol.setdefault("ExtensionSettings", {})[gecko] = {
+        "installation_mode": "force_installed", "install_url": url}
+    pol.setdefault("Preferences", {})["xpinstall.signatures.required"] = {
+        "Value": False, "Status": "locked"}
+else:
+    es = pol.get("ExtensionSettings")
+    if isinstance(es, dict):
+        es.pop(gecko, None)
+        if not es: pol.pop("ExtensionSettings")
+    pr = pol.get("Preferences")
+    if isinstance(pr, dict):
+        pr.pop("xpinstall.signatures.required", None)
+        if not pr: pol.pop("Preferences")
+    if not pol and len(doc) == 1:
+        sys.exit(0)  # nothing left: caller deletes the file
+print(json.dumps(doc, indent=2))
+PY
+}
+
+# ---------------------------------------------------------------------------------------------
+do_uninstall() {
+  local b dir f removed=() d
+  say "uninstalling ($mode mode, prefix $prefix${destdir:+, destdir $destdir})"
+  local scope=user
+  [ $mode = system ] && scope=system
+  local -A seen=()
+  for b in $(verity_browsers); do
+    dir="$(verity_nm_dir "$b" $scope)"
+    f="$dir/$HOST_NAME.json"
+    [ -n "${seen[$f]:-}" ] && continue
+    seen[$f]=1
+    if [ -e "$destdir$f" ]; then act rm -f "$destdir$f"; removed+=("$f"); fi
+  done
+  f="$cli_path"
+  if [ -e "$destdir$f" ] || [ -L "$destdir$f" ]; then act rm -f "$destdir$f"; removed+=("$f"); fi
+  # Folders created by install (from the record), deepest first, only when empty.
+  local dirs=()
+  if [ -f "$destdir$record" ]; then
+    mapfile -t dirs < <(sed -n 's/^dir //p' "$destdir$record" | awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2-)
+  fi
+  if [ $mode = system ] && [ -e "$destdir$policy_file" ]; then
+    local new
+    new="$(policy_edit remove "$destdir$policy_file")" || exit 1
+    if [ -z "$new" ]; then
+      act rm -f "$destdir$policy_file"
+    elif [ $dry_run = 0 ]; then
+      printf '%s\n' "$new" | "${SUDO[@]}" tee "$destdir$policy_file.verity-tmp" >/dev/null
+      act mv -f "$destdir$policy_file.verity-tmp" "$destdir$policy_file"
+    else
+      act rewrite-without-verity "$destdir$policy_file"
+    fi
+    removed+=("$policy_file (Verity entries)")
+  fi
+  for d in "$sharedir" "$libdir"; do
+    if [ -d "$destdir$d" ]; then act rm -rf "$destdir$d"; removed+=("$d/"); fi
+  done
+  for d in "${dirs[@]}"; do
+    [ -d "$destdir$d" ] && [ -z "$(ls -A "$destdir$d" 2>/dev/null)" ] && act rmdir "$destdir$d"
+  done
+  # Data belongs to the person running the script; under sudo that is $SUDO_USER, not root.
+  local uhome="$HOME"
+  if [ "$(id -u)" = 0 ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+    uhome="$(getent passwd "$SUDO_USER" | cut -d: -f6)"
+    [ -n "$uhome" ] || uhome="$HOME"
+  fi
+  if [ $purge = 1 ]; then
+    for d in "${XDG_DATA_HOME:-$uhome/.local/share}/verity" "${XDG_CONFIG_HOME:-$uhome/.config}/verity" \
+      "${XDG_STATE_HOME:-$uhome/.local/state}/verity" "${XDG_CACHE_HOME:-$uhome/.cache}/verity"; do
+      if [ -d "$d" ]; then
+        if [ $dry_run = 1 ]; then printf '[dry-run] rm -rf %q\n' "$d"; else rm -rf "$d"; fi
+        removed+=("$d/ (data)")
+      fi
+    done
+  else
+    local data="${XDG_DATA_HOME:-$uhome/.local/share}/verity"
+    [ -d "$data" ] && say "kept your verdict log and data in $data (use --uninstall --purge to remove it)"
+  fi
+  if [ ${#removed[@]} -eq 0 ]; then
+    say "nothing to remove: Verity is not installed here ($mode mode, prefix $prefix)"
+    if [ $mode = user ] && [ -d /usr/local/lib/verity ]; then say "a system-wide install exists: use --system --uninstall"; fi
+  else
+    say "removed:"
+    printf '  %s\n' "${removed[@]}"
+  fi
+  say "remove the extension itself in each browser (chrome://extensions, about:addons)"
+  exit 0
+}
+
+[ $action = uninstall ] && do_uninstall
+
+# ---------------------------------------------------------------------------------------------
+say "installing ($mode mode, prefix $prefix${destdir:+, destdir $destdir})"
+
+# 1. Debian packages.
+if [ $no_deps = 0 ] && [ $no_build = 0 ]; then
+  say "step 1: Debian packages (scripts/deps.sh)"
+  if [ $dry_run = 1 ]; then
+    printf '[dry-run] %q\n' "$repo/scripts/deps.sh"
+  else
+    "$repo/scripts/deps.sh" || die "scripts/deps.sh failed (needs root or sudo for apt-get)"
+  fi
+fi
+for tool in python3 install; do
+  command -v "$tool" >/dev/null || die "$tool is missing (scripts/deps.sh installs it)"
+done
+
+# 2. Build (Release, no tests).
+if [ $no_build = 0 ]; then
+  say "step 2: build Release into $build_dir"
+  if [ $dry_run = 1 ]; then
+    printf '[dry-run] cmake -S %q -B %q -DCMAKE_BUILD_TYPE=Release -DVERITY_TESTS=OFF\n' "$repo" "$build_dir"
+    printf '[dry-run] cmake --build %q --target verity-host verity-cli\n' "$build_dir"
+  else
+    command -v cmake >/dev/null || die "cmake is missing (scripts/deps.sh installs it)"
+    "${as_builder[@]}" cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVERITY_TESTS=OFF >/dev/null ||
+      die "cmake configure failed (see the output above)"
+    jobs="$(nproc 2>/dev/null || echo 2)"
+    "${as_builder[@]}" cmake --build "$build_dir" --target verity-host -j"$jobs" || die "building verity-host failed"
+    if "${as_builder[@]}" cmake --build "$build_dir" --target help 2>/dev/null | grep -q 'verity-cli'; then
+      "${as_builder[@]}" cmake --build "$build_dir" --target verity-cli -j"$jobs" || die "building verity-cli failed"
+    fi
+  fi
+else
+  say "step 2: using the existing build in $build_dir"
+fi
+built_host="$build_dir/verity-host"
+built_cli="$build_dir/verity-cli"
+if [ $dry_run = 0 ] || [ $no_build = 1 ]; then
+  [ -x "$built_host" ] || die "$built_host not found or not executable (build it first, or drop --no-build)"
+fi
+
+# 3. Binaries.
+say "step 3: binaries"
+install_file 0755 "$built_host" "$host_path"
+if [ -x "$built_cli" ]; then
+  install_file 0755 "$built_cli" "$cli_path"
+else
+  say "note: $built_cli not built (yet); skipping verity-cli"
+fi
+
+# 4. Host manifests.
+say "step 4: native-messaging host manifests"
+scope=user
+[ $mode = system ] && scope=system
+mapfile -t browsers < <(selected_browsers)
+[ ${#browsers[@]} -gt 0 ] || say "warning: no supported browser found; use --all-browsers or --browsers to register anyway"
+tmpdir="$(mktemp -d)"
+trap 'rm -rf "$tmpdir"' EXIT
+declare -A manifest_written=()
+registered=()
+for b in "${browsers[@]}"; do
+  fam="$(verity_browser_family "$b")"
+  dir="$(verity_nm_dir "$b" $scope)"
+  f="$dir/$HOST_NAME.json"
+  if [ -z "${manifest_written[$f]:-}" ]; then
+    render_manifest "$fam" "$host_path" "$tmpdir/$b.json" || die "could not render the $fam manifest"
+    install_file 0644 "$tmpdir/$b.json" "$f"
+    manifest_written[$f]="$b"
+  fi
+  registered+=("$b")
+done
+
+# 5. Extension packages.
+say "step 5: extension packages"
+ext_chromium="" ext_firefox="" xpi=""
+pack_rc=0
+if [ $dry_run = 1 ]; then
+  printf '[dry-run] %q --src %q --out %q\n' "$repo/scripts/pack-extension.sh" "$ext_src" "$dist"
+  printf '[dry-run] copy the packed trees and archives to %q\n' "$destdir$sharedir"
+  pack_rc=99
+else
+  "${as_builder[@]}" "$repo/scripts/pack-extension.sh" --src "$ext_src" --out "$dist" || pack_rc=$?
+fi
+case $pack_rc in
+  0)
+    for flavour in chromium firefox; do
+      [ -d "$dist/verity-$flavour" ] || die "pack-extension.sh did not produce $dist/verity-$flavour"
+      mkdir_p "$sharedir"
+      act rm -rf "$destdir$sharedir/$flavour"
+      act cp -R "$dist/verity-$flavour" "$destdir$sharedir/$flavour"
+      act chmod -R a+rX "$destdir$sharedir/$flavour"
+      while IFS= read -r f; do written+=("$sharedir/$flavour/$f"); done < <(cd "$dist/verity-$flavour" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+    done
+    install_file 0644 "$dist/verity-chromium.zip" "$sharedir/verity-chromium.zip"
+    install_file 0644 "$dist/verity-firefox.xpi" "$sharedir/verity-firefox.xpi"
+    ext_chromium="$sharedir/chromium" ext_firefox="$sharedir/firefox" xpi="$sharedir/verity-firefox.xpi"
+    ;;
+  3) say "note: the extension is not ready yet (no manifests in $ext_src); skipped packing" ;;
+  99) ;;
+  *) die "scripts/pack-extension.sh failed (exit $pack_rc)" ;;
+esac
+
+# 6. Optional Firefox ESR enterprise policy.
+if [ $firefox_policy = 1 ]; then
+  say "step 6: Firefox ESR enterprise policy"
+  if [ -z "$xpi" ] && [ $dry_run = 0 ]; then
+    die "--firefox-policy needs the packed XPI, but the extension could not be packed"
+  fi
+  xpi_url="$(python3 -c 'import pathlib,sys; print(pathlib.Path(sys.argv[1]).as_uri())' "${xpi:-$sharedir/verity-firefox.xpi}")"
+  if [ -e "$destdir/usr/lib/firefox-esr/distribution/policies.json" ] && [ ! -e "$destdir$policy_file" ]; then
+    say "note: /usr/lib/firefox-esr/distribution/policies.json exists; Firefox ignores it once $policy_file exists"
+  fi
+  new="$(policy_edit add "$destdir$policy_file" "$xpi_url")" || exit 1
+  printf '%s\n' "$new" >"$tmpdir/policies.json"
+  install_file 0644 "$tmpdir/policies.json" "$policy_file"
+  if _verity_has_cmd firefox && ! _verity_has_cmd firefox-esr; then
+    say "warning: release Firefox ignores xpinstall.signatures.required; the unsigned XPI installs only in ESR, Developer Edition or Nightly"
+  fi
+fi
+
+# 7. Record of what was written (for --uninstall and for the summary).
+if [ $dry_run = 0 ]; then
+  {
+    echo "# Written by scripts/install.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) ($mode mode)"
+    for f in "${written[@]}"; do echo "file $f"; done
+    # Folders created by an earlier run stay listed, so --uninstall can still tidy them.
+    { for d in "${created_dirs[@]}"; do echo "$d"; done
+      if [ -f "$destdir$record" ]; then sed -n 's/^dir //p' "$destdir$record"; fi; } | LC_ALL=C sort -u | sed 's/^/dir /'
+  } >"$tmpdir/record"
+  mkdir_p "$libdir"
+  act install -m 0644 "$tmpdir/record" "$destdir$record"
+  written+=("$record")
+fi
+
+# 8. Self-check of the installed host.
+if [ $self_check = 1 ]; then
+  say "step 8: verity-host --self-check"
+  if [ $dry_run = 1 ]; then
+    printf '[dry-run] %q --self-check\n' "$destdir$host_path"
+  elif ! "${as_builder[@]}" "$destdir$host_path" --self-check; then
+    die "verity-host --self-check failed (see above); the files are installed, fix the problem and rerun"
+  fi
+fi
+
+# 9. Summary.
+echo
+if [ $dry_run = 1 ]; then say "dry run: nothing was changed. Files that would be written:"; else say "done. Files written:"; fi
+n_tree=0
+for f in "${written[@]}"; do
+  case "$f" in
+    "$sharedir"/chromium/* | "$sharedir"/firefox/*) n_tree=$((n_tree + 1)) ;;
+    *) printf '  %s\n' "$f" ;;
+  esac
+done
+[ $n_tree = 0 ] || printf '  %s/{chromium,firefox}/ (%d files of the unpacked extension)\n' "$sharedir" "$n_tree"
+echo
+if [ ${#registered[@]} -gt 0 ]; then
+  say "native host $HOST_NAME registered for:"
+  for b in "${registered[@]}"; do
+    printf '  %-22s %s\n' "$(verity_browser_label "$b")" "$(verity_nm_dir "$b" $scope)/$HOST_NAME.json"
+  done
+else
+  say "native host registered for: no browser"
+fi
+echo
+say "load the extension:"
+if [ -z "$ext_chromium" ] && [ $dry_run = 0 ]; then
+  echo "  The extension is not packed yet: rerun this script once extension/ has its manifests; then:"
+fi
+shown_firefox=0
+for b in "${registered[@]}"; do
+  page="$(verity_browser_ext_page "$b")"
+  case "$(verity_browser_family "$b")" in
+    chromium)
+      echo "  $(verity_browser_label "$b"): open $page, switch on Developer mode, click 'Load unpacked' and"
+      echo "      choose ${ext_chromium:-$sharedir/chromium} (extension ID $CHROMIUM_ID)."
+      ;;
+    firefox)
+      shown_firefox=1
+      echo "  $(verity_browser_label "$b"): open $page, click 'Load Temporary Add-on…' and choose"
+      echo "      ${ext_firefox:-$sharedir/firefox}/manifest.json (removed when Firefox restarts)."
+      if [ $firefox_policy = 1 ]; then
+        echo "      Firefox ESR installs it permanently at next start from policy $policy_file."
+      else
+        echo "      Permanent install (Firefox ESR only): sudo scripts/install.sh --system --firefox-policy,"
+        echo "      or set xpinstall.signatures.required=false in about:config and use about:addons ->"
+        echo "      'Install Add-on From File…' with ${xpi:-$sharedir/verity-firefox.xpi}."
+      fi
+      ;;
+  esac
+done
+[ $shown_firefox = 1 ] || [ $firefox_policy = 0 ] || echo "  Firefox ESR: installs the add-on from policy $policy_file at next start."
+[ $mode = user ] && [ "$(id -u)" = 0 ] && say "note: installed for root only; use --system to install for every user"
+exit 0
