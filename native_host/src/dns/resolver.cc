@@ -1,5 +1,6 @@
 #include "dns/resolver.h"
 
+#include <poll.h>
 #include <unbound.h>
 
 #include <chrono>
@@ -25,6 +26,7 @@ class UnboundResolver : public Resolver {
     auto r = std::make_unique<UnboundResolver>();
     r->ctx_ = ub_ctx_create();
     if (!r->ctx_) return MakeError(ErrorCode::kDnsResolver, "ub_ctx_create failed");
+    r->timeout_ms_ = c.timeout_ms;
     auto check = [](int e, const std::string& what) -> Status {
       if (e) return MakeError(ErrorCode::kDnsConfig, what + ": " + ub_strerror(e));
       return OkStatus();
@@ -51,20 +53,41 @@ class UnboundResolver : public Resolver {
     for (const auto& [zone, addr] : c.stubs) {
       VERITY_RETURN_IF_ERROR(check(ub_ctx_set_stub(r->ctx_, zone.c_str(), addr.c_str(), 0), "stub " + zone));
     }
+    // One background thread keeps its worker, sockets and cache across lookups (sync ub_resolve
+    // would build a new worker per call); we wait on its fd with our own timeout.
+    VERITY_RETURN_IF_ERROR(check(ub_ctx_async(r->ctx_, 1), "async"));
     return std::unique_ptr<Resolver>(std::move(r));
   }
 
   Result<TxtAnswer> LookupTxt(std::string_view name) override {
     if (!FormatQuery(name, kTypeTxt, 0)) return MakeError(ErrorCode::kDnsBadName, std::string(name));
-    ub_result* res = nullptr;
     std::string qname(name);
-    int e = ub_resolve(ctx_, qname.c_str(), kTypeTxt, kClassIn, &res);
     TxtAnswer a;
     a.trust_basis = kLocalBasis;
+    std::lock_guard<std::mutex> lock(mu_);
+    Pending p;
+    int id = 0;
+    int e = ub_resolve_async(ctx_, qname.c_str(), kTypeTxt, kClassIn, &p, &Pending::Done, &id);
     if (e) {
       a.why = ub_strerror(e);
       return a;  // indeterminate
     }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+    while (!p.done) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      if (left <= 0) {
+        ub_cancel(ctx_, id);
+        a.why = "timed out after " + std::to_string(timeout_ms_) + " ms";
+        return a;  // indeterminate
+      }
+      pollfd pfd{ub_fd(ctx_), POLLIN, 0};
+      if (poll(&pfd, 1, static_cast<int>(left)) > 0) ub_process(ctx_);
+    }
+    if (p.err) {
+      a.why = ub_strerror(p.err);
+      return a;
+    }
+    ub_result* res = p.result;
     a.ttl = static_cast<uint32_t>(res->ttl);
     a.nxdomain = res->nxdomain;
     if (res->bogus) {
@@ -88,7 +111,20 @@ class UnboundResolver : public Resolver {
   std::string_view TransportName() const override { return "unbound"; }
 
  private:
+  struct Pending {
+    bool done = false;
+    int err = 0;
+    ub_result* result = nullptr;
+    static void Done(void* arg, int err, ub_result* result) {
+      auto* p = static_cast<Pending*>(arg);
+      p->done = true;
+      p->err = err;
+      p->result = result;
+    }
+  };
   ub_ctx* ctx_ = nullptr;
+  long timeout_ms_ = 5000;
+  std::mutex mu_;
 };
 
 class DohResolver : public Resolver {
