@@ -1,0 +1,594 @@
+#include "policy/engine.h"
+
+#include <chrono>
+#include <cstdio>
+#include <unordered_map>
+
+#include "config/config.h"
+#include "core/encoding.h"
+#include "crypto/hash.h"
+#include "headers/site_record.h"
+#include "integrity/url.h"
+#include "policy/rules.h"
+#include "store/store.h"
+
+namespace verity::policy {
+
+int64_t SystemClockMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string_view FormatSetting(Setting s) {
+  return store::FormatSiteSetting(static_cast<store::SiteSetting>(s));
+}
+std::optional<Setting> ParseSetting(std::string_view s) {
+  auto r = store::ParseSiteSetting(s);
+  if (!r) return std::nullopt;
+  return static_cast<Setting>(*r);
+}
+
+std::string_view FormatAction(Action a) {
+  switch (a) {
+    case Action::kAllow:
+      return "allow";
+    case Action::kReport:
+      return "report";
+    case Action::kBlock:
+      break;
+  }
+  return "block";
+}
+std::optional<Action> ParseAction(std::string_view s) {
+  if (s == "allow") return Action::kAllow;
+  if (s == "block") return Action::kBlock;
+  if (s == "report") return Action::kReport;
+  return std::nullopt;
+}
+
+Result<std::string> NormalizeOrigin(std::string_view origin) {
+  if (origin.size() > 2048) return MakeError(ErrorCode::kPolicyBadOrigin, "origin longer than 2048 bytes");
+  auto url = integrity::ParseUrl(origin);
+  if (!url) return MakeError(ErrorCode::kPolicyBadOrigin, "not an origin: " + url.error().detail);
+  if (url->path != "/" || url->has_query) {
+    return MakeError(ErrorCode::kPolicyBadOrigin, "an origin has no path or query");
+  }
+  bool local = url->host == "localhost" || url->host == "127.0.0.1";
+  if (url->scheme != "https" && !(url->scheme == "http" && local)) {
+    return MakeError(ErrorCode::kPolicyBadOrigin, "origin must be https (http only for localhost)");
+  }
+  return integrity::FormatOrigin(*url);
+}
+
+namespace {
+
+constexpr size_t kMaxLoggedField = 4096;
+constexpr size_t kMaxCachedSites = 10000;
+
+std::string ClipField(std::string_view s) {
+  if (s.size() <= kMaxLoggedField) return std::string(s);
+  return std::string(s.substr(0, kMaxLoggedField)) + "...";
+}
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
+// Per-origin state kept in memory (loaded lazily from the store).
+struct Site {
+  std::string origin;
+  bool loaded = false;
+  std::optional<headers::SiteRecord> record;  // stored record (dead once expires_at <= now)
+  int64_t record_max_age = 0;                 // max-age of the header that produced it
+  // The latest valid WAICT header. It applies by itself (without a live stored record) until
+  // seen + max-age, or for the rest of the session when max-age = 0 (such a header stores nothing).
+  // A site_state without the header does not clear it (the extension also sends header-less
+  // site_state to query); an invalid header does (draft: invalid = absent).
+  std::optional<headers::WaictPolicy> current;
+  int64_t current_seen_s = 0;
+  bool header_last = false;  // the latest site_state carried a valid WAICT header
+  Setting setting = Setting::kDefault;
+  std::optional<W3cIntegrityPolicy> w3c;
+  std::optional<integrity::DestinationPolicy> dest_policy;  // Firefox dialect blocked-destinations
+  std::shared_ptr<const LoadedManifest> manifest;           // null: none received yet
+  ManifestSummary summary;
+  uint64_t counts[3] = {0, 0, 0};
+};
+
+// What the record, the latest header and the user's setting add up to.
+struct Effective {
+  bool checked = false;
+  bool enforced = false;
+  std::optional<std::string_view> mode;
+  std::string_view manifest_url;
+  int64_t expires = 0;
+  std::string_view source = "none";
+  bool transparency_required = false;
+  bool preloaded = false;
+};
+
+Effective Evaluate(const Site& s, int64_t now_s) {
+  Effective e;
+  bool live = headers::IsLive(s.record, now_s);
+  const headers::WaictPolicy* cur =
+      s.current && (s.current->max_age == 0 || now_s < s.current_seen_s + s.current->max_age) ? &*s.current
+                                                                                              : nullptr;
+  if (live) {
+    e.mode = headers::ModeName(s.record->mode);  // downgrade protection: the live record's mode wins
+    e.manifest_url = s.record->manifest_url;
+    e.expires = s.record->expires_at;
+    e.preloaded = s.record->preload;
+  } else if (cur) {
+    e.mode = headers::ModeName(cur->mode);
+    e.manifest_url = cur->manifest_url;
+  }
+  bool enrolled = live || cur;
+  e.source = e.preloaded ? "preloaded" : !enrolled ? "none" : s.header_last ? "header" : "remembered";
+  e.transparency_required = cur ? cur->max_age > 0 : (live && s.record_max_age > 0);
+  switch (s.setting) {
+    case Setting::kOff:
+      e.checked = false;
+      e.mode.reset();
+      break;
+    case Setting::kRequire:
+      e.checked = true;
+      e.mode = "enforce";
+      if (!enrolled) e.source = "user";
+      break;
+    case Setting::kVerify:
+      e.checked = true;
+      if (!enrolled) {
+        e.mode = "report";
+        e.source = "user";
+      }
+      break;
+    case Setting::kDefault:
+      e.checked = enrolled;
+      break;
+  }
+  e.enforced = e.checked && e.mode == std::optional<std::string_view>("enforce");
+  return e;
+}
+
+}  // namespace
+
+struct Engine::Impl {
+  EngineOptions opt;
+  Clock clock;
+  ConfigStatus config_status;
+  config::Config cfg = config::DefaultConfig();
+  std::string data_dir;
+  std::string db_path;
+  std::unique_ptr<store::Store> store;
+  std::string store_error;
+  std::unordered_map<std::string, Site, StringHash, std::equal_to<>> sites;         // by normalized origin
+  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> alias;  // as sent -> normalized
+  std::vector<store::LogRow> pending;
+  int64_t oldest_pending_ms = 0;
+  uint64_t totals[3] = {0, 0, 0};
+
+  int64_t NowMs() { return clock(); }
+  int64_t NowS() { return clock() / 1000; }
+
+  Result<Site*> GetSite(std::string_view origin_in) {
+    // Hot path (every verdict): origin spelled as before -> cached site, no allocation.
+    if (auto a = alias.find(origin_in); a != alias.end()) {
+      if (auto it = sites.find(a->second); it != sites.end()) return &it->second;
+    }
+    auto n = NormalizeOrigin(origin_in);
+    if (!n) return n.error();
+    std::string origin = std::move(*n);
+    if (alias.size() > 4 * kMaxCachedSites) alias.clear();
+    alias.emplace(std::string(origin_in), origin);
+    if (sites.size() >= kMaxCachedSites && sites.find(origin) == sites.end()) {
+      // Bound memory against a flood of distinct origins: drop the cache (stored records, settings
+      // and manifests reload on demand; only max-age=0 header state of other origins is lost, and
+      // the next navigation's site_state brings it back).
+      Flush();
+      sites.clear();
+    }
+    Site& s = sites[origin];
+    if (!s.loaded) {
+      s.origin = origin;
+      s.loaded = true;
+      if (store) {
+        if (auto rec = store->GetSite(origin); rec && *rec) {
+          s.record = FromStoreRecord(**rec);
+          s.record_max_age = (*rec)->max_age;
+          s.dest_policy = HeaderDestinationPolicy(*s.record);
+        }
+        if (auto set = store->GetSetting(origin); set) s.setting = static_cast<Setting>(*set);
+        if (auto m = store->GetManifest(origin); m && *m) {
+          // Re-parse the cached bytes (a cached verdict is never trusted; parsing is cheap).
+          s.manifest = LoadManifest(origin, AsChars((*m)->bytes), Evaluate(s, NowS()).transparency_required);
+          s.summary = s.manifest->summary;
+        }
+      }
+    }
+    return &s;
+  }
+
+  SiteView View(Site& s) {
+    Effective e = Evaluate(s, NowS());
+    SiteView v;
+    v.origin = s.origin;
+    v.setting = s.setting;
+    v.w3c_integrity_policy = s.w3c;
+    v.manifest = s.summary;
+    v.checked = e.checked;
+    if (e.mode) v.mode = std::string(*e.mode);
+    v.manifest_url = std::string(e.manifest_url);
+    v.expires = e.expires;
+    v.source = std::string(e.source);
+    // A user-enrolled site without any header: the draft's well-known manifest location.
+    if (v.checked && v.manifest_url.empty()) v.manifest_url = s.origin + "/.well-known/waict/manifest";
+    return v;
+  }
+
+  void Log(store::LogRow row) {
+    if (!store) return;
+    if (pending.empty()) oldest_pending_ms = row.time_ms;
+    pending.push_back(std::move(row));
+    if (pending.size() >= opt.log_batch_rows ||
+        pending.back().time_ms - oldest_pending_ms >= static_cast<int64_t>(opt.log_flush_interval_ms)) {
+      Flush();
+    }
+  }
+
+  void Flush() {
+    if (pending.empty() || !store) return;
+    auto r = store->AppendBatch(pending);
+    if (!r) std::fprintf(stderr, "verity-host: verdict log write failed: %s\n", r.error().detail.c_str());
+    pending.clear();
+  }
+
+  store::LogRow Event(const std::string& origin, std::string_view url, std::string_view action,
+                      std::string_view reason, std::string_view detail, std::string_view manifest_id) {
+    store::LogRow row;
+    row.time_ms = NowMs();
+    row.browser = opt.browser;
+    row.origin = origin;
+    row.url = ClipField(url);
+    row.action = std::string(action);
+    row.reason = std::string(reason);
+    row.detail = ClipField(detail);
+    row.manifest_id = std::string(manifest_id);
+    row.kind = "event";
+    return row;
+  }
+};
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() {
+  if (impl_) impl_->Flush();
+}
+
+std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
+  auto impl = std::make_unique<Impl>();
+  impl->opt = std::move(options);
+  impl->clock = impl->opt.clock ? impl->opt.clock : Clock(SystemClockMillis);
+  if (impl->opt.log_batch_rows == 0) impl->opt.log_batch_rows = 1;
+  // Configuration: a broken file is remembered and reported; defaults keep the host answering.
+  if (!impl->opt.in_memory_store || !impl->opt.config_path.empty()) {
+    std::string path = impl->opt.config_path;
+    if (path.empty()) {
+      auto p = config::DefaultConfigPath();
+      if (p) path = *p;
+    }
+    auto cfg = path.empty() ? Result<config::Config>(config::DefaultConfig()) : config::LoadConfig(path);
+    if (cfg) {
+      impl->cfg = std::move(*cfg);
+    } else {
+      impl->config_status = {false, std::string(WireName(cfg.code())), cfg.error().detail};
+    }
+  }
+  std::string dir = impl->opt.data_dir.empty() ? impl->cfg.data_dir : impl->opt.data_dir;
+  if (impl->opt.in_memory_store) {
+    impl->db_path = ":memory:";
+    impl->data_dir = "(memory)";
+  } else {
+    auto p = store::DefaultDatabasePath(dir);
+    if (p) {
+      impl->db_path = *p;
+      impl->data_dir = impl->db_path.substr(0, impl->db_path.rfind('/'));
+    } else {
+      impl->store_error = p.error().detail;
+    }
+  }
+  if (!impl->db_path.empty()) {
+    store::StoreOptions so;
+    so.path = impl->db_path;
+    so.retention_days = impl->cfg.log_retention_days;
+    so.max_rows = impl->cfg.log_max_rows;
+    // Retention walks the log index; doing it every 1,000 appends cost more than the appends
+    // themselves at 100k verdicts/s (docs/performance.md). The row cap may overshoot by this much.
+    so.retention_every = 20000;
+    auto st = store::Store::Open(so);
+    if (st) {
+      impl->store = std::move(*st);
+    } else {
+      impl->store_error = std::string(WireName(st.code())) + ": " + st.error().detail;
+    }
+  }
+  return std::unique_ptr<Engine>(new Engine(std::move(impl)));
+}
+
+const ConfigStatus& Engine::config_status() const { return impl_->config_status; }
+const std::string& Engine::data_dir() const { return impl_->data_dir; }
+std::string Engine::db_path() const { return impl_->db_path; }
+bool Engine::store_ok() const { return impl_->store != nullptr; }
+uint64_t Engine::max_message_bytes() const { return impl_->cfg.max_message_bytes; }
+void Engine::Idle() { impl_->Flush(); }
+
+Result<SiteView> Engine::SiteState(const SiteStateRequest& req) {
+  auto site = impl_->GetSite(req.origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  std::string_view waict, w3c;
+  bool has_waict = false, has_w3c = false;
+  for (const auto& [name, value] : req.headers) {
+    if (name == kWaictHeader) {
+      waict = value;
+      has_waict = true;
+    } else if (name == kW3cHeader) {
+      w3c = value;
+      has_w3c = true;
+    }
+  }
+  if (has_waict) {
+    int64_t now_s = impl_->NowS();
+    auto upd = ApplyWaictHeader(s.origin, s.record, waict, now_s);
+    s.current = upd.policy;
+    s.current_seen_s = now_s;
+    s.header_last = upd.policy.has_value();
+    if (upd.changed) {
+      if (upd.record) {
+        s.record_max_age = upd.policy ? upd.policy->max_age : s.record_max_age;
+        if (impl_->store) {
+          store::SiteRecord rec = ToStoreRecord(s.origin, *upd.record, waict, s.record_max_age);
+          rec.updated_ms = impl_->NowMs();
+          (void)impl_->store->PutSite(rec);
+        }
+      } else if (impl_->store) {
+        (void)impl_->store->DeleteSite(s.origin);
+      }
+      s.record = upd.record;
+    }
+    const headers::SiteRecord* effective = headers::IsLive(s.record, now_s) ? &*s.record : nullptr;
+    headers::SiteRecord from_header;
+    if (!effective && upd.policy) {
+      from_header.dialect = upd.policy->dialect;
+      from_header.blocked_destinations = upd.policy->blocked_destinations;
+      effective = &from_header;
+    }
+    s.dest_policy = effective ? HeaderDestinationPolicy(*effective) : std::nullopt;
+    if (!upd.event.empty()) impl_->Log(impl_->Event(s.origin, "", "site_header", upd.event, upd.note, ""));
+  } else {
+    s.header_last = false;  // see Site::current: a header-less site_state may be a plain query
+  }
+  if (has_w3c) {
+    auto p = ParseW3cIntegrityPolicy(w3c);
+    if (p) {
+      s.w3c = *p;
+    } else {
+      s.w3c.reset();
+    }
+  }
+  return impl_->View(s);
+}
+
+Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
+  auto site = impl_->GetSite(req.origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  ManifestReply rep;
+  bool transparency_required = Evaluate(s, impl_->NowS()).transparency_required;
+  std::shared_ptr<const LoadedManifest> m;
+  if (req.status != 200 || req.body.empty()) {
+    auto lm = std::make_shared<LoadedManifest>();
+    lm->summary = {"invalid", "", "manifest_unavailable"};
+    lm->detail = req.status != 200 ? "manifest fetch returned HTTP " + std::to_string(req.status)
+                                   : "empty manifest body";
+    m = lm;
+  } else {
+    m = LoadManifest(s.origin, req.body, transparency_required);
+  }
+  s.manifest = m;
+  s.summary = m->summary;
+  rep.manifest_id = m->summary.id;
+  rep.dialect = m->dialect;
+  rep.entries = m->entries;
+  rep.transparency = m->transparency;
+  rep.state = m->summary.state;
+  rep.reason = m->summary.reason;
+  rep.detail = m->detail;
+  if (impl_->store) {
+    if (m->summary.state != "invalid") {
+      store::CachedManifest cm;
+      cm.origin = s.origin;
+      cm.manifest_id = m->summary.id;
+      cm.bytes.assign(req.body.begin(), req.body.end());
+      cm.state = m->summary.state;
+      (void)impl_->store->PutManifest(cm);
+    } else {
+      (void)impl_->store->DeleteManifest(s.origin);
+    }
+  }
+  impl_->Log(impl_->Event(s.origin, req.url, "manifest", m->summary.state,
+                          m->summary.reason.empty() ? m->detail : m->summary.reason + ": " + m->detail,
+                          m->summary.id));
+  return rep;
+}
+
+Result<Verdict> Engine::Decide(const VerdictRequest& req) {
+  auto site = impl_->GetSite(req.origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  Verdict v;
+  Effective e = Evaluate(s, impl_->NowS());
+  bool checked = e.checked, enforced = e.enforced;
+  if (!checked) {
+    v.action = Action::kAllow;
+    v.reason = s.setting == Setting::kOff ? "user_off" : "not_checked";
+    v.detail =
+        s.setting == Setting::kOff ? "verification switched off for this site" : "site is not enrolled";
+  } else if (!impl_->config_status.ok) {
+    v.action = Action::kBlock;
+    v.reason = "config.invalid";
+    v.detail = impl_->config_status.detail;
+  } else if (!impl_->store) {
+    v.action = Action::kBlock;
+    v.reason = "policy.store_unavailable";
+    v.detail = impl_->store_error;
+  } else if (!s.manifest) {
+    v.action = Action::kBlock;
+    v.reason = "manifest_unavailable";
+    v.detail = "no manifest received for this site yet";
+  } else {
+    v.manifest_id = s.manifest->summary.id;
+    ResourceDecision d =
+        DecideResource(*s.manifest, req, enforced, s.dest_policy ? &*s.dest_policy : nullptr);
+    v.action = d.action;
+    v.reason = std::move(d.reason);
+    v.detail = std::move(d.detail);
+    if (v.action == Action::kAllow && s.manifest->transparency == "unverified") {
+      // Transparency is required (max-age > 0) but cannot be verified yet: never a silent allow.
+      v.action = Action::kReport;
+      v.detail = "integrity " + v.reason + "; " + (v.detail.empty() ? "" : v.detail + "; ") +
+                 "transparency proof not verified";
+      v.reason = "transparency.unverified";
+    }
+  }
+  if (v.action == Action::kBlock && !enforced) v.action = Action::kReport;
+  auto ai = static_cast<size_t>(v.action);
+  s.counts[ai]++;
+  impl_->totals[ai]++;
+  store::LogRow row;
+  row.time_ms = impl_->NowMs();
+  row.browser = impl_->opt.browser;
+  row.origin = s.origin;
+  row.url = ClipField(req.url);
+  row.destination = ClipField(req.destination);
+  row.action = std::string(FormatAction(v.action));
+  row.reason = v.reason;
+  row.detail = ClipField(v.detail);
+  row.manifest_id = v.manifest_id;
+  row.kind = "verdict";
+  impl_->Log(std::move(row));
+  return v;
+}
+
+Result<LogPage> Engine::QueryLog(const LogQuery& q) {
+  if (!impl_->store) return MakeError(ErrorCode::kPolicyStoreUnavailable, impl_->store_error);
+  impl_->Flush();
+  store::LogQuery sq;
+  if (q.origin) {
+    auto n = NormalizeOrigin(*q.origin);
+    sq.origin = n ? *n : *q.origin;
+  }
+  if (q.action) sq.action = std::string(FormatAction(*q.action));
+  if (q.since) sq.since_ms = *q.since * 1000;
+  if (q.until) sq.until_ms = *q.until * 1000;
+  sq.limit = q.limit;
+  sq.cursor = q.cursor;
+  auto page = impl_->store->Query(sq);
+  if (!page) return page.error();
+  LogPage out;
+  out.rows.reserve(page->rows.size());
+  for (auto& r : page->rows) {
+    LogRow o;
+    o.seq = r.seq;
+    o.time_ms = r.time_ms;
+    o.browser = std::move(r.browser);
+    o.origin = std::move(r.origin);
+    o.url = std::move(r.url);
+    o.destination = std::move(r.destination);
+    o.action = std::move(r.action);
+    o.reason = std::move(r.reason);
+    o.detail = std::move(r.detail);
+    o.manifest_id = std::move(r.manifest_id);
+    o.kind = std::move(r.kind);
+    out.rows.push_back(std::move(o));
+  }
+  out.next_cursor = page->next_cursor;
+  return out;
+}
+
+std::string Engine::CursorAfter(const LogRow& row) const { return store::FormatCursor(row.seq); }
+
+Result<Setting> Engine::SetSite(std::string_view origin, Setting setting) {
+  auto site = impl_->GetSite(origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  if (impl_->store) {
+    impl_->Flush();  // keep log order
+    auto r = impl_->store->SetSetting(s.origin, static_cast<store::SiteSetting>(setting), impl_->opt.browser,
+                                      impl_->NowMs());
+    if (!r) return r.error();
+  }
+  s.setting = setting;
+  return setting;
+}
+
+Result<OverrideReply> Engine::Override(const OverrideRequest& req) {
+  auto site = impl_->GetSite(req.origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  OverrideReply rep;
+  if (s.setting == Setting::kRequire) {
+    rep.detail = "refused: the user requires verification for this site";
+  } else if (Evaluate(s, impl_->NowS()).preloaded) {
+    rep.detail = "refused: the site is on the preload list";
+  } else {
+    rep.granted = true;
+    rep.detail = "granted by the user";
+  }
+  impl_->Log(impl_->Event(s.origin, req.url, "override", rep.granted ? "granted" : "refused",
+                          "reason " + std::string(req.reason) + "; " + rep.detail, s.summary.id));
+  return rep;
+}
+
+Result<StatusReply> Engine::HostStatus(std::optional<std::string_view> origin) {
+  StatusReply st;
+  st.config = impl_->config_status;
+  st.db_ok = impl_->store != nullptr;
+  st.db = impl_->store ? impl_->db_path : "unavailable: " + impl_->store_error;
+  const uint64_t* c = impl_->totals;
+  if (origin) {
+    auto site = impl_->GetSite(*origin);
+    if (!site) return site.error();
+    st.site = impl_->View(**site);
+    c = (*site)->counts;
+  }
+  st.allow = c[0];
+  st.block = c[1];
+  st.report = c[2];
+  return st;
+}
+
+Status Engine::ExportLog(std::string_view format, std::optional<std::string> origin,
+                         const std::string& out_path) {
+  if (!impl_->store) return MakeError(ErrorCode::kPolicyStoreUnavailable, impl_->store_error);
+  impl_->Flush();
+  store::LogQuery q;
+  if (origin) {
+    auto n = NormalizeOrigin(*origin);
+    q.origin = n ? *n : *origin;
+  }
+  FILE* out = stdout;
+  if (!out_path.empty() && out_path != "-") {
+    out = std::fopen(out_path.c_str(), "w");
+    if (!out) return MakeError(ErrorCode::kIo, "cannot open " + out_path);
+  }
+  Status st = format == "csv" ? store::ExportCsv(*impl_->store, q, out)
+                              : store::ExportJson(*impl_->store, q, store::JsonExportStyle::kArray, out);
+  if (out != stdout) {
+    if (std::fclose(out) != 0 && st) st = MakeError(ErrorCode::kIo, "cannot write " + out_path);
+  } else {
+    std::fflush(out);
+  }
+  return st;
+}
+
+}  // namespace verity::policy

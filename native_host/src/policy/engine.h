@@ -1,0 +1,217 @@
+// The verdict engine (design §1, §4.1): the one place where allow/block/report is decided.
+//
+// It ties the other modules together: per-origin site records (headers::ApplyPolicyHeader, HSTS-like,
+// persisted by store/), the user's per-site setting (default/off/verify/require), the cached manifest
+// of each origin (integrity/ split + parse; manifest_id = base64url(SHA-256(manifest bytes))), the
+// per-resource decision (integrity/ decision + SRI) and the verdict log (store/). Messages map 1:1 to
+// docs/protocol.md; protocol/dispatch turns JSON into these structs and back.
+//
+// Worked example (one origin, enforce mode, manifest listing /app.js):
+//   SiteState({"https://app.example", {{"integrity-policy-waict-v1",
+//              "max-age=0, mode=enforce, manifest=\"/m\""}}})          -> checked, mode enforce
+//   IngestManifest({origin, "https://app.example/m", 200, body})        -> state integrity_only
+//   Decide({origin, "https://app.example/app.js", "script", sha256})     -> allow/match or
+//   block/no_manifest_match
+//
+// Fail closed: a config error, an unusable store or a missing manifest never turns into "allow" for
+// an enforced site; transparency that is required (max-age > 0) but not yet verifiable gives
+// `transparency.unverified` -> report, never a silent allow. Time comes from the injected clock.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/error.h"
+
+namespace verity::policy {
+
+// Unix time in milliseconds.
+using Clock = std::function<int64_t()>;
+int64_t SystemClockMillis();
+
+enum class Setting : uint8_t { kDefault, kOff, kVerify, kRequire };
+std::string_view FormatSetting(Setting s);
+std::optional<Setting> ParseSetting(std::string_view s);
+
+enum class Action : uint8_t { kAllow, kBlock, kReport };
+std::string_view FormatAction(Action a);
+std::optional<Action> ParseAction(std::string_view s);
+
+struct EngineOptions {
+  std::string
+      data_dir;  // empty: default (config data_dir, else $XDG_DATA_HOME/verity, ~/.local/share/verity)
+  std::string config_path;  // empty: config::DefaultConfigPath()
+  std::string browser = "chromium";
+  bool in_memory_store = false;  // tests / fuzzing: no files at all
+  Clock clock;                   // empty: SystemClockMillis
+  // Verdict-log batching (docs/performance.md): pending rows are committed when this many are queued,
+  // when the oldest pending row is older than flush_interval_ms, or when Idle() is called.
+  uint32_t log_batch_rows = 1024;
+  uint32_t log_flush_interval_ms = 50;
+};
+
+struct ConfigStatus {
+  bool ok = true;
+  std::string code;  // wire name, e.g. "config.invalid"
+  std::string detail;
+};
+
+struct W3cIntegrityPolicy {
+  std::vector<std::string> blocked_destinations;
+  std::vector<std::string> sources;
+  std::vector<std::string> endpoints;
+};
+
+struct ManifestSummary {
+  std::string state = "none";  // none | verified | integrity_only | invalid
+  std::string id;              // manifest_id, empty if none
+  std::string reason;          // for invalid: manifest_unavailable | invalid_manifest | ...
+};
+
+// The effective state of one origin (site_state / status replies).
+struct SiteView {
+  std::string origin;
+  bool checked = false;
+  std::optional<std::string> mode;  // "enforce" | "report"
+  std::string manifest_url;
+  int64_t expires = 0;          // unix seconds; 0 = none
+  std::string source = "none";  // header | remembered | preloaded | user | none
+  Setting setting = Setting::kDefault;
+  std::optional<W3cIntegrityPolicy> w3c_integrity_policy;
+  ManifestSummary manifest;
+};
+
+struct SiteStateRequest {
+  std::string origin;
+  std::vector<std::pair<std::string, std::string>> headers;  // lower-case names
+};
+
+struct ManifestRequest {
+  std::string origin;
+  std::string url;
+  int64_t status = 200;
+  std::string body;  // exact bytes (decoded from body_b64 when needed)
+};
+
+struct ManifestReply {
+  std::string manifest_id;
+  std::string dialect;
+  uint64_t entries = 0;
+  std::string transparency = "not_required";  // not_required | verified | unverified
+  std::string state = "invalid";              // verified | integrity_only | invalid
+  std::string reason;                         // set when state == invalid
+  std::string detail;
+};
+
+struct VerdictRequest {
+  std::string_view origin;
+  std::string_view url;
+  std::string_view destination;
+  Hash32 sha256{};              // SHA-256 of the (content-decoded) body
+  std::optional<Bytes> sha384;  // only when the element's SRI metadata asks for it
+  std::optional<Bytes> sha512;
+  std::string_view integrity;  // SRI metadata of the element, may be empty
+  int64_t status = 200;
+  bool from_cache = false;
+  int64_t tab = -1;
+};
+
+struct Verdict {
+  Action action = Action::kBlock;
+  std::string reason;
+  std::string detail;
+  std::string manifest_id;
+};
+
+struct LogQuery {
+  std::optional<std::string> origin;
+  std::optional<Action> action;
+  std::optional<int64_t> since;  // unix seconds, inclusive
+  std::optional<int64_t> until;  // unix seconds, exclusive
+  uint32_t limit = 100;          // 1..500
+  std::string cursor;            // opaque, from a previous page
+};
+
+struct LogRow {
+  int64_t seq = 0;
+  int64_t time_ms = 0;
+  std::string browser, origin, url, destination, action, reason, detail, manifest_id;
+  std::string kind;  // "verdict" | "event"
+};
+
+struct LogPage {
+  std::vector<LogRow> rows;
+  std::optional<std::string> next_cursor;
+};
+
+struct OverrideRequest {
+  std::string origin;
+  std::string url;
+  std::string reason;
+};
+
+struct OverrideReply {
+  bool granted = false;
+  std::string detail;
+};
+
+struct StatusReply {
+  ConfigStatus config;
+  std::string db;  // path of the database, or a note when unavailable
+  bool db_ok = false;
+  uint64_t allow = 0, block = 0, report = 0;
+  std::optional<SiteView> site;
+};
+
+class Engine {
+ public:
+  // Never fails: config and store problems are remembered and reported (hello/status) and make
+  // enforced sites fail closed.
+  static std::unique_ptr<Engine> Open(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const ConfigStatus& config_status() const;
+  const std::string& data_dir() const;
+  std::string db_path() const;
+  bool store_ok() const;
+  uint64_t max_message_bytes() const;
+
+  Result<SiteView> SiteState(const SiteStateRequest& req);
+  Result<ManifestReply> IngestManifest(const ManifestRequest& req);
+  Result<Verdict> Decide(const VerdictRequest& req);
+  // cursor: an opaque cursor from a previous page (store-defined); policy.bad_cursor if malformed.
+  Result<LogPage> QueryLog(const LogQuery& q);
+  // Cursor that continues a query right after `row` (newest first): lets protocol/ cut a page short
+  // to keep the reply under 1 MiB.
+  std::string CursorAfter(const LogRow& row) const;
+  Result<Setting> SetSite(std::string_view origin, Setting setting);
+  Result<OverrideReply> Override(const OverrideRequest& req);
+  Result<StatusReply> HostStatus(std::optional<std::string_view> origin);
+
+  // Export the log (verity-host --export-log). format: "json" | "csv".
+  Status ExportLog(std::string_view format, std::optional<std::string> origin, const std::string& out_path);
+
+  // Commit pending log rows (called when the input pipe is idle and at exit).
+  void Idle();
+
+  struct Impl;
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Canonical origin "https://host[:port]" (lower-case scheme/host, no default port, no path); also
+// accepts "http://localhost". policy.bad_origin otherwise.
+Result<std::string> NormalizeOrigin(std::string_view origin);
+
+}  // namespace verity::policy

@@ -1,0 +1,186 @@
+#include "policy/rules.h"
+
+#include "core/encoding.h"
+#include "crypto/hash.h"
+#include "headers/integrity_policy.h"
+#include "integrity/manifest_response.h"
+#include "integrity/url.h"
+#include "sri/sri.h"
+
+namespace verity::policy {
+
+HeaderUpdate ApplyWaictHeader(const std::string& origin, const std::optional<headers::SiteRecord>& current,
+                              std::string_view value, int64_t now_s) {
+  HeaderUpdate u;
+  auto parsed = headers::ParseWaictPolicy(value, origin);
+  bool was_live = headers::IsLive(current, now_s);
+  u.record = headers::ApplyPolicyHeader(current, parsed, now_s);
+  std::optional<headers::SiteRecord> before;
+  if (was_live) before = current;
+  u.changed = !(u.record == before);
+  if (!parsed) {
+    u.event = "header_invalid";
+    u.note = std::string(WireName(parsed.code())) + ": " + parsed.error().detail +
+             (headers::IsLive(u.record, now_s) ? " (stored record stays in force)" : "");
+    return u;
+  }
+  u.policy = *parsed;
+  if (u.changed) {
+    u.event = u.record ? (was_live ? "updated" : "enrolled") : "expired";
+    u.note = "mode=" + std::string(headers::ModeName(parsed->mode)) +
+             " max-age=" + std::to_string(parsed->max_age) + " manifest=" + parsed->manifest_url;
+  }
+  return u;
+}
+
+store::SiteRecord ToStoreRecord(const std::string& origin, const headers::SiteRecord& r,
+                                std::string_view raw_header, int64_t max_age) {
+  store::SiteRecord s;
+  s.origin = origin;
+  s.mode = std::string(headers::ModeName(r.mode));
+  s.manifest_url = r.manifest_url;
+  s.max_age = max_age;
+  s.expires = r.expires_at;
+  s.preload = r.preload;
+  s.dialect = std::string(headers::DialectName(r.dialect));
+  s.raw_header = std::string(raw_header);
+  return s;
+}
+
+headers::SiteRecord FromStoreRecord(const store::SiteRecord& s) {
+  headers::SiteRecord r;
+  r.mode = s.mode == "enforce" ? headers::WaictMode::kEnforce : headers::WaictMode::kReport;
+  r.expires_at = s.expires;
+  r.manifest_url = s.manifest_url;
+  r.preload = s.preload;
+  r.dialect = s.dialect == "firefox" ? headers::WaictDialect::kFirefoxNightly : headers::WaictDialect::kDraft;
+  if (auto p = headers::ParseWaictPolicy(s.raw_header, s.origin); p) {
+    r.endpoints = p->endpoints;
+    r.blocked_destinations = p->blocked_destinations;
+  }
+  return r;
+}
+
+Result<W3cIntegrityPolicy> ParseW3cIntegrityPolicy(std::string_view value) {
+  auto p = headers::ParseIntegrityPolicy(value);
+  if (!p) return p.error();
+  return W3cIntegrityPolicy{p->blocked_destinations, p->sources, p->endpoints};
+}
+
+std::optional<integrity::DestinationPolicy> HeaderDestinationPolicy(const headers::SiteRecord& r) {
+  if (r.dialect != headers::WaictDialect::kFirefoxNightly) return std::nullopt;
+  integrity::DestinationPolicy p;
+  for (const auto& d : r.blocked_destinations) {
+    auto dest = integrity::ParseDestination(d);
+    if (dest != integrity::Destination::kOther) p.blocked |= integrity::DestinationPolicy::Bit(dest);
+  }
+  return p;
+}
+
+std::shared_ptr<const LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
+                                                   bool transparency_required) {
+  auto m = std::make_shared<LoadedManifest>();
+  m->summary.state = "invalid";
+  m->summary.reason = std::string(integrity::reason::kInvalidManifest);
+  auto split = integrity::SplitManifestResponse(body);
+  if (!split) {
+    m->detail = std::string(WireName(split.code())) + ": " + split.error().detail;
+    return m;
+  }
+  m->summary.id = FormatBase64Url(crypto::Sha256(split->manifest));
+  auto base = integrity::ParseUrl(origin);
+  if (!base) {
+    m->detail = base.error().detail;
+    return m;
+  }
+  auto parsed = integrity::ParseManifest(split->manifest, *base);
+  if (!parsed) {
+    m->detail = std::string(WireName(parsed.code())) + ": " + parsed.error().detail;
+    return m;
+  }
+  m->dialect = parsed->dialect == integrity::Dialect::kWaict
+                   ? "waict-v2"
+                   : std::string(integrity::DialectName(parsed->dialect));
+  m->entries = parsed->entry_count();
+  m->model = std::move(*parsed);
+  m->summary.reason.clear();
+  if (transparency_required) {
+    // Required by the policy (max-age > 0) but not verifiable by this build yet (design §4.2):
+    // verdicts that would allow become `report` with reason transparency.unverified.
+    m->transparency = "unverified";
+    m->summary.state = "unverified";
+    m->detail = split->has_proof ? "transparency proof present but not verified by this build"
+                                 : "policy requires transparency (max-age > 0) but the response has no proof";
+  } else {
+    m->transparency = "not_required";
+    m->summary.state = "integrity_only";
+  }
+  return m;
+}
+
+namespace {
+
+// Protocol reason names (docs/protocol.md) for the decision module's names.
+std::string_view ProtocolReason(std::string_view r) {
+  if (r == integrity::reason::kManifestMatch) return "match";
+  if (r == integrity::reason::kFallbackMatch) return "fallback";
+  return r;
+}
+
+// The element's SRI metadata against the digests the extension sent (article/Firefox dialects).
+std::optional<bool> SriMatched(const VerdictRequest& req) {
+  if (req.integrity.empty()) return std::nullopt;
+  auto md = sri::ParseMetadata(req.integrity);
+  if (!md) return false;
+  if (md->empty()) return std::nullopt;
+  sri::BodyDigests digests;
+  digests.sha256 = Bytes(req.sha256.begin(), req.sha256.end());
+  if (req.sha384) digests.sha384 = *req.sha384;
+  if (req.sha512) digests.sha512 = *req.sha512;
+  switch (sri::MatchSri(*md, digests)) {
+    case sri::SriOutcome::kMatch:
+      return true;
+    case sri::SriOutcome::kNoMetadata:
+      return std::nullopt;
+    case sri::SriOutcome::kMismatch:
+    case sri::SriOutcome::kDigestMissing:
+      break;
+  }
+  return false;
+}
+
+}  // namespace
+
+ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& req, bool enforce,
+                                const integrity::DestinationPolicy* header_policy) {
+  ResourceDecision d;
+  if (!m.model) {
+    d.action = enforce ? Action::kBlock : Action::kReport;
+    d.reason = m.summary.reason.empty() ? std::string(integrity::reason::kInvalidManifest) : m.summary.reason;
+    d.detail = m.detail;
+    return d;
+  }
+  integrity::ResourceFacts facts;
+  facts.url = req.url;
+  facts.destination = integrity::ParseDestination(req.destination);
+  facts.body_hash = req.sha256;
+  if (m.model->dialect != integrity::Dialect::kWaict) facts.sri_matched = SriMatched(req);
+  auto dec = integrity::DecideResource(
+      *m.model, facts, enforce ? integrity::Mode::kEnforce : integrity::Mode::kReport, header_policy);
+  switch (dec.action) {
+    case integrity::Action::kAllow:
+      d.action = Action::kAllow;
+      break;
+    case integrity::Action::kReport:
+      d.action = Action::kReport;
+      break;
+    case integrity::Action::kBlock:
+      d.action = Action::kBlock;
+      break;
+  }
+  d.reason = std::string(ProtocolReason(dec.reason));
+  d.detail = std::move(dec.detail);
+  return d;
+}
+
+}  // namespace verity::policy

@@ -1,0 +1,422 @@
+#include "protocol/dispatch.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "core/encoding.h"
+#include "json/json.h"
+#include "protocol/framing.h"
+
+namespace verity::protocol {
+namespace {
+
+constexpr size_t kMaxDetail = 1024;
+// Room kept free below 1 MiB for the envelope around log rows.
+constexpr size_t kReplyBudget = kMaxOutboundBytes - 4096;
+constexpr int64_t kMaxLogLimit = 500;
+
+std::string_view Clip(std::string_view s, size_t n) { return s.size() <= n ? s : s.substr(0, n); }
+
+Error BadField(std::string_view name, std::string_view what) {
+  return MakeError(ErrorCode::kProtocolBadField, std::string(name) + ": " + std::string(what));
+}
+
+// Field accessors: absent -> nullopt (optional) or bad_field (required); wrong type -> bad_field.
+Result<std::optional<std::string_view>> OptString(const json::Value& msg, std::string_view name) {
+  const json::Value* v = msg.Find(name);
+  if (!v || v->is_null()) return std::optional<std::string_view>();
+  if (!v->is_string()) return BadField(name, "expected a string");
+  return std::optional<std::string_view>(v->AsString());
+}
+Result<std::string_view> ReqString(const json::Value& msg, std::string_view name) {
+  auto r = OptString(msg, name);
+  if (!r) return r.error();
+  if (!*r) return BadField(name, "required string missing");
+  return **r;
+}
+Result<std::optional<int64_t>> OptInt(const json::Value& msg, std::string_view name) {
+  const json::Value* v = msg.Find(name);
+  if (!v || v->is_null()) return std::optional<int64_t>();
+  auto i = v->AsInt();
+  if (!i) return BadField(name, "expected an integer");
+  return std::optional<int64_t>(*i);
+}
+Result<std::optional<bool>> OptBool(const json::Value& msg, std::string_view name) {
+  const json::Value* v = msg.Find(name);
+  if (!v || v->is_null()) return std::optional<bool>();
+  if (!v->is_bool()) return BadField(name, "expected a boolean");
+  return std::optional<bool>(v->AsBool());
+}
+
+#define ASSIGN_OR_RETURN(lhs, expr)       \
+  auto lhs##_r_ = (expr);                 \
+  if (!lhs##_r_) return lhs##_r_.error(); \
+  auto lhs = std::move(*lhs##_r_)
+
+void WriteConfig(json::Writer& w, const policy::ConfigStatus& c) {
+  w.BeginObject().Key("ok").Bool(c.ok);
+  if (!c.ok) w.Key("code").String(c.code).Key("detail").String(Clip(c.detail, kMaxDetail));
+  w.EndObject();
+}
+
+void WriteStrings(json::Writer& w, const std::vector<std::string>& v) {
+  w.BeginArray();
+  for (const auto& s : v) w.String(s);
+  w.EndArray();
+}
+
+void WriteSite(json::Writer& w, const policy::SiteView& s) {
+  w.BeginObject();
+  w.Key("origin").String(s.origin);
+  w.Key("checked").Bool(s.checked);
+  w.Key("mode");
+  if (s.mode) {
+    w.String(*s.mode);
+  } else {
+    w.Null();
+  }
+  w.Key("manifest_url");
+  if (s.manifest_url.empty()) {
+    w.Null();
+  } else {
+    w.String(s.manifest_url);
+  }
+  w.Key("expires");
+  if (s.expires) {
+    w.Int(s.expires);
+  } else {
+    w.Null();
+  }
+  w.Key("source").String(s.source);
+  w.Key("setting").String(policy::FormatSetting(s.setting));
+  w.Key("w3c_integrity_policy");
+  if (s.w3c_integrity_policy) {
+    w.BeginObject();
+    w.Key("blocked_destinations");
+    WriteStrings(w, s.w3c_integrity_policy->blocked_destinations);
+    w.Key("sources");
+    WriteStrings(w, s.w3c_integrity_policy->sources);
+    w.Key("endpoints");
+    WriteStrings(w, s.w3c_integrity_policy->endpoints);
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.Key("manifest").BeginObject().Key("state").String(s.manifest.state);
+  if (!s.manifest.id.empty()) w.Key("id").String(s.manifest.id);
+  if (!s.manifest.reason.empty()) w.Key("reason").String(s.manifest.reason);
+  w.EndObject();
+  w.EndObject();
+}
+
+class Request {
+ public:
+  Request(policy::Engine& e, const HostInfo& info, const json::Value& msg, json::Writer& w)
+      : engine_(e), info_(info), msg_(msg), w_(w) {}
+
+  Status Hello() {
+    ASSIGN_OR_RETURN(browser, OptString(msg_, "browser"));
+    ASSIGN_OR_RETURN(ext_version, OptString(msg_, "extension_version"));
+    (void)ext_version;
+    if (browser && *browser != "chromium" && *browser != "firefox") {
+      return BadField("browser", "expected \"chromium\" or \"firefox\"");
+    }
+    w_.Key("host_version").String(info_.version);
+    w_.Key("protocol").Int(kProtocolVersion);
+    w_.Key("browser").String(info_.browser);
+    w_.Key("config");
+    WriteConfig(w_, engine_.config_status());
+    w_.Key("data_dir").String(engine_.data_dir());
+    w_.Key("max_message_bytes").Uint(engine_.max_message_bytes());
+    return OkStatus();
+  }
+
+  Status SiteState() {
+    policy::SiteStateRequest req;
+    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
+    req.origin = origin;
+    if (const json::Value* h = msg_.Find("headers"); h && !h->is_null()) {
+      if (!h->is_object()) return BadField("headers", "expected an object");
+      for (const auto& [name, value] : h->members()) {
+        if (!value.is_string()) return BadField("headers." + name, "expected a string");
+        req.headers.emplace_back(name, value.AsString());
+      }
+    }
+    ASSIGN_OR_RETURN(view, engine_.SiteState(req));
+    WriteSiteFields(view);
+    return OkStatus();
+  }
+
+  Status Manifest() {
+    policy::ManifestRequest req;
+    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
+    ASSIGN_OR_RETURN(url, ReqString(msg_, "url"));
+    ASSIGN_OR_RETURN(status, OptInt(msg_, "status"));
+    ASSIGN_OR_RETURN(body, OptString(msg_, "body"));
+    ASSIGN_OR_RETURN(body_b64, OptString(msg_, "body_b64"));
+    req.origin = origin;
+    req.url = url;
+    req.status = status.value_or(200);
+    if (body && body_b64) return BadField("body", "give either body or body_b64, not both");
+    if (body) {
+      req.body = *body;
+    } else if (body_b64) {
+      auto bytes = ParseBase64(*body_b64);
+      if (!bytes) return BadField("body_b64", "malformed base64");
+      req.body = ToString(*bytes);
+    } else {
+      return BadField("body", "required string missing (body or body_b64)");
+    }
+    ASSIGN_OR_RETURN(rep, engine_.IngestManifest(req));
+    w_.Key("manifest_id");
+    if (rep.manifest_id.empty()) {
+      w_.Null();
+    } else {
+      w_.String(rep.manifest_id);
+    }
+    w_.Key("dialect");
+    if (rep.dialect.empty()) {
+      w_.Null();
+    } else {
+      w_.String(rep.dialect);
+    }
+    w_.Key("entries").Uint(rep.entries);
+    w_.Key("transparency").String(rep.transparency);
+    w_.Key("state").String(rep.state);
+    if (!rep.reason.empty()) w_.Key("reason").String(rep.reason);
+    if (!rep.detail.empty()) w_.Key("detail").String(Clip(rep.detail, kMaxDetail));
+    return OkStatus();
+  }
+
+  Status Verdict() {
+    policy::VerdictRequest req;
+    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
+    ASSIGN_OR_RETURN(url, ReqString(msg_, "url"));
+    ASSIGN_OR_RETURN(destination, ReqString(msg_, "destination"));
+    ASSIGN_OR_RETURN(sha256, ReqString(msg_, "sha256"));
+    ASSIGN_OR_RETURN(sha384, OptString(msg_, "sha384"));
+    ASSIGN_OR_RETURN(sha512, OptString(msg_, "sha512"));
+    ASSIGN_OR_RETURN(integrity, OptString(msg_, "integrity"));
+    ASSIGN_OR_RETURN(status, OptInt(msg_, "status"));
+    ASSIGN_OR_RETURN(from_cache, OptBool(msg_, "from_cache"));
+    ASSIGN_OR_RETURN(tab, OptInt(msg_, "tab"));
+    req.origin = origin;
+    req.url = url;
+    req.destination = destination;
+    {
+      auto h = ParseBase64Lenient(sha256);
+      if (!h || h->size() != 32) return BadField("sha256", "expected base64 of 32 bytes");
+      std::copy(h->begin(), h->end(), req.sha256.begin());
+    }
+    if (sha384) {
+      auto h = ParseBase64Lenient(*sha384);
+      if (!h || h->size() != 48) return BadField("sha384", "expected base64 of 48 bytes");
+      req.sha384 = std::move(*h);
+    }
+    if (sha512) {
+      auto h = ParseBase64Lenient(*sha512);
+      if (!h || h->size() != 64) return BadField("sha512", "expected base64 of 64 bytes");
+      req.sha512 = std::move(*h);
+    }
+    req.integrity = integrity.value_or("");
+    req.status = status.value_or(200);
+    req.from_cache = from_cache.value_or(false);
+    req.tab = tab.value_or(-1);
+    ASSIGN_OR_RETURN(v, engine_.Decide(req));
+    w_.Key("action").String(policy::FormatAction(v.action));
+    w_.Key("reason").String(v.reason);
+    w_.Key("detail").String(Clip(v.detail, kMaxDetail));
+    w_.Key("manifest_id");
+    if (v.manifest_id.empty()) {
+      w_.Null();
+    } else {
+      w_.String(v.manifest_id);
+    }
+    return OkStatus();
+  }
+
+  Status LogQuery() {
+    policy::LogQuery q;
+    ASSIGN_OR_RETURN(origin, OptString(msg_, "origin"));
+    ASSIGN_OR_RETURN(action, OptString(msg_, "action"));
+    ASSIGN_OR_RETURN(since, OptInt(msg_, "since"));
+    ASSIGN_OR_RETURN(until, OptInt(msg_, "until"));
+    ASSIGN_OR_RETURN(limit, OptInt(msg_, "limit"));
+    ASSIGN_OR_RETURN(cursor, OptString(msg_, "cursor"));
+    if (origin) q.origin = std::string(*origin);
+    if (action) {
+      q.action = policy::ParseAction(*action);
+      if (!q.action) return BadField("action", "expected \"allow\", \"block\" or \"report\"");
+    }
+    q.since = since;
+    q.until = until;
+    if (limit && (*limit < 1 || *limit > kMaxLogLimit)) return BadField("limit", "must be 1..500");
+    q.limit = static_cast<uint32_t>(limit.value_or(100));
+    if (cursor) q.cursor = std::string(*cursor);
+    ASSIGN_OR_RETURN(page, engine_.QueryLog(q));
+    w_.Key("rows").BeginArray();
+    std::optional<std::string> next = page.next_cursor;
+    for (size_t i = 0; i < page.rows.size(); ++i) {
+      const auto& r = page.rows[i];
+      json::Writer row;
+      row.BeginObject();
+      row.Key("seq").Int(r.seq).Key("time").Int(r.time_ms).Key("browser").String(r.browser);
+      row.Key("origin").String(r.origin).Key("url").String(r.url).Key("destination").String(r.destination);
+      row.Key("action").String(r.action).Key("reason").String(r.reason).Key("detail").String(r.detail);
+      row.Key("manifest_id").String(r.manifest_id).Key("kind").String(r.kind);
+      row.EndObject();
+      if (w_.size() + row.size() + 512 > kReplyBudget) {
+        // Cut the page here; the cursor resumes after the last row sent.
+        if (i == 0)
+          return MakeError(ErrorCode::kProtocolReplyTooLarge, "a single log row exceeds the budget");
+        next = engine_.CursorAfter(page.rows[i - 1]);
+        break;
+      }
+      w_.Raw(row.str());
+    }
+    w_.EndArray();
+    w_.Key("next_cursor");
+    if (next) {
+      w_.String(*next);
+    } else {
+      w_.Null();
+    }
+    return OkStatus();
+  }
+
+  Status SetSite() {
+    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
+    ASSIGN_OR_RETURN(setting_s, ReqString(msg_, "setting"));
+    auto setting = policy::ParseSetting(setting_s);
+    if (!setting) return BadField("setting", "expected default, off, verify or require");
+    ASSIGN_OR_RETURN(origin_n, policy::NormalizeOrigin(origin));
+    ASSIGN_OR_RETURN(result, engine_.SetSite(origin_n, *setting));
+    w_.Key("origin").String(origin_n);
+    w_.Key("setting").String(policy::FormatSetting(result));
+    return OkStatus();
+  }
+
+  Status Override() {
+    policy::OverrideRequest req;
+    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
+    ASSIGN_OR_RETURN(url, ReqString(msg_, "url"));
+    ASSIGN_OR_RETURN(reason, OptString(msg_, "reason"));
+    req.origin = origin;
+    req.url = url;
+    req.reason = reason.value_or("");
+    ASSIGN_OR_RETURN(rep, engine_.Override(req));
+    w_.Key("granted").Bool(rep.granted);
+    w_.Key("detail").String(Clip(rep.detail, kMaxDetail));
+    return OkStatus();
+  }
+
+  Status StatusMsg() {
+    ASSIGN_OR_RETURN(origin, OptString(msg_, "origin"));
+    ASSIGN_OR_RETURN(st, engine_.HostStatus(origin));
+    w_.Key("host_version").String(info_.version);
+    w_.Key("config");
+    WriteConfig(w_, st.config);
+    w_.Key("db").String(st.db);
+    w_.Key("db_ok").Bool(st.db_ok);
+    w_.Key("counts").BeginObject();
+    w_.Key("allow").Uint(st.allow).Key("block").Uint(st.block).Key("report").Uint(st.report);
+    w_.EndObject();
+    w_.Key("site");
+    if (st.site) {
+      WriteSite(w_, *st.site);
+    } else {
+      w_.Null();
+    }
+    return OkStatus();
+  }
+
+ private:
+  // site_state replies carry the SiteView fields at the top level of the envelope.
+  void WriteSiteFields(const policy::SiteView& view) {
+    json::Writer tmp;
+    WriteSite(tmp, view);
+    std::string_view s = tmp.str();
+    // Strip the outer braces and splice the members into the envelope object.
+    w_.Raw(s.substr(1, s.size() - 2));
+  }
+
+  policy::Engine& engine_;
+  const HostInfo& info_;
+  const json::Value& msg_;
+  json::Writer& w_;
+};
+
+using HandlerFn = Status (Request::*)();
+struct HandlerEntry {
+  std::string_view type;
+  HandlerFn fn;
+};
+constexpr HandlerEntry kHandlers[] = {
+    {"verdict", &Request::Verdict},   {"site_state", &Request::SiteState}, {"manifest", &Request::Manifest},
+    {"hello", &Request::Hello},       {"log_query", &Request::LogQuery},   {"set_site", &Request::SetSite},
+    {"override", &Request::Override}, {"status", &Request::StatusMsg},
+};
+
+}  // namespace
+
+std::string FormatErrorReply(std::string_view id_json, ErrorCode code, std::string_view detail) {
+  json::Writer w;
+  w.BeginObject();
+  w.Key("id").Raw(id_json);
+  w.Key("ok").Bool(false);
+  w.Key("error").BeginObject();
+  w.Key("code").String(WireName(code));
+  w.Key("detail").String(Clip(detail, kMaxDetail));
+  w.EndObject();
+  w.EndObject();
+  return w.Take();
+}
+
+std::string Dispatcher::Handle(std::string_view payload) {
+  auto parsed = json::Parse(payload);
+  if (!parsed) {
+    ErrorCode c = parsed.code() == ErrorCode::kJsonInvalidUtf8 ? ErrorCode::kProtocolInvalidUtf8
+                                                               : ErrorCode::kProtocolInvalidJson;
+    return FormatErrorReply("null", c, parsed.error().detail);
+  }
+  const json::Value& msg = *parsed;
+  if (!msg.is_object())
+    return FormatErrorReply("null", ErrorCode::kProtocolNotAnObject, "expected a JSON object");
+  const json::Value* id = msg.Find("id");
+  if (!id || !(id->is_string() || id->AsInt())) {
+    return FormatErrorReply("null", ErrorCode::kProtocolMissingId, "\"id\" must be an integer or a string");
+  }
+  if (id->is_string() && id->AsString().size() > 256) {
+    return FormatErrorReply("null", ErrorCode::kProtocolMissingId, "string \"id\" longer than 256 bytes");
+  }
+  std::string id_json = id->is_string() ? json::Quote(id->AsString()) : std::to_string(*id->AsInt());
+  auto type = msg.GetString("type");
+  if (!type) return FormatErrorReply(id_json, ErrorCode::kProtocolMissingType, "\"type\" must be a string");
+  HandlerFn fn = nullptr;
+  for (const auto& h : kHandlers) {
+    if (h.type == *type) {
+      fn = h.fn;
+      break;
+    }
+  }
+  if (!fn) {
+    return FormatErrorReply(id_json, ErrorCode::kProtocolUnknownType,
+                            "no such type: " + std::string(Clip(*type, 64)));
+  }
+  json::Writer w;
+  w.BeginObject();
+  w.Key("id").Raw(id_json);
+  w.Key("ok").Bool(true);
+  w.Key("type").String(*type);
+  Request req(engine_, info_, msg, w);
+  Status st = (req.*fn)();
+  if (!st) return FormatErrorReply(id_json, st.code(), st.error().detail);
+  w.EndObject();
+  if (w.size() >= kMaxOutboundBytes) {
+    return FormatErrorReply(id_json, ErrorCode::kProtocolReplyTooLarge,
+                            "reply of " + std::to_string(w.size()) + " bytes is not below 1 MiB");
+  }
+  return w.Take();
+}
+
+}  // namespace verity::protocol

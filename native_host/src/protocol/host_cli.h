@@ -1,0 +1,42 @@
+// verity-host command line (design §1, docs/protocol.md). The browser starts the host with the
+// caller as arguments:
+//   Chromium: verity-host chrome-extension://mbbdieillpeggimjpelglbnjlbajlfmk/ [--parent-window=N]
+//   Firefox:  verity-host /path/to/org.verity.host.json verity@verity-project
+// and then speaks framed JSON on stdin/stdout. Operator flags (each exits after its job):
+//   --self-check                 open config + database, run a known-answer verdict, print a summary
+//   --list-errors                every error code: "<wire name>\t<summary>", one per line
+//   --list-errors=markdown       the same as a Markdown table (docs/protocol.md appendix)
+//   --export-log json|csv [--origin O] [--out FILE]
+//   --data-dir DIR  --config FILE  (also for a normal session)
+//   --version
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace verity::protocol {
+
+struct HostArgs {
+  std::string browser = "firefox";  // "chromium" if a chrome-extension:// origin is given
+  std::string caller;               // the extension origin or id
+  std::string data_dir;
+  std::string config_path;
+  bool self_check = false;
+  bool version = false;
+  std::optional<std::string> list_errors;  // "" (tab-separated) or "markdown"
+  std::optional<std::string> export_format;
+  std::optional<std::string> export_origin;
+  std::string export_out;
+  std::string error;  // non-empty: usage error
+};
+
+HostArgs ParseHostArgs(const std::vector<std::string>& args);
+
+// The whole program; returns the exit status.
+int HostMain(int argc, char** argv);
+
+// Text of --list-errors ("" or "markdown").
+std::string FormatErrorList(const std::string& style);
+
+}  // namespace verity::protocol
