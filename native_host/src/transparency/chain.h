@@ -1,0 +1,73 @@
+// WAICT per-domain hash chain (waict-transparency-spec waict-apis.md "The Transparency Service",
+// "Hash Computations"; design §4.2).
+//
+// Wire format (TLS presentation syntax, big-endian, exactly 112 bytes):
+//   struct { uint64 position_in_chain; uint64 time_created;
+//            uint8 resource_hash[32]; uint8 asset_hosts_hash[32]; } Entry;      // 80 bytes
+//   struct { Entry entry; uint8 chain_hash[32]; } ChainNode;                     // 112 bytes
+//
+// Worked example: the first node of a domain, created at t = 1700000000 (0x6553f100):
+//   00 00 00 00 00 00 00 00   position_in_chain = 0
+//   00 00 00 00 65 53 f1 00   time_created
+//   <32 bytes>                resource_hash = SHA-256("waict-rh" || manifest bytes)
+//   <32 bytes>                asset_hosts_hash = SHA-256("waict-ah" || b64(url1) || "," || ...)
+//   00 x 32                   chain_hash (the initial chain hash is 32 zero bytes)
+// The next node (position 1) carries chain_hash = SHA-256("waict-ch" || the 112 bytes above).
+// An all-zero resource_hash is a tombstone: the site unenrolled.
+// The MPT value of a domain is SHA-256("waict-ch" || head ChainNode) (design §4.2 Decision).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/bytes.h"
+#include "core/error.h"
+
+namespace verity::transparency {
+
+inline constexpr size_t kEntrySize = 80;
+inline constexpr size_t kChainNodeSize = 112;
+
+struct Entry {
+  uint64_t position_in_chain = 0;
+  uint64_t time_created = 0;
+  Hash32 resource_hash{};
+  Hash32 asset_hosts_hash{};
+  bool operator==(const Entry&) const = default;
+};
+
+struct ChainNode {
+  Entry entry;
+  Hash32 chain_hash{};
+  bool operator==(const ChainNode&) const = default;
+};
+
+// Exactly 112 bytes, else transparency.bad_chain_node.
+Result<ChainNode> ParseChainNode(ByteView bytes);
+Bytes FormatChainNode(const ChainNode& node);
+Bytes FormatEntry(const Entry& entry);
+
+// SHA-256("waict-rh" || resource).
+Hash32 ComputeResourceHash(ByteView resource);
+// SHA-256("waict-ah" || b64(url_1) || "," || ... || b64(url_n)), standard padded base64.
+Hash32 ComputeAssetHostsHash(const std::vector<std::string>& urls);
+// SHA-256("waict-ch" || node): the chain_hash of the node that follows `node`, and (design §4.2
+// Decision) the MPT value of a domain whose head is `node`.
+Hash32 ComputeChainHash(const ChainNode& node);
+inline Hash32 ComputeMptValue(const ChainNode& head) { return ComputeChainHash(head); }
+
+// All-zero resource_hash.
+bool IsTombstone(const Entry& entry);
+
+// The node that follows `previous` with the given fields (position + 1, chain_hash linked).
+ChainNode NextChainNode(const ChainNode& previous, uint64_t time_created, const Hash32& resource_hash,
+                        const Hash32& asset_hosts_hash);
+// The first node of a chain (position 0, chain_hash 32 x 00).
+ChainNode FirstChainNode(uint64_t time_created, const Hash32& resource_hash, const Hash32& asset_hosts_hash);
+
+// Checks that `next` directly follows `previous` (position + 1, chain_hash link, time not going
+// backwards). transparency.bad_chain_node otherwise.
+Status VerifyChainLink(const ChainNode& previous, const ChainNode& next);
+
+}  // namespace verity::transparency
