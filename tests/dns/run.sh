@@ -103,6 +103,8 @@ cli_check 3 --dest-cert "$WORK/keys/shop.test.pub" "${DOH[@]}"
 if ! diff <(grep -E '^(ok|FAIL)' "$WORK/unbound.txt" | sed 's/\[.*//') <(grep -E '^(ok|FAIL)' "$WORK/doh.txt" | sed 's/\[.*//'); then
   echo "transports disagree"; rc=1
 fi
+echo "--- M2DMRT registration exchange between two agents (loopback HTTPS, mutual TLS)"
+bash "$HERE/registration.sh" "$CLI" || rc=1
 if [ -n "${BENCH:-}" ]; then
   "$BUILD/tests/dns/dns_testbed" bench "$WORK" unbound "127.0.0.1@$AUTH_PORT" || rc=1
   "$BUILD/tests/dns/dns_testbed" bench "$WORK" doh "https://127.0.0.1:$DOH_PORT/dns-query" "$WORK/tls/cert.pem" || rc=1
