@@ -14,7 +14,7 @@
 
 #include "integrity/decision.h"
 #include "integrity/manifest_response.h"
-#include "integrity/url.h"
+#include "url/url.h"
 
 using namespace verity;
 using namespace verity::integrity;

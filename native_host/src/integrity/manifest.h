@@ -41,10 +41,20 @@
 #include "core/bytes.h"
 #include "core/error.h"
 #include "integrity/destination.h"
-#include "integrity/url.h"
 #include "integrity/url_table.h"
+#include "url/url.h"
 
 namespace verity::integrity {
+
+// URLs are canonicalised by the url module (url/url.h); integrity uses these names throughout.
+using url::CanonicalizeUrl;
+using url::CanonicalizeUrlTo;
+using url::FormatOrigin;
+using url::FormatUrl;
+using url::OriginOf;
+using url::ParseUrl;
+using url::ResolveUrl;
+using url::Url;
 
 inline constexpr uint64_t kMaxManifestBytes = 16u << 20;  // as kMaxManifestResponseBytes
 

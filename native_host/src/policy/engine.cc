@@ -8,9 +8,9 @@
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "headers/site_record.h"
-#include "integrity/url.h"
 #include "policy/rules.h"
 #include "store/store.h"
+#include "url/url.h"
 
 namespace verity::policy {
 
@@ -48,16 +48,16 @@ std::optional<Action> ParseAction(std::string_view s) {
 
 Result<std::string> NormalizeOrigin(std::string_view origin) {
   if (origin.size() > 2048) return MakeError(ErrorCode::kPolicyBadOrigin, "origin longer than 2048 bytes");
-  auto url = integrity::ParseUrl(origin);
-  if (!url) return MakeError(ErrorCode::kPolicyBadOrigin, "not an origin: " + url.error().detail);
-  if (url->path != "/" || url->has_query) {
+  auto parsed = url::ParseUrl(origin);
+  if (!parsed) return MakeError(ErrorCode::kPolicyBadOrigin, "not an origin: " + parsed.error().detail);
+  if (parsed->path != "/" || parsed->has_query) {
     return MakeError(ErrorCode::kPolicyBadOrigin, "an origin has no path or query");
   }
-  bool local = url->host == "localhost" || url->host == "127.0.0.1";
-  if (url->scheme != "https" && !(url->scheme == "http" && local)) {
+  bool local = parsed->host == "localhost" || parsed->host == "127.0.0.1";
+  if (parsed->scheme != "https" && !(parsed->scheme == "http" && local)) {
     return MakeError(ErrorCode::kPolicyBadOrigin, "origin must be https (http only for localhost)");
   }
-  return integrity::FormatOrigin(*url);
+  return url::FormatOrigin(*parsed);
 }
 
 namespace {

@@ -4,7 +4,7 @@
 #include "crypto/hash.h"
 #include "headers/integrity_policy.h"
 #include "integrity/manifest_response.h"
-#include "integrity/url.h"
+#include "url/url.h"
 #include "sri/sri.h"
 
 namespace verity::policy {
@@ -88,7 +88,7 @@ std::shared_ptr<const LoadedManifest> LoadManifest(const std::string& origin, st
     return m;
   }
   m->summary.id = FormatBase64Url(crypto::Sha256(split->manifest));
-  auto base = integrity::ParseUrl(origin);
+  auto base = url::ParseUrl(origin);
   if (!base) {
     m->detail = base.error().detail;
     return m;

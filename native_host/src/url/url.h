@@ -27,7 +27,7 @@
 
 #include "core/error.h"
 
-namespace verity::integrity {
+namespace verity::url {
 
 struct Url {
   std::string scheme;      // "http" or "https"
@@ -58,4 +58,4 @@ Status CanonicalizeUrlTo(std::string_view ref, const Url& base, std::string& out
 // Convenience: FormatUrl(ParseUrl(text)).
 Result<std::string> CanonicalizeUrl(std::string_view text);
 
-}  // namespace verity::integrity
+}  // namespace verity::url

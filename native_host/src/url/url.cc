@@ -1,8 +1,8 @@
-#include "integrity/url.h"
+#include "url/url.h"
 
 #include <vector>
 
-namespace verity::integrity {
+namespace verity::url {
 namespace {
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -331,4 +331,4 @@ Result<std::string> CanonicalizeUrl(std::string_view text) {
   return FormatUrl(*u);
 }
 
-}  // namespace verity::integrity
+}  // namespace verity::url

@@ -1,10 +1,10 @@
 // integrity/url.h: canonical form of absolute URLs and resolution of manifest keys.
-#include "integrity/url.h"
+#include "url/url.h"
 
 #include <doctest/doctest.h>
 
 using namespace verity;
-using namespace verity::integrity;
+using namespace verity::url;
 
 namespace {
 
