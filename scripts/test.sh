@@ -44,7 +44,10 @@ stage "ctest (Release)" ctest_in build
 
 mkdir -p build-asan
 stage "build (ASan+UBSan)" build build-asan -DVERITY_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
-stage "ctest (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest_in build-asan
+ctest_sanitized() {
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest_in "$1"
+}
+stage "ctest (ASan+UBSan)" ctest_sanitized build-asan
 
 run_fuzzers() {
   local ok=0 n=0

@@ -1,5 +1,8 @@
 #include "url/url.h"
 
+#include <arpa/inet.h>
+
+#include <cstdio>
 #include <vector>
 
 namespace verity::url {
@@ -118,10 +121,65 @@ bool EndsInNumber(std::string_view h) {
   return false;
 }
 
+// "[v6]" host: validated by inet_pton, serialised the WHATWG way (lower-case hex, no leading zeros,
+// the first longest run of two or more zero pieces compressed to "::", no embedded IPv4 form).
+Result<std::string> CanonicalIpv6(std::string_view literal) {
+  std::string text(literal);
+  in6_addr a{};
+  if (text.find('%') != std::string::npos || inet_pton(AF_INET6, text.c_str(), &a) != 1) {
+    return MakeError(ErrorCode::kUrlBadHost, "invalid IPv6 literal");
+  }
+  uint16_t pieces[8];
+  for (int i = 0; i < 8; ++i) pieces[i] = static_cast<uint16_t>(a.s6_addr[2 * i] << 8 | a.s6_addr[2 * i + 1]);
+  int best = -1, best_len = 1;
+  for (int i = 0; i < 8;) {
+    int j = i;
+    while (j < 8 && pieces[j] == 0) ++j;
+    if (j - i > best_len) best = i, best_len = j - i;
+    i = j == i ? i + 1 : j;
+  }
+  std::string out = "[";
+  for (int i = 0; i < 8; ++i) {
+    if (i == best) {
+      out += i == 0 ? "::" : ":";
+      i += best_len - 1;
+      continue;
+    }
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%x", pieces[i]);
+    out += buf;
+    if (i != 7) out += ':';
+  }
+  out += ']';
+  return out;
+}
+
+Status ParsePort(std::string_view port, std::string_view scheme, Url& url) {
+  url.port = 0;
+  if (port.empty()) return OkStatus();
+  if (port.size() > 5) return MakeError(ErrorCode::kUrlBadPort, std::string(port));
+  uint32_t v = 0;
+  for (char c : port) {
+    if (!IsDigit(c)) return MakeError(ErrorCode::kUrlBadPort, std::string(port));
+    v = v * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (v == 0 || v > 65535) return MakeError(ErrorCode::kUrlBadPort, std::string(port));
+  if (v != DefaultPort(scheme)) url.port = static_cast<uint16_t>(v);
+  return OkStatus();
+}
+
 Status ParseAuthority(std::string_view auth, std::string_view scheme, Url& url) {
   if (auth.find('@') != std::string_view::npos) return MakeError(ErrorCode::kUrlUserinfo, std::string(auth));
-  if (!auth.empty() && auth[0] == '[')
-    return MakeError(ErrorCode::kUrlBadHost, "IPv6 literals are not supported");
+  if (!auth.empty() && auth[0] == '[') {
+    size_t close = auth.find(']');
+    if (close == std::string_view::npos) return MakeError(ErrorCode::kUrlBadHost, "unterminated IPv6 literal");
+    std::string_view after = auth.substr(close + 1);
+    if (!after.empty() && after[0] != ':') return MakeError(ErrorCode::kUrlBadHost, "junk after IPv6 literal");
+    auto v6 = CanonicalIpv6(auth.substr(1, close - 1));
+    if (!v6) return v6.error();
+    url.host = std::move(*v6);
+    return ParsePort(after.empty() ? after : after.substr(1), scheme, url);
+  }
   std::string_view host = auth, port;
   size_t colon = auth.find(':');
   if (colon != std::string_view::npos) {
@@ -141,18 +199,7 @@ Status ParseAuthority(std::string_view auth, std::string_view scheme, Url& url) 
   if (EndsInNumber(url.host) && !IsCanonicalIpv4(url.host)) {
     return MakeError(ErrorCode::kUrlBadHost, "numeric host is not canonical dotted-decimal IPv4");
   }
-  url.port = 0;
-  if (!port.empty()) {
-    if (port.size() > 5) return MakeError(ErrorCode::kUrlBadPort, std::string(port));
-    uint32_t v = 0;
-    for (char c : port) {
-      if (!IsDigit(c)) return MakeError(ErrorCode::kUrlBadPort, std::string(port));
-      v = v * 10 + static_cast<uint32_t>(c - '0');
-    }
-    if (v == 0 || v > 65535) return MakeError(ErrorCode::kUrlBadPort, std::string(port));
-    if (v != DefaultPort(scheme)) url.port = static_cast<uint16_t>(v);
-  }
-  return OkStatus();
+  return ParsePort(port, scheme, url);
 }
 
 // Scheme of `s` if it starts with one ("abc+d.e-f:"), lower-cased; empty otherwise.

@@ -64,6 +64,17 @@ TEST_CASE("canonical forms") {
   CHECK(Canon("https://my_host.example/") == "https://my_host.example/");
 }
 
+TEST_CASE("IPv6 literals are serialised the WHATWG way") {
+  CHECK(Canon("https://[0:0:0:0:0:0:0:1]/") == "https://[::1]/");
+  CHECK(Canon("https://[::1]:8443/x") == "https://[::1]:8443/x");
+  CHECK(Canon("https://[::1]:443/") == "https://[::1]/");
+  CHECK(Canon("https://[1:0::]/") == "https://[1::]/");
+  CHECK(Canon("https://[2001:DB8:0:0:1:0:0:1]/") == "https://[2001:db8::1:0:0:1]/");  // first longest run
+  CHECK(Canon("https://[1:0:1:0:1:0:1:0]/") == "https://[1:0:1:0:1:0:1:0]/");  // single zeros stay
+  CHECK(Canon("https://[::ffff:1.2.3.4]/") == "https://[::ffff:102:304]/");
+  CHECK(Canon("https://[::]/") == "https://[::]/");
+}
+
 TEST_CASE("rejections carry stable codes") {
   CHECK(Canon("ftp://example.com/") == "ERR:integrity.url_scheme");
   CHECK(Canon("data:text/javascript,alert(1)") == "ERR:integrity.url_scheme");
@@ -75,7 +86,11 @@ TEST_CASE("rejections carry stable codes") {
   CHECK(Canon("") == "ERR:integrity.url_syntax");
   CHECK(Canon("https://user:pw@example.com/") == "ERR:integrity.url_userinfo");
   CHECK(Canon("https://@example.com/") == "ERR:integrity.url_userinfo");
-  CHECK(Canon("https://[::1]/") == "ERR:integrity.url_host");
+  CHECK(Canon("https://[::1/") == "ERR:integrity.url_host");
+  CHECK(Canon("https://[::1]x/") == "ERR:integrity.url_host");
+  CHECK(Canon("https://[fe80::1%25eth0]/") == "ERR:integrity.url_host");  // zone ids: not in URLs
+  CHECK(Canon("https://[1:2:3:4:5:6:7:8:9]/") == "ERR:integrity.url_host");
+  CHECK(Canon("https://[::1]:0/") == "ERR:integrity.url_port");
   CHECK(Canon("https:///x") == "ERR:integrity.url_host");
   CHECK(Canon("https://exa%41mple.com/") == "ERR:integrity.url_host");
   CHECK(Canon("https://ex\xc3\xa4mple.com/") == "ERR:integrity.url_host");  // IDNA not supported
