@@ -1,0 +1,257 @@
+// Chromium interception: chrome.debugger + CDP Fetch at the Response stage, only for tabs whose
+// top-level site is checked (design §1). Flow per tab:
+//  - webNavigation.onBeforeNavigate to a site the cache says is checked -> attach early.
+//  - Fetch.requestPaused (Response stage) -> main document: site_state with its headers, manifest,
+//    then the document's own verdict; other responses: hash -> verdict -> continue or
+//    Fetch.failRequest(BlockedByClient). A blocked top-level document shows the block page.
+//  - webNavigation.onCommitted: a checked site whose document did not pass through Fetch (first
+//    sight of the header, or attach came too late) -> attach and reload; an unchecked site -> detach.
+//  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
+//  - Network.setCacheDisabled: every response comes from the network and passes through Fetch, so
+//    there are no unverifiable memory/disk-cache hits or 304s.
+
+import { api } from '../compat.js';
+import { destinationFromCdp } from '../lib/destination.js';
+import { normalizeHeaders, originOf } from '../lib/site_state.js';
+import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
+import { bytesFromBase64 } from '../lib/bytes.js';
+import { WAICT_HEADER, Reason } from '../lib/messages.js';
+
+const dbg = api.debugger;
+const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
+const MAX_RELOADS = 2;
+
+export function installChromium(core) {
+  const tabs = new Map(); // tabId -> { attached: Promise|null, mainFrameId, sessions: Map(sessionId -> type), docSeen, reloads, mainHeaders }
+  const trace = [];
+  globalThis.verityTrace = trace;
+  const secFetchDest = new Map(); // CDP Network requestId -> Sec-Fetch-Dest
+
+  const tabRec = tabId => {
+    let r = tabs.get(tabId);
+    if (!r) { r = { attached: null, mainFrameId: null, sessions: new Map(), docSeen: null, blockedUrl: null, reloads: 0, mainHeaders: null }; tabs.set(tabId, r); }
+    return r;
+  };
+  const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
+
+  // Dedicated workers have no Fetch domain: their requests pause in the parent page's session.
+  async function setupSession(target, type = 'page') {
+    await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
+    await send(target, 'Network.setCacheDisabled', { cacheDisabled: true }).catch(() => {});
+    if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: PATTERNS });
+    await send(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }).catch(() => {});
+  }
+
+  function attach(tabId) {
+    const r = tabRec(tabId);
+    if (r.attached) return r.attached;
+    r.attached = (async () => {
+      const target = { tabId };
+      try {
+        await dbg.attach(target, '1.3');
+      } catch (e) {
+        if (!/already attached/i.test(String(e && e.message))) throw e;
+      }
+      await setupSession(target);
+      try {
+        const tree = await send(target, 'Page.getFrameTree');
+        r.mainFrameId = tree.frameTree.frame.id;
+      } catch (_) { r.mainFrameId = null; }
+      return true;
+    })();
+    r.attached.catch(e => { trace.push({ attachError: String(e && e.message || e), tabId }); r.attached = null; });
+    return r.attached;
+  }
+
+  async function detach(tabId) {
+    const r = tabs.get(tabId);
+    if (!r || !r.attached) return;
+    r.attached = null;
+    r.sessions.clear();
+    try { await dbg.detach({ tabId }); } catch (_) {}
+  }
+
+  async function reload(tabId) {
+    const r = tabRec(tabId);
+    r.reloads += 1;
+    await attach(tabId);
+    await send({ tabId }, 'Page.reload', { ignoreCache: true }).catch(() => api.tabs.reload(tabId, { bypassCache: true }));
+  }
+
+  dbg.onDetach.addListener((source, reason) => {
+    const r = tabs.get(source.tabId);
+    if (r) { r.attached = null; r.sessions.clear(); }
+    trace.push({ detach: reason, tabId: source.tabId });
+  });
+
+  api.tabs.onRemoved.addListener(tabId => { tabs.delete(tabId); core.tabs.delete(tabId); });
+
+  api.webNavigation.onBeforeNavigate.addListener(d => {
+    if (d.frameId !== 0) return;
+    const r = tabRec(d.tabId);
+    r.docSeen = null;
+    r.mainHeaders = null;
+    const origin = originOf(d.url);
+    if (origin && core.isCheckedLocally(origin)) attach(d.tabId).catch(() => {});
+  });
+
+  // Observe (never block) top-level response headers to discover enrollment on first sight.
+  api.webRequest.onHeadersReceived.addListener(d => {
+    if (d.frameId !== 0 || d.tabId < 0) return;
+    const headers = normalizeHeaders(d.responseHeaders);
+    if (headers[WAICT_HEADER] !== undefined) tabRec(d.tabId).mainHeaders = headers;
+  }, { urls: ['http://*/*', 'https://*/*'], types: ['main_frame'] }, ['responseHeaders']);
+
+  api.webNavigation.onCommitted.addListener(async d => {
+    if (d.frameId !== 0) return;
+    const r = tabRec(d.tabId);
+    const origin = originOf(d.url);
+    const url = stripFragment(d.url);
+    if (!origin) { if (!d.url.startsWith(api.runtime.getURL(''))) detach(d.tabId); return; }
+    if (r.blockedUrl === url) { r.blockedUrl = null; return; }     // error page of a blocked document
+    if (r.docSeen === url) {                                       // seen through Fetch
+      r.reloads = 0;
+      const t = core.tabs.get(d.tabId);
+      if (!(t && t.state && t.state.checked) && r.attached) detach(d.tabId);
+      return;
+    }
+    const headers = r.mainHeaders || {};
+    if (headers[WAICT_HEADER] === undefined && !core.knows(origin)) {   // not a checked site
+      core.startPage(d.tabId, origin, null);
+      if (r.attached) detach(d.tabId);
+      return;
+    }
+    const state = await core.consultSite(origin, headers);
+    if (state.checked) {
+      // The document ran without a verdict. Reload through the debugger; if that keeps failing
+      // (e.g. DevTools already attached to the tab), an enforced site gets the block page.
+      let ok = r.reloads < MAX_RELOADS;
+      if (ok) {
+        trace.push({ reloadFor: url, tabId: d.tabId, time: Date.now() });
+        ok = await reload(d.tabId).then(() => true, e => { trace.push({ reloadError: String(e && e.message || e) }); return false; });
+      }
+      if (!ok && state.mode !== 'report') {
+        const res = { action: 'block', reason: Reason.INTERCEPTION_UNAVAILABLE, detail: 'the tab could not be intercepted', enforced: 'block' };
+        r.reloads = 0;
+        core.showBlockPage(d.tabId, { origin, url, destination: 'document', res, state });
+      }
+    } else {
+      core.startPage(d.tabId, origin, null);
+      if (r.attached) detach(d.tabId);
+    }
+  });
+
+  dbg.onEvent.addListener((source, method, params) => {
+    if (method === 'Network.requestWillBeSentExtraInfo') {
+      // The request headers the network stack really sent, incl. Sec-Fetch-Dest (tells a worker's
+      // main script from other fetches; Fetch.requestPaused does not carry it).
+      const h = params.headers || {};
+      const dest = h['Sec-Fetch-Dest'] || h['sec-fetch-dest'];
+      if (dest) { secFetchDest.set(params.requestId, dest); if (secFetchDest.size > 2000) secFetchDest.delete(secFetchDest.keys().next().value); }
+    } else if (method === 'Fetch.requestPaused') {
+      onRequestPaused(source, params).catch(e => trace.push({ pausedError: String(e && e.stack || e) }));
+    } else if (method === 'Target.attachedToTarget') {
+      onAttachedToTarget(source, params).catch(e => trace.push({ targetError: String(e && e.message || e) }));
+    }
+  });
+
+  async function onAttachedToTarget(source, p) {
+    const r = tabRec(source.tabId);
+    const target = { tabId: source.tabId, sessionId: p.sessionId };
+    const info = p.targetInfo || {};
+    if (!/^https?:/.test(info.url || '') && info.type !== 'iframe') {
+      // Not a web target (e.g. this extension's own service worker, whose manifest fetches must
+      // never wait on a verdict): let it run and leave it alone.
+      if (p.waitingForDebugger) await send(target, 'Runtime.runIfWaitingForDebugger').catch(() => {});
+      await send({ tabId: source.tabId }, 'Target.detachFromTarget', { sessionId: p.sessionId }).catch(() => {});
+      return;
+    }
+    r.sessions.set(p.sessionId, info.type);
+    try { await setupSession(target, info.type); } catch (e) { trace.push({ sessionSetupError: String(e && e.message), type: p.targetInfo.type }); }
+    if (p.waitingForDebugger) await send(target, 'Runtime.runIfWaitingForDebugger').catch(() => {});
+  }
+
+  async function onRequestPaused(source, p) {
+    const tabId = source.tabId;
+    const r = tabRec(tabId);
+    const target = source.sessionId ? { tabId, sessionId: source.sessionId } : { tabId };
+    const targetType = source.sessionId ? r.sessions.get(source.sessionId) : 'page';
+    const requestId = p.requestId;
+    const pass = () => send(target, 'Fetch.continueResponse', { requestId }).catch(() => send(target, 'Fetch.continueRequest', { requestId }).catch(() => {}));
+    const block = () => send(target, 'Fetch.failRequest', { requestId, errorReason: 'BlockedByClient' }).catch(() => {});
+
+    // Only web responses are checked (never the extension's own block page, data:, blob:, ...).
+    if (p.responseErrorReason || p.responseStatusCode === undefined || !/^https?:/.test(p.request.url)) return pass();
+    const status = p.responseStatusCode;
+    const headers = normalizeHeaders(p.responseHeaders || []);
+    if (status >= 300 && status < 400 && headers.location) return pass(); // redirect: the final response is checked
+    const url = p.request.url;
+    const isMain = p.resourceType === 'Document' && !source.sessionId && (r.mainFrameId === null || p.frameId === r.mainFrameId);
+
+    let origin, state;
+    if (isMain) {
+      origin = originOf(url);
+      state = await core.consultSite(origin, headers);
+      core.startPage(tabId, origin, state.checked ? state : null);
+      if (state.checked) await core.ensureManifest(origin, state, { force: true });
+    } else {
+      let t = core.tabs.get(tabId);
+      if (!t) {
+        // The background restarted while this tab was attached: recover the site from the tab's
+        // URL and the cache rather than letting responses through unchecked.
+        await core.ready;
+        const tab = await api.tabs.get(tabId).catch(() => null);
+        const o = tab && originOf(tab.url);
+        const st = o && core.cachedState(o);
+        if (st) core.startPage(tabId, o, st);
+        t = core.tabs.get(tabId);
+      }
+      origin = t && t.origin;
+      state = t && t.state;
+    }
+    if (!state || !state.checked) { if (isMain) r.docSeen = stripFragment(url); return pass(); }
+
+    const destination = destinationFromCdp({ resourceType: p.resourceType, isMainFrame: isMain, contentType: headers['content-type'],
+      secFetchDest: secFetchDest.get(p.networkId) || (p.request.headers || {})['Sec-Fetch-Dest'], targetType });
+    secFetchDest.delete(p.networkId);
+    trace.push({ url, rt: p.resourceType, targetType, destination, status });
+    if (destination === null) return pass();
+
+    let res;
+    try {
+      let bytes = new Uint8Array(0);
+      if (status !== 204 && status !== 304) {
+        const body = await send(target, 'Fetch.getResponseBody', { requestId });
+        bytes = body.base64Encoded ? bytesFromBase64(body.body) : new TextEncoder().encode(body.body);
+      }
+      if (p.resourceType === 'Document') {
+        const html = new TextDecoder().decode(bytes);
+        const t = core.tab(tabId);
+        for (const [u, sri] of scanIntegrityAttributes(html, url)) t.integrity.set(u, sri);
+      }
+      res = await core.verdict({ tabId, origin, state, url, destination, bytes, status, fromCache: status === 304 });
+    } catch (e) {
+      trace.push({ verdictError: String(e && e.message || e), url });
+      res = core.failClosed(state);
+    }
+    if (isMain) r.docSeen = stripFragment(url);
+    if (res.enforced === 'block') {
+      await block();
+      if (isMain) {
+        r.blockedUrl = stripFragment(url);
+        core.showBlockPage(tabId, { origin, url, destination, res, state });
+      }
+    } else {
+      await pass();
+    }
+  }
+
+  core.onSettingChanged = (origin, setting) => {
+    if (setting !== 'off') return;
+    for (const [id, t] of core.tabs) if (t.origin === origin) detach(id);
+  };
+
+  const api_ = { attach, detach, tabs, isAttached: tabId => !!(tabs.get(tabId) && tabs.get(tabId).attached) };
+  globalThis.verityChromium = api_;
+  return api_;
+}

@@ -1,0 +1,230 @@
+// Browser-independent part of the background: the site cache, the host client, manifest
+// fetching, per-response verdicts (hash -> host -> enforcement), per-tab counters and badge,
+// overrides and the block page. chromium.js and firefox.js feed it responses.
+
+import { api, browserName, extensionVersion, connectNative, storageGet, storageSet, setBadge, pageUrl, navigateTab } from '../compat.js';
+import { HOST_NAME, HostType, Action } from '../lib/messages.js';
+import { HostClient } from '../lib/host_client.js';
+import { applyHostState, applySetting, isCheckedLocally, mustConsultHost, policyHeaders, stateWithoutHost } from '../lib/site_state.js';
+import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
+import { digestsFor, manifestBodyField } from '../lib/bytes.js';
+import { stripFragment } from '../lib/sri.js';
+
+const CACHE_KEY = 'sites';
+export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000 };
+const OVERRIDE_MS = 60 * 60 * 1000;
+const RECENT_MAX = 500;
+
+export class Core {
+  constructor() {
+    this.cache = {};
+    this.tabs = new Map();          // tabId -> { origin, state, counts, integrity: Map(url -> sri) }
+    this.manifests = new Map();     // origin -> Promise<reply>
+    this.overrides = new Map();     // origin -> expiry (ms)
+    this.recent = [];               // last verdicts, for the demo and tests (DEBUG_STATE)
+    this.hostCalls = 0;
+    this.verdictSeq = 0;
+    this.host = new HostClient({ connect: () => connectNative(HOST_NAME), onStatus: () => this.refreshAllBadges() });
+    this.ready = this.load();
+  }
+
+  async load() {
+    this.cache = await storageGet(CACHE_KEY, {}) || {};
+    // Refresh remembered origins from the host (only the ones already known; nothing new leaks).
+    if (Object.keys(this.cache).length > 0) {
+      await this.ask({ type: HostType.HELLO, browser: browserName, extension_version: extensionVersion }, TIMEOUTS.ui);
+      for (const origin of Object.keys(this.cache)) {
+        const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: {} }, TIMEOUTS.siteState);
+        if (r.ok) this.cache = applyHostState(this.cache, r);
+      }
+      await storageSet(CACHE_KEY, this.cache);
+    }
+  }
+
+  ask(msg, timeoutMs) {
+    this.hostCalls += 1;
+    return this.host.request(msg, timeoutMs);
+  }
+
+  isCheckedLocally(origin) { return isCheckedLocally(origin, this.cache); }
+
+  // The state the cache implies for a checked origin (used when no site_state reply is at hand,
+  // e.g. the background restarted while a tab was already showing the site).
+  cachedState(origin) {
+    const e = this.cache[origin];
+    if (!e || !e.checked) return null;
+    return { origin, checked: true, mode: e.mode || 'enforce', manifest_url: e.manifestUrl, setting: e.setting, source: 'remembered' };
+  }
+  knows(origin) { return !!origin && Object.prototype.hasOwnProperty.call(this.cache, origin); }
+
+  tab(tabId) {
+    let t = this.tabs.get(tabId);
+    if (!t) { t = { origin: null, state: null, counts: emptyCounts(), integrity: new Map() }; this.tabs.set(tabId, t); }
+    return t;
+  }
+
+  // A top-level response of `origin` arrived with `headers` (lower-cased). Asks the host only for
+  // announced or remembered origins. Returns the effective state ({checked:false} otherwise).
+  async consultSite(origin, headers) {
+    await this.ready;
+    const local = origin ? this.cache[origin] : undefined;
+    // The user switched the site off: not even the host hears about it.
+    if (local && local.setting === 'off') return { origin, checked: false, mode: null, source: 'user', setting: 'off' };
+    if (!mustConsultHost(origin, headers, this.cache)) return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
+    const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: policyHeaders(headers) }, TIMEOUTS.siteState);
+    if (r.ok) {
+      this.cache = applyHostState(this.cache, r);
+      storageSet(CACHE_KEY, this.cache).catch(() => {});
+      return r;
+    }
+    return { ...stateWithoutHost(origin, headers, this.cache), hostError: r.error };
+  }
+
+  // Top-level navigation committed to a checked (or unchecked) site: reset the tab's counters.
+  startPage(tabId, origin, state) {
+    const t = this.tab(tabId);
+    t.origin = origin;
+    t.state = state;
+    t.counts = emptyCounts();
+    t.integrity = new Map();
+    this.updateBadge(tabId);
+  }
+
+  // Fetch the manifest named by the site state and hand it to the host before any resource verdict
+  // of this page. force: refetch (each top-level navigation); otherwise reuse the last one.
+  ensureManifest(origin, state, { force = false } = {}) {
+    if (!state || !state.checked || !state.manifest_url) return Promise.resolve(null);
+    // A new host process (after a crash/restart) has not seen the manifest: send it again.
+    const prev = this.manifests.get(origin);
+    if (!force && prev && prev.connects === this.host.connects) return prev.promise;
+    const promise = this.fetchAndSendManifest(origin, state.manifest_url);
+    this.manifests.set(origin, { promise, connects: this.host.connects });
+    promise.then(() => { const e = this.manifests.get(origin); if (e && e.promise === promise) e.connects = this.host.connects; });
+    return promise;
+  }
+
+  async fetchAndSendManifest(origin, url) {
+    let status = 0, bytes = new Uint8Array(0);
+    try {
+      const ctl = new AbortController();
+      const timer = setTimeout(() => ctl.abort(), TIMEOUTS.fetchManifest);
+      const resp = await fetch(url, { cache: 'no-store', credentials: 'omit', redirect: 'follow', signal: ctl.signal });
+      status = resp.status;
+      bytes = new Uint8Array(await resp.arrayBuffer());
+      clearTimeout(timer);
+    } catch (e) {
+      status = 0;
+    }
+    return this.ask({ type: HostType.MANIFEST, origin, url, status, ...manifestBodyField(bytes) }, TIMEOUTS.manifest);
+  }
+
+  overridden(origin) {
+    const exp = this.overrides.get(origin);
+    if (!exp) return false;
+    if (Date.now() > exp) { this.overrides.delete(origin); return false; }
+    return true;
+  }
+
+  // One response body of a checked site. Returns { action, reason, detail, enforced }.
+  async verdict({ tabId, origin, state, url, destination, bytes, status, fromCache, integrity }) {
+    const key = stripFragment(url);
+    const t = typeof tabId === 'number' && tabId >= 0 ? this.tab(tabId) : null;
+    const sri = integrity ?? (t ? t.integrity.get(key) : undefined);
+    await this.ensureManifest(origin, state);
+    const digests = await digestsFor(bytes, sri);
+    const msg = { type: HostType.VERDICT, origin, url: key, destination, ...digests, status, from_cache: !!fromCache };
+    if (sri) msg.integrity = sri;
+    if (typeof tabId === 'number' && tabId >= 0) msg.tab = tabId;
+    const t0 = performance.now();
+    const reply = await this.ask(msg, TIMEOUTS.verdict);
+    const hostMs = performance.now() - t0;
+    const res = enforcementFor(state, reply, { overridden: this.overridden(origin) });
+    if (t && t.origin === origin) {
+      t.counts = countVerdict(t.counts, res.action);
+      this.updateBadge(tabId);
+    }
+    this.recent.push({ seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: bytes.length, digests: Object.keys(digests), integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced });
+    if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
+    return res;
+  }
+
+  // What to do when a checked response could not even be hashed/asked (internal error).
+  failClosed(state) {
+    return enforcementFor(state, null, { overridden: false });
+  }
+
+  updateBadge(tabId) {
+    const t = this.tabs.get(tabId);
+    if (!t) return;
+    setBadge(tabId, badgeFor(t.state, t.counts, this.host.available()));
+  }
+
+  refreshAllBadges() { for (const id of this.tabs.keys()) this.updateBadge(id); }
+
+  blockPageUrl({ origin, url, destination, res, state }) {
+    return pageUrl('src/ui/blocked.html', {
+      site: origin, url, dest: destination, reason: res.reason, detail: res.detail, mode: state && state.mode,
+      setting: (state && state.setting) || (this.cache[origin] && this.cache[origin].setting) || 'default',
+    });
+  }
+
+  showBlockPage(tabId, info) {
+    return navigateTab(tabId, this.blockPageUrl(info));
+  }
+
+  // ---- requests from the popup and the block page ----
+  async popupState(tabId) {
+    await this.ready;
+    const t = this.tabs.get(tabId);
+    const origin = t ? t.origin : null;
+    const known = origin && this.knows(origin);
+    // Privacy: the host hears about the tab's origin only if the site is already known to it.
+    const status = await this.ask({ type: HostType.STATUS, ...(known ? { origin } : {}) }, TIMEOUTS.ui);
+    return {
+      origin,
+      local: known ? this.cache[origin] : null,
+      state: t ? t.state : null,
+      counts: t ? t.counts : emptyCounts(),
+      hostUp: status.ok === true,
+      status: status.ok ? status : null,
+      hostError: status.ok ? null : status.error,
+    };
+  }
+
+  async setSite(origin, setting) {
+    await this.ready;
+    const r = await this.ask({ type: HostType.SET_SITE, origin, setting }, TIMEOUTS.ui);
+    if (!r.ok) return r;
+    this.cache = applySetting(this.cache, origin, setting);
+    const s = await this.ask({ type: HostType.SITE_STATE, origin, headers: {} }, TIMEOUTS.siteState);
+    if (s.ok) this.cache = applyHostState(this.cache, s);
+    await storageSet(CACHE_KEY, this.cache);
+    for (const [id, t] of this.tabs) if (t.origin === origin) { t.state = s.ok ? s : t.state; this.updateBadge(id); }
+    this.onSettingChanged && this.onSettingChanged(origin, setting);
+    return r;
+  }
+
+  logQuery(q) {
+    const msg = { type: HostType.LOG_QUERY };
+    for (const k of ['origin', 'action', 'since', 'until', 'limit', 'cursor']) if (q[k] !== undefined && q[k] !== null && q[k] !== '') msg[k] = q[k];
+    return this.ask(msg, TIMEOUTS.ui);
+  }
+
+  async override({ origin, url, reason, tabId }) {
+    const r = await this.ask({ type: HostType.OVERRIDE, origin, url, reason }, TIMEOUTS.ui);
+    if (r.ok && r.granted) {
+      this.overrides.set(origin, Date.now() + OVERRIDE_MS);
+      if (typeof tabId === 'number') navigateTab(tabId, url);
+    }
+    return r;
+  }
+
+  debugState() {
+    const tabs = {};
+    for (const [id, t] of this.tabs) tabs[id] = { origin: t.origin, checked: !!(t.state && t.state.checked), mode: t.state && t.state.mode, counts: t.counts };
+    return { hostUp: this.host.available(), connects: this.host.connects, hostCalls: this.hostCalls, lastError: this.host.lastError,
+             cache: this.cache, tabs, recent: this.recent };
+  }
+}
+
+export { Action };

@@ -1,0 +1,145 @@
+// Firefox interception: webRequest.onHeadersReceived (blocking) + filterResponseData.
+//  - Top-level response: its headers are read locally; an announced or remembered site is looked up
+//    with the host (site_state) while the response waits, the manifest is fetched and sent, and
+//    the document itself is held by a stream filter until its verdict — enforcement from the first
+//    visit, no reload needed.
+//  - Every other response of a tab whose top-level site is checked: the stream filter holds the
+//    whole body, the background hashes it, asks the host, then writes the body through (allow /
+//    report) or writes nothing (block). A blocked top-level document is replaced by a short notice
+//    and the tab is sent to the block page. Nothing is attached for unchecked sites.
+//  - Cached responses: the filter sees the bytes the page will get, whether from the network or the
+//    cache (details.fromCache is passed on as from_cache). Responses changed by other extensions'
+//    filters that run before ours are checked as changed; see extension/README.md.
+
+import { api, extensionOrigin } from '../compat.js';
+import { destinationFromFirefox } from '../lib/destination.js';
+import { normalizeHeaders, originOf } from '../lib/site_state.js';
+import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
+import { concatChunks } from '../lib/bytes.js';
+
+const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by Verity</title><p>Blocked by Verity.</p>';
+
+export function installFirefox(core) {
+  const secFetchDest = new Map(); // requestId -> Sec-Fetch-Dest (only for tabs of checked sites)
+  const trace = [];
+  globalThis.verityTrace = trace;
+
+  const own = d => (d.originUrl || '').startsWith(extensionOrigin) || (d.documentUrl || '').startsWith(extensionOrigin);
+
+  function topOf(d) {
+    if (d.tabId >= 0) {
+      const t = core.tabs.get(d.tabId);
+      return t && t.origin ? t : null;
+    }
+    // Requests outside any tab (e.g. a site's service worker): the document's origin.
+    const origin = originOf(d.documentUrl || d.originUrl || '');
+    const state = origin && core.cachedState(origin);
+    return state ? { origin, state } : null;
+  }
+
+  const URLS = ['http://*/*', 'https://*/*'];
+  const onSend = d => {
+    const h = (d.requestHeaders || []).find(x => x.name.toLowerCase() === 'sec-fetch-dest');
+    if (h) secFetchDest.set(d.requestId, h.value);
+  };
+  const onSubresource = d => {
+    if (d.type === 'main_frame' || own(d)) return undefined;
+    const top = topOf(d);
+    if (!top || !top.state || !top.state.checked) return undefined;
+    filterBody(d, top.origin, top.state, false);
+    return undefined;
+  };
+
+  // Top-level responses of every tab: read the headers locally; hold only announced/known sites.
+  api.webRequest.onHeadersReceived.addListener(d => (own(d) ? undefined : onTopLevel(d)),
+    { urls: URLS, types: ['main_frame'] }, ['blocking', 'responseHeaders']);
+  // Requests outside tabs (a checked site's service worker): rare; filtered by topOf().
+  api.webRequest.onHeadersReceived.addListener(onSubresource, { urls: URLS, tabId: -1 }, ['blocking', 'responseHeaders']);
+
+  // Subresources are watched only in tabs whose top-level site is checked: one pair of listeners
+  // per such tab, removed when the tab leaves the site. Other tabs' requests never reach us.
+  const watched = new Map(); // tabId -> { hdr, send }
+  function watchTab(tabId) {
+    if (tabId < 0 || watched.has(tabId)) return;
+    const hdr = d => onSubresource(d);
+    const send = d => onSend(d);
+    api.webRequest.onHeadersReceived.addListener(hdr, { urls: URLS, tabId }, ['blocking', 'responseHeaders']);
+    api.webRequest.onSendHeaders.addListener(send, { urls: URLS, tabId }, ['requestHeaders']);
+    watched.set(tabId, { hdr, send });
+  }
+  function unwatchTab(tabId) {
+    const w = watched.get(tabId);
+    if (!w) return;
+    api.webRequest.onHeadersReceived.removeListener(w.hdr);
+    api.webRequest.onSendHeaders.removeListener(w.send);
+    watched.delete(tabId);
+  }
+
+  async function onTopLevel(d) {
+    const origin = originOf(d.url);
+    const headers = normalizeHeaders(d.responseHeaders);
+    const state = await core.consultSite(origin, headers);
+    core.startPage(d.tabId, origin, state.checked ? state : null);
+    if (!state.checked) { unwatchTab(d.tabId); return {}; }
+    watchTab(d.tabId);
+    await core.ensureManifest(origin, state, { force: true });
+    filterBody(d, origin, state, true);
+    return {};
+  }
+
+  function filterBody(d, origin, state, isMain) {
+    const status = d.statusCode;
+    const headers = normalizeHeaders(d.responseHeaders);
+    if (status >= 300 && status < 400 && headers.location) return;     // redirect: final response is checked
+    const destination = destinationFromFirefox({ type: d.type, contentType: headers['content-type'], secFetchDest: secFetchDest.get(d.requestId) });
+    secFetchDest.delete(d.requestId);
+    trace.push({ url: d.url, type: d.type, destination, status });
+    if (destination === null) return;
+    let filter;
+    try {
+      filter = api.webRequest.filterResponseData(d.requestId);
+    } catch (e) {
+      trace.push({ filterError: String(e), url: d.url });
+      return;
+    }
+    const chunks = [];
+    filter.ondata = e => chunks.push(new Uint8Array(e.data));
+    filter.onerror = () => trace.push({ streamError: filter.error, url: d.url });
+    filter.onstop = async () => {
+      const bytes = concatChunks(chunks);
+      let res;
+      try {
+        if (destination === 'document' || destination === 'iframe') {
+          const t = core.tab(d.tabId);
+          for (const [u, sri] of scanIntegrityAttributes(new TextDecoder().decode(bytes), d.url)) t.integrity.set(u, sri);
+        }
+        res = await core.verdict({ tabId: d.tabId, origin, state, url: d.url, destination, bytes, status, fromCache: !!d.fromCache });
+      } catch (e) {
+        trace.push({ verdictError: String(e && e.message || e), url: d.url });
+        res = core.failClosed(state);
+      }
+      try {
+        if (res.enforced === 'block') {
+          if (isMain) filter.write(new TextEncoder().encode(BLOCKED_NOTICE));
+        } else {
+          filter.write(bytes);
+        }
+        filter.close();
+      } catch (e) {
+        trace.push({ writeError: String(e), url: d.url });
+      }
+      if (res.enforced === 'block' && isMain) {
+        const err = await core.showBlockPage(d.tabId, { origin, url: stripFragment(d.url), destination, res, state });
+        if (err) trace.push({ blockPageError: err, tabId: d.tabId });
+      }
+    };
+  }
+
+  api.tabs.onRemoved.addListener(tabId => { unwatchTab(tabId); core.tabs.delete(tabId); });
+  core.onSettingChanged = (origin, setting) => {
+    if (setting !== 'off') return;
+    for (const [id, t] of core.tabs) if (t.origin === origin) { t.state = null; unwatchTab(id); }
+  };
+  globalThis.verityFirefox = { watched };
+  return { trace };
+}

@@ -1,0 +1,50 @@
+// The thin browser-compatibility layer: every other module gets browser APIs from here.
+// Chromium exposes `chrome.*` (promise-returning in MV3); Firefox exposes `browser.*`.
+export const api = globalThis.browser ?? globalThis.chrome;
+export const extensionOrigin = api.runtime.getURL('');
+export const isFirefox = extensionOrigin.startsWith('moz-extension:');
+export const browserName = isFirefox ? 'firefox' : 'chromium';
+export const extensionVersion = api.runtime.getManifest().version;
+const action = api.action ?? api.browserAction;
+
+export function connectNative(name) {
+  return api.runtime.connectNative(name);
+}
+
+export async function storageGet(key, fallback) {
+  const got = await api.storage.local.get(key);
+  return got && key in got ? got[key] : fallback;
+}
+
+export function storageSet(key, value) {
+  return api.storage.local.set({ [key]: value });
+}
+
+export function setBadge(tabId, { text, color, title }) {
+  if (!action || typeof tabId !== 'number' || tabId < 0) return;
+  const ignore = () => {};
+  // The tab may be gone by now: badge calls are best effort.
+  Promise.resolve(action.setBadgeText({ tabId, text })).catch(ignore);
+  Promise.resolve(action.setBadgeBackgroundColor({ tabId, color })).catch(ignore);
+  Promise.resolve(action.setTitle({ tabId, title })).catch(ignore);
+}
+
+export function pageUrl(path, params) {
+  const u = new URL(api.runtime.getURL(path));
+  for (const [k, v] of Object.entries(params || {})) if (v !== undefined && v !== null) u.searchParams.set(k, String(v));
+  return u.href;
+}
+
+export function navigateTab(tabId, url) {
+  return Promise.resolve().then(() => api.tabs.update(tabId, { url })).then(() => null, e => String(e && e.message || e));
+}
+
+export function onMessage(route) {
+  api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    const p = route(msg, sender);
+    if (!p) return undefined;
+    if (isFirefox) return p; // Firefox: return the promise
+    p.then(sendResponse);
+    return true;             // Chromium: keep the channel open for sendResponse
+  });
+}

@@ -1,0 +1,44 @@
+// Byte helpers shared by both interception paths (no browser APIs besides WebCrypto).
+import { hashAlgorithmsFor } from './sri.js';
+
+export function base64FromBytes(bytes) {
+  let s = '';
+  const CHUNK = 0x8000;
+  for (let i = 0; i < bytes.length; i += CHUNK) s += String.fromCharCode.apply(null, bytes.subarray(i, i + CHUNK));
+  return btoa(s);
+}
+
+export function bytesFromBase64(b64) {
+  const s = atob(b64);
+  const u = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
+}
+
+export function concatChunks(chunks) {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const c of chunks) { out.set(c, o); o += c.length; }
+  return out;
+}
+
+// { sha256, sha384?, sha512? } as standard base64, as the `verdict` message wants.
+export async function digestsFor(bytes, integrity, subtle = globalThis.crypto.subtle) {
+  const out = {};
+  for (const alg of hashAlgorithmsFor(integrity)) {
+    const d = new Uint8Array(await subtle.digest(alg, bytes));
+    out[alg.replace('-', '').toLowerCase()] = base64FromBytes(d);
+  }
+  return out;
+}
+
+// The manifest body for the `manifest` message: text if valid UTF-8, else base64.
+export function manifestBodyField(bytes) {
+  try {
+    return { body: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch (_) {
+    return { body_b64: base64FromBytes(bytes) };
+  }
+}

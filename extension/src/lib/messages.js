@@ -1,0 +1,65 @@
+// Message type constants. Two families:
+//  - HostType: the extension <-> verity-host protocol (docs/protocol.md), sent over the native port.
+//  - Msg: internal runtime messages between the background, content scripts and extension pages.
+//    The router (background/router.js) accepts each Msg only from the sender kind listed in MsgFrom.
+// Content scripts are classic scripts and cannot import this file; content/sri_report.js repeats
+// the two strings it needs, and tests/extension-unit/messages.test.js checks they stay equal.
+
+export const HOST_NAME = 'org.verity.host';
+export const PROTOCOL_VERSION = 1;
+
+export const HostType = Object.freeze({
+  HELLO: 'hello',
+  SITE_STATE: 'site_state',
+  MANIFEST: 'manifest',
+  VERDICT: 'verdict',
+  LOG_QUERY: 'log_query',
+  SET_SITE: 'set_site',
+  OVERRIDE: 'override',
+  STATUS: 'status',
+});
+
+export const Msg = Object.freeze({
+  // content script -> background
+  PAGE_HELLO: 'verity/page-hello',       // "is this page's top-level site checked?" (local answer only)
+  PAGE_SRI: 'verity/page-sri',           // integrity attributes of <script>/<link> elements
+  // extension pages (popup, block page) -> background
+  POPUP_STATE: 'verity/popup-state',
+  SET_SITE: 'verity/set-site',
+  LOG_QUERY: 'verity/log-query',
+  OVERRIDE: 'verity/override',
+  DEBUG_STATE: 'verity/debug-state',     // tests and the demo: in-memory counters, host status
+  TEST_CALL: 'verity/test-call',         // test builds only (tests/browser/lib/test_bridge.js)
+});
+
+// Who may send each internal message: 'content' = a content script in a web page tab of this
+// extension; 'page' = one of this extension's own pages (popup, block page).
+export const MsgFrom = Object.freeze({
+  [Msg.PAGE_HELLO]: 'content',
+  [Msg.PAGE_SRI]: 'content',
+  [Msg.POPUP_STATE]: 'page',
+  [Msg.SET_SITE]: 'page',
+  [Msg.LOG_QUERY]: 'page',
+  [Msg.OVERRIDE]: 'page',
+  [Msg.DEBUG_STATE]: 'page',
+  [Msg.TEST_CALL]: 'content',            // accepted only when the test bridge is in the manifest
+});
+
+// The staged test extension lists this content script; the shipped manifests never do.
+export const TEST_BRIDGE_SCRIPT = 'test_bridge.js';
+
+export const Action = Object.freeze({ ALLOW: 'allow', BLOCK: 'block', REPORT: 'report' });
+
+// Reasons the extension itself produces (the host produces the others; see docs/protocol.md).
+export const Reason = Object.freeze({
+  VERIFIER_UNAVAILABLE: 'verifier_unavailable',
+  INTERCEPTION_UNAVAILABLE: 'interception_unavailable', // Chromium: the debugger could not be attached
+  NOT_CHECKED: 'not_checked',
+  OVERRIDDEN: 'user_override',
+});
+
+export const Setting = Object.freeze({ DEFAULT: 'default', OFF: 'off', VERIFY: 'verify', REQUIRE: 'require' });
+export const SETTINGS = Object.freeze(['default', 'off', 'verify', 'require']);
+
+export const WAICT_HEADER = 'integrity-policy-waict-v1';
+export const W3C_HEADER = 'integrity-policy';

@@ -1,0 +1,118 @@
+// Which sites are checked, decided locally before anything is sent to the host (design §1, §3):
+//  - a top-level response carrying Integrity-Policy-WAICT-v1 -> ask the host (site_state);
+//  - an origin in the local cache (the host said checked:true before, or the user chose a setting)
+//    -> ask the host on each top-level navigation to refresh the state;
+//  - anything else -> not checked: no interception, no hashing, no host call.
+// The cache is a plain object { [origin]: entry } kept in storage.local and rebuilt from the host's
+// answers; entry = { checked, mode, setting, manifestUrl, source, updated }.
+
+import { parseWaictHeader } from './policy_header.js';
+import { WAICT_HEADER } from './messages.js';
+
+export function originOf(url) {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
+    return u.origin;
+  } catch (_) {
+    return null;
+  }
+}
+
+// Lower-case header names; repeated headers joined with ", " (RFC 9110 §5.3).
+// Accepts CDP's {name: value} object or webRequest's [{name, value}] array.
+export function normalizeHeaders(headers) {
+  const out = {};
+  const add = (name, value) => {
+    if (typeof name !== 'string' || value === undefined || value === null) return;
+    const k = name.toLowerCase();
+    const v = String(value);
+    out[k] = k in out ? `${out[k]}, ${v}` : v;
+  };
+  if (Array.isArray(headers)) {
+    for (const h of headers) add(h.name, h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue) : undefined));
+  } else if (headers && typeof headers === 'object') {
+    for (const [k, v] of Object.entries(headers)) {
+      // CDP joins repeated headers with "\n".
+      for (const part of String(v).split('\n')) add(k, part);
+    }
+  }
+  return out;
+}
+
+// The headers the host wants in site_state (absent ones omitted).
+export function policyHeaders(headers) {
+  const out = {};
+  for (const k of [WAICT_HEADER, 'integrity-policy', 'integrity-policy-report-only']) {
+    if (headers[k] !== undefined) out[k] = headers[k];
+  }
+  return out;
+}
+
+// Must the extension consult the host about this top-level response?
+export function mustConsultHost(origin, headers, cache) {
+  if (!origin) return false;
+  if (headers && headers[WAICT_HEADER] !== undefined) return true;
+  return Object.prototype.hasOwnProperty.call(cache, origin);
+}
+
+// Is the origin checked according to the local cache (used for subresources and to decide to
+// attach before a navigation's response arrives)?
+export function isCheckedLocally(origin, cache) {
+  const e = origin && cache[origin];
+  return !!(e && e.checked);
+}
+
+// Fold a host site_state reply into the cache. Returns the new cache (the input is not mutated).
+// A site the host no longer checks and that has no user setting is forgotten.
+export function applyHostState(cache, state, now = Date.now()) {
+  const next = { ...cache };
+  if (!state || typeof state.origin !== 'string') return next;
+  const setting = state.setting || 'default';
+  if (!state.checked && setting === 'default') {
+    delete next[state.origin];
+    return next;
+  }
+  next[state.origin] = {
+    checked: !!state.checked,
+    mode: state.mode ?? null,
+    setting,
+    manifestUrl: state.manifest_url ?? null,
+    source: state.source ?? null,
+    manifestState: state.manifest?.state ?? null,
+    updated: now,
+  };
+  return next;
+}
+
+// The user's per-site setting, recorded locally right away (the host is told via set_site).
+export function applySetting(cache, origin, setting, now = Date.now()) {
+  const next = { ...cache };
+  const prev = next[origin] || { checked: false, mode: null, manifestUrl: null, source: null };
+  if (setting === 'default' && !prev.checked) { delete next[origin]; return next; }
+  const entry = { ...prev, setting, updated: now };
+  if (setting === 'off') entry.checked = false;
+  if (setting === 'require') { entry.checked = true; entry.mode = 'enforce'; }
+  next[origin] = entry;
+  return next;
+}
+
+// The state to enforce when the host cannot answer site_state (crashed, missing, timed out).
+// Fail closed: an origin that is known or announced as enforced stays enforced (and every
+// verdict then blocks with "verifier unavailable"); report mode stays report.
+export function stateWithoutHost(origin, headers, cache) {
+  const e = cache[origin];
+  if (e && e.setting === 'off') return { origin, checked: false, mode: null, source: 'user', setting: 'off' };
+  const header = parseWaictHeader(headers ? headers[WAICT_HEADER] : undefined);
+  if (e && e.setting === 'require') return { origin, checked: true, mode: 'enforce', source: 'user', setting: 'require' };
+  if (header && header.maxAge >= 0) {
+    return { origin, checked: true, mode: header.mode, source: 'header', setting: e ? e.setting : 'default',
+             manifest_url: resolveManifestUrl(origin, header.manifest) };
+  }
+  if (e && e.checked) return { origin, checked: true, mode: e.mode || 'enforce', source: 'remembered', setting: e.setting, manifest_url: e.manifestUrl };
+  return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
+}
+
+export function resolveManifestUrl(origin, ref) {
+  try { return new URL(ref, origin + '/').href; } catch (_) { return null; }
+}

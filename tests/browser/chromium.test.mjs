@@ -1,0 +1,227 @@
+// Verity extension in headless Debian Chromium (Playwright, --load-extension), real verity-host.
+// usage: node chromium.test.mjs HOST_BIN   (env: CHROME=/usr/bin/chromium, ARTIFACTS=dir, KEEP=1)
+// TLS: the site uses a throwaway CA made with openssl; Chromium is started with
+// --ignore-certificate-errors (trusting a CA would need an NSS database tool), which also covers
+// the extension's own fetch of the manifest.
+import { chromium } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, writeHostWrapper, hostManifest, hostPids, alive,
+  mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
+
+const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
+const artifacts = process.env.ARTIFACTS || path.join(repo, 'artifacts', 'browser');
+fs.mkdirSync(artifacts, { recursive: true });
+const t = runner('chromium');
+const work = mkWork('verity-chromium-');
+let ctx, site;
+
+async function main() {
+  if (!hostBin || !fs.existsSync(hostBin)) throw new Error(`verity-host not found: ${hostBin}`);
+  const ext = stageExtension('chromium', path.join(work, 'ext'));
+  const tls = makeTls(path.join(work, 'tls'));
+  site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none' });
+  const { wrapper } = writeHostWrapper(work, hostBin);
+  const udd = path.join(work, 'profile');
+  fs.mkdirSync(path.join(udd, 'NativeMessagingHosts'), { recursive: true });
+  fs.writeFileSync(path.join(udd, 'NativeMessagingHosts', `${HOST_NAME}.json`), hostManifest(wrapper, 'chromium'));
+
+  ctx = await chromium.launchPersistentContext(udd, {
+    executablePath: process.env.CHROME || '/usr/bin/chromium', headless: true, ignoreHTTPSErrors: true, timeout: 60000,
+    args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps',
+      '--no-first-run', '--ignore-certificate-errors', '--disable-features=DialMediaRouteProvider'],
+  });
+  let sw = ctx.serviceWorkers().find(w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`));
+  if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 20000 });
+  const E = (fn, arg) => sw.evaluate(fn, arg);
+  const page = ctx.pages()[0] || await ctx.newPage();
+
+  const seq = () => E(() => globalThis.verity.verdictSeq);
+  const recentSince = (s) => E(s => globalThis.verity.recent.filter(r => r.seq > s), s);
+  const lastReload = (url) => E(u => Math.max(0, ...(globalThis.verityTrace || []).filter(x => x.reloadFor === u).map(x => x.time)), url);
+  const hostLog = async (q) => {
+    const r = await E(q => globalThis.verity.logQuery(q), { limit: 500, ...q });
+    if (!r.ok) throw new Error('log_query failed: ' + JSON.stringify(r.error));
+    return r.rows;
+  };
+  const logFor = async (origin, url) => (await hostLog({ origin })).filter(r => r.url === url);
+
+  // Navigate and wait for the verified load (or the block page). A first visit to a site is
+  // attached and reloaded by the extension: wait for the load that follows the reload.
+  async function visit(url, { expectBlock = false, timeout = 20000 } = {}) {
+    const s0 = await seq();
+    await page.goto(url, { waitUntil: 'commit', timeout }).catch(() => {});
+    if (expectBlock) {
+      await waitFor(() => page.url().startsWith(`chrome-extension://${CHROMIUM_ID}/src/ui/blocked.html`), { timeout, what: 'block page' });
+      await waitFor(() => page.evaluate(() => document.body && document.body.dataset.ready === '1'), { timeout, what: 'block page ready' });
+      return { verdicts: await recentSince(s0), block: Object.fromEntries(new URL(page.url()).searchParams) };
+    }
+    await waitFor(async () => (await recentSince(s0)).some(r => r.url === url && r.destination === 'document'), { timeout, what: `document verdict for ${url}` });
+    // After a reload, only a document that started loading after it counts.
+    const reloadedAt = await lastReload(url);
+    const R = await waitFor(() => page.evaluate(t => window.R && window.R.done && performance.timeOrigin > t ? window.R : null, reloadedAt), { timeout, what: 'page results' });
+    await sleep(200); // let the last verdict (sent before R.done resolved) be recorded
+    return { R, verdicts: await recentSince(s0) };
+  }
+  const O = site.origins;
+  const V = (vs, suffix) => vs.find(v => v.url.endsWith(suffix));
+
+  await t.test('extension loads with its fixed ID and reaches the host', async () => {
+    eq(new URL(sw.url()).host, CHROMIUM_ID, 'extension id');
+    const r = await E(() => globalThis.verity.ask({ type: 'hello', browser: 'chromium', extension_version: '0.1.0' }, 10000));
+    assert(r.ok, 'hello: ' + JSON.stringify(r));
+    eq(r.protocol, 1, 'protocol');
+  });
+
+  await t.test('unrelated site: nothing intercepted, host not called', async () => {
+    const calls0 = await E(() => globalThis.verity.hostCalls);
+    await page.goto(`${O.plain}/tampered-script.html`);
+    const R = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results' });
+    assert(R.evil, 'page of an unrelated site runs untouched');
+    eq(await E(() => globalThis.verity.hostCalls), calls0, 'host calls for a response without header');
+  });
+
+  await t.test('valid site: first sight enrolls, every resource allowed, code runs', async () => {
+    const { R, verdicts } = await visit(`${O.enforce}/index.html`);
+    eq([R.script, R.width, R.worker, R.wasm, R.img, R.freeImg], ['ran', '42px', 'worker-ok', 42, 4, 4], 'page results');
+    const bad = verdicts.filter(v => v.action !== 'allow');
+    assert(bad.length === 0, 'non-allow verdicts: ' + JSON.stringify(bad));
+    for (const suffix of ['/index.html', '/app.js', '/style.css', '/worker.js', '/m.wasm', '/img.png', '/free.png'])
+      assert(V(verdicts, suffix), 'no verdict for ' + suffix + ' in ' + JSON.stringify(verdicts.map(v => v.url)));
+    eq(V(verdicts, '/m.wasm').destination, 'wasm', 'wasm destination');
+    eq(V(verdicts, '/worker.js').destination, 'worker', 'worker destination');
+    eq(V(verdicts, '/style.css').destination, 'style', 'style destination');
+    eq(V(verdicts, '/free.png').destination, 'image', 'image destination');
+    const rows = await logFor(O.enforce, `${O.enforce}/app.js`);
+    assert(rows.some(r => r.action === 'allow'), 'host log has the allowed script');
+  });
+
+  const cases = [
+    ['tampered script is blocked', '/tampered-script.html', '/t/script.js', 'no_manifest_match', R => R.script === undefined && !R.evil && R.scriptError === true],
+    ['tampered stylesheet is blocked', '/tampered-style.html', '/t/style.css', 'no_manifest_match', R => R.width !== '666px' && R.styleError === true],
+    ['tampered worker script is blocked', '/tampered-worker.html', '/t/worker.js', 'no_manifest_match', R => R.worker !== 'worker-evil'],
+    ['tampered WebAssembly module is blocked', '/tampered-wasm.html', '/t/m.wasm', 'wasm_hash_mismatch', R => R.wasm === 'error'],
+    ['listed image with a wrong hash is blocked, unlisted image loads', '/bad-image.html', '/t/img.png', 'no_manifest_match', R => R.img === 'error' && R.freeImg === 4],
+    ['unlisted script is blocked', '/unlisted-script.html', '/u/extra.js', 'missing_from_manifest', R => R.extra === undefined && R.scriptError === true],
+  ];
+  for (const [name, pagePath, res, reason, ranOk] of cases) {
+    await t.test(name, async () => {
+      const { R, verdicts } = await visit(`${O.enforce}${pagePath}`);
+      assert(ranOk(R), 'in-page result: ' + JSON.stringify(R));
+      const v = V(verdicts, res);
+      assert(v && v.action === 'block' && v.reason === reason, 'extension verdict: ' + JSON.stringify(v));
+      const rows = await logFor(O.enforce, `${O.enforce}${res}`);
+      assert(rows.some(r => r.action === 'block' && r.reason === reason), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
+    });
+  }
+
+  await t.test('tampered document is blocked with the block page', async () => {
+    const { block } = await visit(`${O.enforce}/tampered-doc.html`, { expectBlock: true });
+    eq(block.reason, 'no_manifest_match', 'block page reason');
+    eq(block.site, O.enforce, 'block page site');
+    const text = await page.evaluate(() => document.body.innerText);
+    assert(/does not match/.test(text) && text.includes('no_manifest_match'), 'block page text: ' + text);
+    assert(await page.evaluate(() => !document.getElementById('override').hidden), 'override offered');
+    await page.screenshot({ path: path.join(artifacts, 'chromium-block-page.png') });
+    const rows = await logFor(O.enforce, `${O.enforce}/tampered-doc.html`);
+    assert(rows.some(r => r.action === 'block' && r.reason === 'no_manifest_match'), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
+  });
+
+  await t.test('block page override: the host grants it, the page loads, the event is logged', async () => {
+    // the page is on the block page of /tampered-doc.html (previous test)
+    assert(page.url().includes('/src/ui/blocked.html'), 'on the block page: ' + page.url());
+    const s0 = await seq();
+    await page.click('#override');
+    await waitFor(() => page.url() === `${O.enforce}/tampered-doc.html`, { what: 'navigation after override' });
+    const R = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results' });
+    assert(R.docRan, 'document ran after the override');
+    const v = (await recentSince(s0)).find(r => r.url.endsWith('/tampered-doc.html'));
+    assert(v && v.action === 'block' && v.enforced === 'pass', 'verdict still block, passed by override: ' + JSON.stringify(v));
+    const rows = await hostLog({ origin: O.enforce });
+    assert(rows.some(r => r.kind === 'event' && /override/.test(JSON.stringify(r))), 'override event in the host log');
+  });
+
+  await t.test('SRI: integrity attribute makes the extension send SHA-384 with the verdict', async () => {
+    const { R, verdicts } = await visit(`${O.report}/sri.html`);
+    eq(R.sri, 'ran', 'SRI script ran');
+    const v = V(verdicts, '/sri.js');
+    assert(v && v.action === 'allow', 'verdict: ' + JSON.stringify(v));
+    eq(v.digests, ['sha256', 'sha384'], 'digests sent');
+    assert(v.integrity && v.integrity.startsWith('sha384-'), 'integrity sent');
+  });
+
+  await t.test('popup renders site status, counters and the log', async () => {
+    await visit(`${O.enforce}/tampered-script.html`);
+    const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.enforce}/tampered-script.html`);
+    const popup = await ctx.newPage();
+    await popup.setViewportSize({ width: 600, height: 700 });
+    await popup.goto(`chrome-extension://${CHROMIUM_ID}/src/ui/popup.html?tab=${tabId}`);
+    await waitFor(() => popup.evaluate(() => document.body.dataset.ready === '1'), { what: 'popup ready' });
+    const text = await popup.evaluate(() => document.body.innerText);
+    assert(text.includes(O.enforce) && /1 blocked/.test(text) && /no_manifest_match/.test(text), 'popup text: ' + text.slice(0, 600));
+    await popup.screenshot({ path: path.join(artifacts, 'chromium-popup.png') });
+    await popup.close();
+  });
+
+  await t.test('report mode loads everything and logs', async () => {
+    const { R, verdicts } = await visit(`${O.report}/tampered-script.html`);
+    eq(R.script, 'ran', 'tampered script ran in report mode');
+    assert(R.evil === true, 'tampered code ran');
+    const v = V(verdicts, '/t/script.js');
+    assert(v && v.action === 'report' && v.reason === 'no_manifest_match', 'verdict: ' + JSON.stringify(v));
+    const rows = await logFor(O.report, `${O.report}/t/script.js`);
+    assert(rows.some(r => r.action === 'report'), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
+  });
+
+  await t.test('toggle off: no interception, the host sees nothing', async () => {
+    await visit(`${O.toggle}/blank.html`);                       // enrolled
+    const popup = await ctx.newPage();
+    await popup.goto(`chrome-extension://${CHROMIUM_ID}/src/ui/popup.html?tab=-1`);
+    const r = await popup.evaluate(o => chrome.runtime.sendMessage({ type: 'verity/set-site', origin: o, setting: 'off' }), O.toggle);
+    await popup.close();
+    assert(r && r.ok, 'set_site: ' + JSON.stringify(r));
+    const rowsBefore = (await hostLog({ origin: O.toggle })).length;
+    const calls0 = await E(() => globalThis.verity.hostCalls);
+    const s0 = await seq();
+    await page.goto(`${O.toggle}/tampered-script.html`);
+    const R = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results' });
+    eq(R.script, 'ran', 'script ran'); assert(R.evil, 'tampered code ran (site is off)');
+    eq((await recentSince(s0)).length, 0, 'extension verdicts');
+    eq(await E(() => globalThis.verity.hostCalls), calls0, 'host calls while off');
+    eq((await hostLog({ origin: O.toggle })).length, rowsBefore, 'host log rows for the site');
+    const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.toggle}/tampered-script.html`);
+    eq(await E(id => globalThis.verityChromium.isAttached(id), tabId), false, 'extension debugger attached to the off site');
+  });
+
+  await t.test('host killed mid-session: enforced site blocked "verifier unavailable", then recovers', async () => {
+    await visit(`${O.down}/index.html`);
+    const pids = hostPids(work).filter(alive);
+    assert(pids.length >= 1, 'a running host');
+    fs.writeFileSync(path.join(work, 'host-down'), '');
+    for (const pid of pids) process.kill(pid, 'SIGKILL');
+    await waitFor(() => pids.every(p => !alive(p)), { what: 'host exit' });
+    const { block } = await visit(`${O.down}/index.html`, { expectBlock: true });
+    eq(block.reason, 'verifier_unavailable', 'block reason');
+    const text = await page.evaluate(() => document.body.innerText);
+    assert(/not running/.test(text), 'plain words: ' + text);
+    assert(await page.evaluate(() => document.getElementById('override').hidden), 'no override while unavailable');
+    await page.screenshot({ path: path.join(artifacts, 'chromium-block-unavailable.png') });
+    fs.rmSync(path.join(work, 'host-down'));
+    await sleep(3500); // past the reconnect backoff
+    const { R, verdicts } = await visit(`${O.down}/index.html`);
+    eq([R.script, R.wasm], ['ran', 42], 'page runs again');
+    assert(verdicts.every(v => v.action === 'allow'), 'all allowed after recovery: ' + JSON.stringify(verdicts.filter(v => v.action !== 'allow')));
+  });
+}
+
+try {
+  await main();
+} catch (e) {
+  await t.test('setup', () => { throw e; });
+} finally {
+  if (ctx) await ctx.close().catch(() => {});
+  if (site) site.stop();
+  if (!process.env.KEEP) fs.rmSync(work, { recursive: true, force: true }); else console.log('kept', work);
+}
+process.exitCode = t.summary() ? 1 : 0;

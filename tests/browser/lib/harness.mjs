@@ -1,0 +1,211 @@
+// Shared pieces of the Verity browser tests: test CA + server certificate (openssl), the local
+// HTTPS site, the staged extension, the native host wrapper, a tiny test runner.
+import { spawn, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import net from 'node:net';
+
+export const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+export const repo = path.resolve(here, '..', '..');
+export const CHROMIUM_ID = 'mbbdieillpeggimjpelglbnjlbajlfmk';
+export const FIREFOX_ID = 'verity@verity-project';
+export const HOST_NAME = 'org.verity.host';
+export const sleep = ms => new Promise(r => setTimeout(r, ms));
+
+export function mkWork(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Copies extension/src + manifest.<browser>.json -> DIR (manifest.json). extension/README.md.
+// testBridge: also add lib/test_bridge.js as a content script (tests only; see that file).
+export function stageExtension(browser, dir, { testBridge = false } = {}) {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(path.join(repo, 'extension', 'src'), path.join(dir, 'src'), { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'extension', `manifest.${browser}.json`), 'utf8'));
+  if (testBridge) {
+    fs.copyFileSync(path.join(here, 'lib', 'test_bridge.js'), path.join(dir, 'test_bridge.js'));
+    manifest.content_scripts.push({ matches: ['https://127.0.0.1/*'], js: ['test_bridge.js'], run_at: 'document_start' });
+  }
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+// A throwaway CA and a server certificate for IP:127.0.0.1 signed by it.
+export function makeTls(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  const o = (...a) => execFileSync('openssl', a, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  o('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem',
+    '-days', '2', '-subj', '/CN=Verity test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+  o('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  o('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'ext.cnf');
+  return { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key') };
+}
+
+export async function freePort() {
+  return new Promise((res, rej) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
+    s.on('error', rej);
+  });
+}
+
+// Generates the site and serves it: { origins: {enforce, report, ...}, log: [], stop() }.
+// modes: { name: 'enforce' | 'report' | 'none' | ['enforce', dir] } (dir: serve another root).
+export async function startSite(work, tls, modes) {
+  const root = path.join(work, 'www');
+  execFileSync('python3', [path.join(here, 'site', 'make_site.py'), root], { stdio: 'ignore' });
+  const ports = {};
+  for (const name of Object.keys(modes)) ports[name] = await freePort();
+  const specs = Object.entries(modes).map(([name, mode]) => Array.isArray(mode) ? `${ports[name]}:${mode[0]}:${mode[1]}` : `${ports[name]}:${mode}`);
+  const srv = spawn('python3', [path.join(here, 'site', 'server.py'), root, tls.cert, tls.key, ...specs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const log = [];
+  await new Promise((res, rej) => {
+    const t = setTimeout(() => rej(new Error('site server did not start')), 10000);
+    srv.stdout.on('data', d => {
+      for (const line of String(d).split('\n')) {
+        if (line === 'ready') { clearTimeout(t); res(); } else if (line) log.push(line);
+      }
+    });
+    srv.on('exit', c => rej(new Error('site server exited ' + c)));
+  });
+  const origins = {};
+  for (const [name, p] of Object.entries(ports)) origins[name] = `https://127.0.0.1:${p}`;
+  return { origins, root, log, stop: () => srv.kill() };
+}
+
+// The host manifest points at a wrapper that (1) refuses to start while <work>/host-down exists
+// (simulates a missing/crashing verifier), (2) records its pid so a test can kill exactly that
+// process, (3) runs the real host with the test's data dir.
+export function writeHostWrapper(work, hostBin) {
+  const dataDir = path.join(work, 'host-data');
+  fs.mkdirSync(dataDir, { recursive: true });
+  const wrapper = path.join(work, 'verity-host-wrapper.sh');
+  fs.writeFileSync(wrapper, `#!/bin/sh
+[ -e '${work}/host-down' ] && exit 1
+echo $$ >> '${work}/host.pids'
+exec '${hostBin}' --data-dir '${dataDir}' "$@" 2>>'${work}/host.stderr'
+`, { mode: 0o755 });
+  return { wrapper, dataDir };
+}
+
+export function hostManifest(wrapper, browser) {
+  const m = { name: HOST_NAME, description: 'Verity native host (test)', path: wrapper, type: 'stdio' };
+  if (browser === 'chromium') m.allowed_origins = [`chrome-extension://${CHROMIUM_ID}/`];
+  else m.allowed_extensions = [FIREFOX_ID];
+  return JSON.stringify(m, null, 2);
+}
+
+export function hostPids(work) {
+  try {
+    return fs.readFileSync(path.join(work, 'host.pids'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch (_) { return []; }
+}
+
+export function alive(pid) {
+  try { process.kill(pid, 0); return true; } catch (_) { return false; }
+}
+
+// The host's verdict log, read with the host's own CLI (a second process on the same database).
+export function exportLog(hostBin, dataDir, origin) {
+  const args = ['--data-dir', dataDir, '--export-log', 'json'];
+  if (origin) args.push('--origin', origin);
+  const out = execFileSync(hostBin, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const j = JSON.parse(out);
+  return Array.isArray(j) ? j : (j.rows || []);
+}
+
+export async function waitFor(fn, { timeout = 15000, interval = 100, what = 'condition' } = {}) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeout) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await sleep(interval);
+  }
+  throw new Error(`timed out waiting for ${what}${last instanceof Error ? ': ' + last.message : ''}`);
+}
+
+export function runner(suite) {
+  const results = [];
+  return {
+    results,
+    async test(name, fn) {
+      const t0 = Date.now();
+      try {
+        await fn();
+        results.push({ name, ok: true });
+        console.log(`ok - ${suite}: ${name} (${Date.now() - t0} ms)`);
+      } catch (e) {
+        results.push({ name, ok: false, error: String(e && e.stack || e) });
+        console.log(`not ok - ${suite}: ${name} (${Date.now() - t0} ms)\n  ${String(e && e.stack || e).split('\n').slice(0, 4).join('\n  ')}`);
+      }
+    },
+    summary() {
+      const p = results.filter(r => r.ok).length, f = results.length - p;
+      console.log(`${suite}: ${p} passed, ${f} failed`);
+      return f;
+    },
+  };
+}
+
+export function assert(cond, msg) { if (!cond) throw new Error(msg || 'assertion failed'); }
+export function eq(a, b, msg) { if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${msg || 'not equal'}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`); }
+
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--disable-default-apps', '--no-first-run', '--ignore-certificate-errors', '--disable-features=DialMediaRouteProvider'];
+
+// Headless Chromium with (ext set) or without the extension; the host manifest goes into the
+// profile's NativeMessagingHosts folder. Returns { ctx, sw }.
+export async function launchChromium(chromium, { work, ext, wrapper }) {
+  const udd = fs.mkdtempSync(path.join(work, 'chromium-profile-'));
+  if (wrapper) {
+    fs.mkdirSync(path.join(udd, 'NativeMessagingHosts'), { recursive: true });
+    fs.writeFileSync(path.join(udd, 'NativeMessagingHosts', `${HOST_NAME}.json`), hostManifest(wrapper, 'chromium'));
+  }
+  const args = [...CHROMIUM_FLAGS, ...(ext ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : [])];
+  const ctx = await chromium.launchPersistentContext(udd, { executablePath: process.env.CHROME || '/usr/bin/chromium',
+    headless: true, ignoreHTTPSErrors: true, timeout: 60000, args });
+  let sw = null;
+  if (ext) {
+    sw = ctx.serviceWorkers().find(w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`)) || await ctx.waitForEvent('serviceworker', { timeout: 20000 });
+    await sw.evaluate(() => globalThis.verity.ready);
+  }
+  return { ctx, sw };
+}
+
+export const FIREFOX_UUID = '7e1f2a3b-0000-4000-8000-00000000beef';
+
+// Headless Firefox ESR over WebDriver BiDi, with its own HOME (for the host manifest) and, if
+// ext is set, the add-on installed. Returns { browser, call(page, op, ...args) } (test bridge).
+export async function launchFirefox(puppeteer, { work, ext, wrapper }) {
+  const home = fs.mkdtempSync(path.join(work, 'firefox-home-'));
+  if (wrapper) {
+    fs.mkdirSync(path.join(home, '.mozilla', 'native-messaging-hosts'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.mozilla', 'native-messaging-hosts', `${HOST_NAME}.json`), hostManifest(wrapper, 'firefox'));
+  }
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: process.env.FIREFOX || '/usr/lib/firefox-esr/firefox-esr',
+    headless: true, acceptInsecureCerts: true, env: { ...process.env, HOME: home }, protocolTimeout: 60000,
+    extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ID]: FIREFOX_UUID }) } });
+  if (ext) await browser.installExtension(ext);
+  return { browser };
+}
+
+// Calls the background through the test bridge content script from a page of a 127.0.0.1 site.
+export function bridgeCall(page, op, ...args) {
+  return page.evaluate((op, args) => new Promise((res, rej) => {
+    const id = Math.random();
+    addEventListener('message', function h(e) {
+      if (!e.data || e.data.verityTest !== 'res' || e.data.id !== id) return;
+      removeEventListener('message', h); e.data.err ? rej(new Error(e.data.err)) : res(e.data.ok);
+    });
+    postMessage({ verityTest: 'req', id, op, args }, '*');
+  }), op, args);
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}

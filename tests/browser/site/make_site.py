@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Writes the local demo/test site into OUT_DIR (default: ./www):
+
+  every page and resource, a WAICT v2 manifest (manifest.json: JSON line + empty proof line) that
+  lists them by SHA-256 (base64url, no padding), and twins served with other bytes than listed:
+    /t/script.js /t/style.css /t/worker.js /t/m.wasm /t/img.png  listed with the hash of the good
+    file, served tampered;  /tampered-doc.html listed with a wrong hash;  /u/extra.js not listed;
+    /free.png not listed (passive: allowed).
+  bench.html loads 50 listed resources (for scripts/bench-pageload.sh).
+
+Pages record what ran in window.R and set R.done when finished; tests read it.
+usage: make_site.py [OUT_DIR]"""
+import base64, hashlib, json, os, struct, sys, zlib
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), 'www')
+files = {}      # path -> bytes served
+listed = {}     # path -> bytes whose hash the manifest lists (None: not listed)
+wasm_listed = []
+
+
+def png(r, g, b):
+    raw = b''.join(b'\x00' + bytes([r, g, b]) * 4 for _ in range(4))
+    def chunk(t, d):
+        return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', 4, 4, 8, 2, 0, 0, 0)) +
+            chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
+
+
+def wasm(answer):
+    # (module (func (export "answer") (result i32) i32.const <answer>))
+    return bytes([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+                  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,
+                  0x03, 0x02, 0x01, 0x00,
+                  0x07, 0x0a, 0x01, 0x06]) + b'answer' + bytes([0x00, 0x00,
+                  0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, answer, 0x0b])
+
+
+def add(path, body, listed_as='same'):
+    body = body.encode() if isinstance(body, str) else body
+    files[path] = body
+    if listed_as == 'same':
+        listed[path] = body
+    elif listed_as is not None:
+        listed[path] = listed_as.encode() if isinstance(listed_as, str) else listed_as
+
+
+HEAD = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">'
+PRELUDE = '<script>window.R = {}; const done = () => { R.done = true; document.title = "done"; };</script>'
+
+
+def page(title, body, script):
+    return (f'{HEAD}<title>{title}</title>{PRELUDE}<body><h1>{title}</h1><div id="probe">probe</div>{body}'
+            f'<script>{script}</script></body>')
+
+
+GOOD_JS = 'window.R.script = "ran";\n'
+EVIL_JS = 'window.R.script = "ran"; window.R.evil = true;\n'
+GOOD_CSS = '#probe { width: 42px; }\n'
+EVIL_CSS = '#probe { width: 666px; }\n'
+GOOD_WORKER = 'postMessage("worker-ok");\n'
+EVIL_WORKER = 'postMessage("worker-evil");\n'
+GOOD_PNG, EVIL_PNG = png(0, 128, 0), png(255, 0, 0)
+
+# Shared page logic: load a script, a stylesheet, a worker, a wasm module, images; record results.
+def app_script(js, css, worker, wasm_url, img, extra_img=None):
+    return f'''
+(async () => {{
+  const settle = (p, ms) => Promise.race([p, new Promise(r => setTimeout(() => r("timeout"), ms))]);
+  await settle(new Promise(res => {{ const s = document.createElement("script"); s.src = "{js}";
+    s.onload = () => res(); s.onerror = () => {{ R.scriptError = true; res(); }}; document.head.append(s); }}), 4000);
+  await settle(new Promise(res => {{ const l = document.createElement("link"); l.rel = "stylesheet"; l.href = "{css}";
+    l.onload = () => res(); l.onerror = () => {{ R.styleError = true; res(); }}; document.head.append(l); }}), 4000);
+  R.width = getComputedStyle(document.getElementById("probe")).width;
+  R.worker = await settle(new Promise(res => {{ try {{ const w = new Worker("{worker}");
+    w.onmessage = e => res(e.data); w.onerror = () => res("error"); }} catch (e) {{ res("throw"); }} }}), 3000);
+  try {{ const r = await fetch("{wasm_url}"); const {{ instance }} = await WebAssembly.instantiate(await r.arrayBuffer());
+    R.wasm = instance.exports.answer(); }} catch (e) {{ R.wasm = "error"; }}
+  const loadImg = src => settle(new Promise(res => {{ const i = new Image(); i.onload = () => res(i.naturalWidth); i.onerror = () => res("error"); i.src = src; }}), 3000);
+  R.img = await loadImg("{img}");
+  {f'R.freeImg = await loadImg("{extra_img}");' if extra_img else ''}
+  done();
+}})();'''
+
+
+# Good resources
+add('/app.js', GOOD_JS)
+add('/style.css', GOOD_CSS)
+add('/worker.js', GOOD_WORKER)
+add('/m.wasm', wasm(42), listed_as=None); wasm_listed.append(wasm(42))
+add('/img.png', GOOD_PNG)
+add('/free.png', png(0, 0, 255), listed_as=None)          # unlisted passive: allowed
+# Tampered twins: listed with the good bytes' hash, served with other bytes
+add('/t/script.js', EVIL_JS, listed_as=GOOD_JS)
+add('/t/style.css', EVIL_CSS, listed_as=GOOD_CSS)
+add('/t/worker.js', EVIL_WORKER, listed_as=GOOD_WORKER)
+add('/t/m.wasm', wasm(43), listed_as=None)                # not in wasm_hashes
+add('/t/img.png', EVIL_PNG, listed_as=GOOD_PNG)
+add('/u/extra.js', 'window.R.extra = "ran";\n', listed_as=None)   # unlisted active: missing_from_manifest
+
+add('/index.html', page('Verity test: valid', '', app_script('/app.js', '/style.css', '/worker.js', '/m.wasm', '/img.png', '/free.png')))
+add('/blank.html', page('blank', '', 'done();'))
+add('/tampered-script.html', page('tampered script', '', app_script('/t/script.js', '/style.css', '/worker.js', '/m.wasm', '/img.png')))
+add('/tampered-style.html', page('tampered style', '', app_script('/app.js', '/t/style.css', '/worker.js', '/m.wasm', '/img.png')))
+add('/tampered-worker.html', page('tampered worker', '', app_script('/app.js', '/style.css', '/t/worker.js', '/m.wasm', '/img.png')))
+add('/tampered-wasm.html', page('tampered wasm', '', app_script('/app.js', '/style.css', '/worker.js', '/t/m.wasm', '/img.png')))
+add('/bad-image.html', page('bad image', '', app_script('/app.js', '/style.css', '/worker.js', '/m.wasm', '/t/img.png', '/free.png')))
+add('/unlisted-script.html', page('unlisted script', '', app_script('/u/extra.js', '/style.css', '/worker.js', '/m.wasm', '/img.png')))
+add('/tampered-doc.html', page('tampered document', '', 'R.docRan = true; done();'),
+    listed_as=page('the published document', '', 'done();'))
+# SRI: a parser-inserted script with an integrity attribute (SHA-384): the extension must send
+# sha384 + integrity with the verdict.
+SRI_JS = 'window.R.sri = "ran";\n'
+add('/sri.js', SRI_JS)
+sri384 = 'sha384-' + base64.b64encode(hashlib.sha384(SRI_JS.encode()).digest()).decode()
+add('/sri.html', f'{HEAD}<title>sri</title>{PRELUDE}<body><script src="/sri.js" integrity="{sri384}" crossorigin="anonymous"></script>'
+    '<script>window.addEventListener("load", done);</script></body>')
+# 50-resource page for the page-load benchmark
+bench_res = []
+for i in range(25):
+    add(f'/b/s{i}.js', f'window.R.n = (window.R.n || 0) + 1; /* {i} */\n'); bench_res.append(f'<script src="/b/s{i}.js"></script>')
+    add(f'/b/c{i}.css', f'.c{i} {{ color: rgb({i}, 0, 0); }}\n'); bench_res.append(f'<link rel="stylesheet" href="/b/c{i}.css">')
+add('/bench.html', f'{HEAD}<title>bench</title>{PRELUDE}{"".join(bench_res)}<body><script>window.addEventListener("load", done);</script></body>')
+
+manifest = {'hashes': {p: base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
+                       for p, b in sorted(listed.items())},
+            'wasm_hashes': [base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode() for b in wasm_listed]}
+files['/manifest.json'] = (json.dumps(manifest, separators=(',', ':')) + '\n\n').encode()
+
+for p, b in files.items():
+    dst = os.path.join(OUT, p.lstrip('/'))
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    with open(dst, 'wb') as f:
+        f.write(b)
+print(f'{len(files)} files, {len(manifest["hashes"])} manifest entries -> {OUT}')

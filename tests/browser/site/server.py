@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Loopback HTTPS server for the Verity browser tests and demo.
+
+usage: server.py ROOT CERT KEY PORT:MODE[:DIR] [PORT:MODE[:DIR] ...]
+  One listener per PORT on 127.0.0.1, serving DIR (default ROOT). MODE is enforce | report | none: HTML
+  responses carry `Integrity-Policy-WAICT-v1: max-age=0, mode=MODE, manifest="/manifest.json"`
+  (none: no header). Every response is `Cache-Control: no-store`. Prints "ready" when listening.
+  Each request is logged to stdout as "<port> <path> dest=<Sec-Fetch-Dest>"."""
+import http.server, ssl, sys, threading, functools
+
+root, cert, key = sys.argv[1:4]
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      '.wasm': 'application/wasm', '.js': 'text/javascript', '.json': 'application/json'}
+    mode = 'none'
+
+    def end_headers(self):
+        self.send_header('Cache-Control', 'no-store')
+        if self.mode != 'none' and self.path.split('?')[0].endswith('.html'):
+            self.send_header('Integrity-Policy-WAICT-v1', f'max-age=0, mode={self.mode}, manifest="/manifest.json"')
+        super().end_headers()
+
+    def log_message(self, fmt, *args):
+        print(f'{self.server.server_address[1]} {self.path} dest={self.headers.get("Sec-Fetch-Dest")}', flush=True)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # browsers drop connections (aborted loads, blocked responses): not worth a traceback
+
+
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+servers = []
+for spec in sys.argv[4:]:
+    port, mode, *d = spec.split(':', 2)
+    h = type('H', (Handler,), {'mode': mode})
+    srv = Server(('127.0.0.1', int(port)), functools.partial(h, directory=d[0] if d else root))
+    srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+    servers.append(srv)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+print('ready', flush=True)
+threading.Event().wait()

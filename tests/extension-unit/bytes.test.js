@@ -1,0 +1,26 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, webcrypto } from 'node:crypto';
+import { base64FromBytes, bytesFromBase64, concatChunks, digestsFor, manifestBodyField } from '../../extension/src/lib/bytes.js';
+
+test('base64 round trip, large input', () => {
+  const b = new Uint8Array(200000); for (let i = 0; i < b.length; i++) b[i] = (i * 7) & 255;
+  assert.equal(base64FromBytes(b), Buffer.from(b).toString('base64'));
+  assert.deepEqual(bytesFromBase64(base64FromBytes(b)), b);
+});
+
+test('digests match node:crypto, extra algorithms only on request', async () => {
+  const body = new TextEncoder().encode('console.log(1)\n');
+  const d = await digestsFor(body, undefined, webcrypto.subtle);
+  assert.deepEqual(Object.keys(d), ['sha256']);
+  assert.equal(d.sha256, createHash('sha256').update(body).digest('base64'));
+  const d2 = await digestsFor(body, 'sha512-x sha384-y', webcrypto.subtle);
+  assert.equal(d2.sha384, createHash('sha384').update(body).digest('base64'));
+  assert.equal(d2.sha512, createHash('sha512').update(body).digest('base64'));
+});
+
+test('chunks and manifest body encoding', () => {
+  assert.deepEqual(concatChunks([new Uint8Array([1, 2]), new Uint8Array([]), new Uint8Array([3])]), new Uint8Array([1, 2, 3]));
+  assert.deepEqual(manifestBodyField(new TextEncoder().encode('{"a":1}\n\n')), { body: '{"a":1}\n\n' });
+  assert.deepEqual(manifestBodyField(new Uint8Array([0xff, 0xfe])), { body_b64: '//4=' });
+});

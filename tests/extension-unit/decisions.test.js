@@ -1,0 +1,64 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { enforcementFor, countVerdict, emptyCounts, badgeFor, explainReason, overrideOffered } from '../../extension/src/lib/decisions.js';
+import { rowsToCsv, rowsToJson, LOG_COLUMNS } from '../../extension/src/lib/log_export.js';
+
+const enforce = { checked: true, mode: 'enforce' };
+const report = { checked: true, mode: 'report' };
+
+test('host verdicts are applied as given', () => {
+  assert.deepEqual(enforcementFor(enforce, { ok: true, action: 'allow', reason: 'match' }), { action: 'allow', reason: 'match', detail: '', enforced: 'pass' });
+  assert.equal(enforcementFor(enforce, { ok: true, action: 'block', reason: 'no_manifest_match' }).enforced, 'block');
+  assert.equal(enforcementFor(report, { ok: true, action: 'report', reason: 'no_manifest_match' }).enforced, 'pass');
+});
+
+test('no verdict never allows: enforce blocks, report reports', () => {
+  for (const reply of [undefined, null, {}, { ok: true }, { ok: true, action: 'maybe' },
+    { ok: false, error: { code: 'host.timeout' } }, { ok: false, error: { code: 'host.disconnected' } }, { ok: false, error: { code: 'host.unavailable' } }]) {
+    const e = enforcementFor(enforce, reply);
+    assert.equal(e.action, 'block', JSON.stringify(reply));
+    assert.equal(e.enforced, 'block');
+    assert.equal(e.reason, 'verifier_unavailable');
+    assert.equal(enforcementFor(report, reply).action, 'report');
+  }
+  const err = enforcementFor(enforce, { ok: false, error: { code: 'protocol.bad_field', detail: 'sha256' } });
+  assert.equal(err.reason, 'protocol.bad_field');
+  assert.equal(err.enforced, 'block');
+});
+
+test('an override passes a blocked response but keeps the action', () => {
+  const e = enforcementFor(enforce, { ok: true, action: 'block', reason: 'no_manifest_match' }, { overridden: true });
+  assert.equal(e.action, 'block'); assert.equal(e.enforced, 'pass');
+  assert.equal(enforcementFor(enforce, null, { overridden: true }).enforced, 'pass');
+});
+
+test('counters and badge', () => {
+  let c = emptyCounts();
+  c = countVerdict(countVerdict(countVerdict(c, 'allow'), 'block'), 'bogus');
+  assert.deepEqual(c, { allow: 1, block: 1, report: 0 });
+  assert.equal(badgeFor(enforce, c, true).text, '1');
+  assert.equal(badgeFor(enforce, { allow: 3, block: 0, report: 0 }, true).text, 'ok');
+  assert.equal(badgeFor(enforce, { allow: 3, block: 0, report: 2 }, true).text, '2');
+  assert.equal(badgeFor(enforce, c, false).text, '!');
+  assert.equal(badgeFor({ checked: false }, c, true).text, '');
+});
+
+test('reasons in plain words; override offer', () => {
+  assert.match(explainReason('no_manifest_match'), /does not match/);
+  assert.match(explainReason('verifier_unavailable'), /not running/);
+  assert.match(explainReason('weird'), /weird/);
+  assert.equal(overrideOffered('no_manifest_match', 'default'), true);
+  assert.equal(overrideOffered('no_manifest_match', 'require'), false);
+  assert.equal(overrideOffered('verifier_unavailable', 'default'), false);
+  assert.equal(overrideOffered('interception_unavailable', 'default'), false);
+  assert.match(explainReason('interception_unavailable'), /could not watch/);
+});
+
+test('log export: JSON round trip and CSV quoting', () => {
+  const rows = [{ seq: 1, time: 2, origin: 'https://a', url: 'https://a/x,"y"', action: 'block', reason: 'r', detail: '=cmd()\nz', kind: 'verdict' }];
+  assert.deepEqual(JSON.parse(rowsToJson(rows)), rows);
+  const csv = rowsToCsv(rows).split('\r\n');
+  assert.equal(csv[0], LOG_COLUMNS.join(','));
+  assert.ok(csv[1].includes('"https://a/x,""y"""'));
+  assert.ok(csv[1].includes('"\'=cmd()\nz"') || rowsToCsv(rows).includes('"\'=cmd()\nz"'));
+});
