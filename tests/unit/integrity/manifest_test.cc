@@ -182,7 +182,7 @@ TEST_CASE("malformed WAICT manifests, each with its code") {
   CHECK(Code(R"({"hashes": {"/a.js": ""}})") == ErrorCode::kManifestBadHash);
   CHECK(Code(R"({"hashes": {"": ")" + ok + R"("}})") == ErrorCode::kManifestBadUrlKey);
   CHECK(Code(R"J({"hashes": {"javascript:alert(1)": ")J" + ok + R"("}})") == ErrorCode::kManifestBadUrlKey);
-  CHECK(Code(R"({"hashes": {"https://[::1]/a.js": ")" + ok + R"("}})") == ErrorCode::kManifestBadUrlKey);
+  CHECK(Code(R"({"hashes": {"https://[::1/a.js": ")" + ok + R"("}})") == ErrorCode::kManifestBadUrlKey);
   CHECK(Code(R"({"hashes": {"/a b.js": ")" + ok + R"("}})") == ErrorCode::kManifestBadUrlKey);
   CHECK(Code(R"({"hashes": {}, "url_hashes": {}})") == ErrorCode::kManifestAmbiguous);
   CHECK(Code(R"({"wasm_hashes": ")" + ok + R"("})") == ErrorCode::kManifestBadType);
