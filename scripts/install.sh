@@ -21,6 +21,10 @@
 #   --browsers LIST      register only with LIST (comma separated: firefox,chromium,chrome,edge,brave)
 #   --firefox-policy     (--system) force-install the XPI in Firefox ESR by enterprise policy
 #   --skip-self-check    do not run `verity-host --self-check`
+#   --demo               afterwards, show it working: install Chromium and the npm test tooling
+#                        (scripts/deps.sh --browser) and run scripts/demo.sh with the installed
+#                        host: a local HTTPS app and its tampered twin in headless Chromium with the
+#                        extension; prints every verdict and saves screenshots in artifacts/demo/
 #   --dry-run            print what would be done, change nothing
 #   --uninstall          remove what this script installed (data and logs are kept); give the
 #                        same --system / --prefix as for the install
@@ -40,9 +44,9 @@ GECKO_ID=verity@verity-project
 
 mode="" prefix="" destdir="" build_dir="$repo/build" no_build=0 no_deps=0 dist="$repo/dist"
 ext_src="$repo/extension"
-browsers_mode=detect browsers_list="" firefox_policy=0 self_check=1 dry_run=0 action=install purge=0
+browsers_mode=detect browsers_list="" firefox_policy=0 self_check=1 dry_run=0 action=install purge=0 demo=0
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "install: error: $*" >&2; exit 1; }
 say() { echo "install: $*"; }
 need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs a value"; fi; }
@@ -62,6 +66,7 @@ while [ $# -gt 0 ]; do
     --browsers) need_arg "$@"; browsers_mode=list; browsers_list="$2"; shift 2 ;;
     --firefox-policy) firefox_policy=1; shift ;;
     --skip-self-check) self_check=0; shift ;;
+    --demo) demo=1; shift ;;
     --dry-run) dry_run=1; shift ;;
     --uninstall) action=uninstall; shift ;;
     --purge) purge=1; shift ;;
@@ -472,4 +477,18 @@ for b in "${registered[@]}"; do
 done
 [ $shown_firefox = 1 ] || [ $firefox_policy = 0 ] || echo "  Firefox ESR: installs the add-on from policy $policy_file at next start."
 [ $mode = user ] && [ "$(id -u)" = 0 ] && say "note: installed for root only; use --system to install for every user"
+
+# 10. Show it working (--demo).
+if [ $demo = 1 ]; then
+  echo
+  say "step 10: demo (scripts/demo.sh with the installed host)"
+  if [ $dry_run = 1 ]; then
+    printf '[dry-run] %q --browser\n' "$repo/scripts/deps.sh"
+    printf '[dry-run] VERITY_HOST_BIN=%q %q\n' "$destdir$host_path" "$repo/scripts/demo.sh"
+  else
+    "$repo/scripts/deps.sh" --browser || die "scripts/deps.sh --browser failed (the demo needs Chromium and npm packages)"
+    VERITY_HOST_BIN="$destdir$host_path" "${as_builder[@]}" env VERITY_HOST_BIN="$destdir$host_path" bash "$repo/scripts/demo.sh" ||
+      die "the demo failed (see above); Verity itself is installed"
+  fi
+fi
 exit 0

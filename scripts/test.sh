@@ -33,10 +33,10 @@ bash scripts/deps.sh "${deps_args[@]}" || { echo "verity: 0 passed, 1 failed"; e
 
 build() {  # build DIR CMAKE_ARGS...
   local dir=$1; shift
-  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release "$@" >"$dir.cmake.log" 2>&1 || { cat "$dir.cmake.log"; return 1; }
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DVERITY_TESTS=ON "$@" >"$dir.cmake.log" 2>&1 || { cat "$dir.cmake.log"; return 1; }
   cmake --build "$dir" -j"$JOBS" 2>&1 | grep -E "error|warning|Error" ; test "${PIPESTATUS[0]}" = 0
 }
-ctest_in() { (cd "$1" && ctest --output-on-failure -j"$JOBS" --timeout 600); }
+ctest_in() { (cd "$1" && ctest --output-on-failure --no-tests=error -j"$JOBS" --timeout 600); }
 
 mkdir -p build
 stage "build (Release, -Werror)" build build
