@@ -1,8 +1,12 @@
 // verity-cli M2DMRT commands (design §4.3, docs/m2dmrt.md):
 //   m2dmrt-declare  sign a declaration of a peer with the declarer's TLS private key
+//   m2dmrt-zone     the zone-file lines one provider publishes: its declarations + policy record
 //   m2dmrt-check    run the client check for a hop from the command line (operators debugging)
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <map>
+#include <sstream>
 
 #include "command.h"
 #include "core/encoding.h"
@@ -50,8 +54,12 @@ int Declare(const Args& a) {
     d.alg = *def;
   }
   int64_t now = std::time(nullptr);
-  d.not_before = std::stoll(a.GetOr("not-before", std::to_string(now - 300)));
-  d.not_after = d.not_before + std::stoll(a.GetOr("days", "90")) * 86400;
+  auto not_before = IntFlag(a, "not-before", now - 300, 0, int64_t{1} << 40);
+  auto days = IntFlag(a, "days", 90, 1, 3650);
+  auto ttl = IntFlag(a, "ttl", 300, 0, 86400 * 7);
+  if (!not_before || !days || !ttl) return 1;
+  d.not_before = *not_before;
+  d.not_after = d.not_before + *days * 86400;
   auto sig = crypto::SignWithPrivateKeyPem(d.alg, *pem, AsBytes(m2dmrt::ComputeSignedMessage(d)));
   if (!sig) return Fail(sig.error().detail);
   d.signature = std::move(*sig);
@@ -62,9 +70,85 @@ int Declare(const Args& a) {
   if (a.GetOr("format", "zone") == "rdata") {
     std::printf("%s\n", m2dmrt::FormatDeclaration(d).c_str());
   } else {
-    std::printf("%s\n",
-                m2dmrt::FormatZoneLine(d, static_cast<uint32_t>(std::stoul(a.GetOr("ttl", "300")))).c_str());
+    std::printf("%s\n", m2dmrt::FormatZoneLine(d, static_cast<uint32_t>(*ttl)).c_str());
   }
+  return 0;
+}
+
+// The TXT text of one input line: a bare rdata line, or a zone line whose quoted character-strings
+// are concatenated (as `m2dmrt-declare` and `m2dmrt-register` print them). Empty for blank lines and
+// ';' comments.
+std::string RdataOfLine(const std::string& line) {
+  size_t q = line.find('"');
+  if (q == std::string::npos) {
+    size_t b = line.find_first_not_of(" \t");
+    return b == std::string::npos || line[b] == ';' ? std::string() : line.substr(b);
+  }
+  std::string out;
+  while (q != std::string::npos) {
+    size_t e = line.find('"', q + 1);
+    if (e == std::string::npos) break;
+    out += line.substr(q + 1, e - q - 1);
+    q = line.find('"', e + 1);
+  }
+  return out;
+}
+
+// Reads declarations from files, checks each belongs in HOST's zone (d = HOST; kd = its key and the
+// signature verifies when --cert is given), and prints the zone lines sorted by owner name, one
+// RRset per peer, plus the opt-in policy record.
+int Zone(const Args& a) {
+  auto host_flag = a.Get("host");
+  if (!host_flag) return Fail("m2dmrt-zone needs --host");
+  auto host = m2dmrt::CanonicalHost(*host_flag);
+  if (!host) return Fail("bad --host: " + host.error().detail);
+  auto ttl = IntFlag(a, "ttl", 300, 0, 86400 * 7);
+  if (!ttl) return 1;
+  std::optional<Bytes> spki;
+  if (auto cert = a.Get("cert")) {
+    auto k = LoadSpki(*cert);
+    if (!k) return Fail(*cert + ": " + k.error().detail);
+    spki = std::move(*k);
+  }
+  std::map<std::string, std::vector<std::string>> lines;  // owner name -> zone lines
+  int64_t now = std::time(nullptr);
+  for (const auto& path : a.positional()) {
+    auto text = ReadFile(path);
+    if (!text) return Fail("cannot read " + path);
+    std::istringstream in(*text);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      std::string rdata = RdataOfLine(line);
+      if (rdata.empty()) continue;
+      std::string where = path + ":" + std::to_string(n) + ": ";
+      auto d = m2dmrt::ParseDeclaration(rdata);
+      if (!d) return Fail(where + std::string(WireName(d.code())) + ": " + d.error().detail);
+      if (d->declarer != *host) return Fail(where + "declared by " + d->declarer + ", not " + *host);
+      if (spki) {
+        if (!crypto::ConstantTimeEqual(d->declarer_key, crypto::Sha256(*spki)))
+          return Fail(where + "kd is not the key of --cert");
+        auto st = crypto::VerifySignature(d->alg, *spki, AsBytes(m2dmrt::ComputeSignedMessage(*d)), d->signature);
+        if (!st) return Fail(where + "signature does not verify: " + st.error().detail);
+      }
+      if (d->not_after < now) std::fprintf(stderr, "verity-cli: warning: %sexpired (na=%lld)\n", where.c_str(),
+                                           static_cast<long long>(d->not_after));
+      auto owner = m2dmrt::DeclarationOwnerName(d->declarer, d->peer);
+      if (!owner) return Fail(where + owner.error().detail);
+      auto& set = lines[*owner];
+      std::string zl = m2dmrt::FormatZoneLine(*d, static_cast<uint32_t>(*ttl));
+      if (std::find(set.begin(), set.end(), zl) == set.end()) set.push_back(zl);
+    }
+  }
+  std::printf("; M2DMRT records of %s (docs/m2dmrt.md); sign the zone with DNSSEC\n", host->c_str());
+  if (auto policy = a.Get("policy")) {
+    if (*policy != "enforce" && *policy != "report") return Fail("--policy is enforce or report");
+    auto owner = m2dmrt::PolicyOwnerName(*host);
+    if (!owner) return Fail(owner.error().detail);
+    std::printf("%s. %lld IN TXT \"v=M2DMRT1; policy=%s\"\n", owner->c_str(), static_cast<long long>(*ttl),
+                policy->c_str());
+  }
+  for (const auto& [owner, set] : lines)
+    for (const auto& zl : set) std::printf("%s\n", zl.c_str());
   return 0;
 }
 
@@ -74,9 +158,10 @@ Result<Bytes> ObservedKey(const Args& a, const std::string& host, const std::str
     source = "given (" + *cert + ")";
     return LoadSpki(*cert);
   }
+  auto port = IntFlag(a, "port", 443, 1, 65535);
+  if (!port) return MakeError(ErrorCode::kIo, "bad --port");
   net::HttpClient http(net::HttpOptions{a.GetOr("ca", ""), 5000, 1 << 20});
-  auto pem = http.PeerCertificatePem(a.GetOr(flag + "-connect", host),
-                                     static_cast<uint16_t>(std::stoi(a.GetOr("port", "443"))));
+  auto pem = http.PeerCertificatePem(a.GetOr(flag + "-connect", host), static_cast<uint16_t>(*port));
   if (!pem) return pem.error();
   source = "observed by host (TLS handshake from verity-cli)";
   return crypto::SpkiFromPem(*pem);
@@ -134,6 +219,11 @@ VERITY_COMMAND(
     "  [--alg es256|es384|rs256|ps256|ed25519] [--not-before UNIX] [--days 90] [--ttl 300]\n"
     "  [--format zone|rdata]",
     {}, Declare);
+VERITY_COMMAND("m2dmrt-zone",
+               "print the zone-file lines a provider publishes: its declarations and its policy record",
+               "  --host HOST [--policy enforce|report] [--cert HOST_CERT.pem (checks kd and signatures)]\n"
+               "  [--ttl 300] DECLARATIONS_FILE...   (rdata lines or zone lines from m2dmrt-declare/-register)",
+               {}, Zone);
 VERITY_COMMAND(
     "m2dmrt-check", "check the M2DMRT relationship of a hop ORIGIN -> DEST (exit 0 only if MUTUAL)",
     "  --origin HOST --dest HOST [--origin-cert PEM] [--dest-cert PEM] (else the host's own TLS\n"

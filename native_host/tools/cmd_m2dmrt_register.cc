@@ -21,18 +21,6 @@
 namespace verity::cli {
 namespace {
 
-bool ParseInt(const std::string& s, int64_t lo, int64_t hi, int64_t& out) {
-  try {
-    size_t used = 0;
-    long long v = std::stoll(s, &used);
-    if (used != s.size() || v < lo || v > hi) return false;
-    out = v;
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
 Result<m2dmrt::RegIdentity> LoadIdentity(const Args& a) {
   auto host = a.Get("host"), cert = a.Get("cert"), key = a.Get("key");
   if (!host || !cert || !key) return MakeError(ErrorCode::kIo, "needs --host --cert --key");
@@ -50,19 +38,18 @@ Result<m2dmrt::RegIdentity> LoadIdentity(const Args& a) {
 
 Result<m2dmrt::RegPolicy> LoadPolicy(const Args& a) {
   m2dmrt::RegPolicy p;
-  int64_t days = 90;
-  if (!ParseInt(a.GetOr("days", "90"), 1, 3650, days))
-    return MakeError(ErrorCode::kIo, "--days must be 1..3650");
-  p.validity_seconds = days * 86400;
+  auto days = IntFlag(a, "days", 90, 1, 3650);
+  if (!days) return MakeError(ErrorCode::kIo, "--days must be 1..3650");
+  p.validity_seconds = *days * 86400;
   return p;
 }
 
 // Prints both records and writes them under --out as <declarer>.<peer>.m2dmrt.zone.
 int Publish(const Args& a, const m2dmrt::Registration& r) {
-  int64_t ttl = 300;
-  if (!ParseInt(a.GetOr("ttl", "300"), 0, 86400 * 7, ttl)) return Fail("--ttl must be 0..604800");
+  auto ttl = IntFlag(a, "ttl", 300, 0, 86400 * 7);
+  if (!ttl) return 1;
   for (const m2dmrt::Declaration* d : {&r.own, &r.peer}) {
-    std::string line = m2dmrt::FormatZoneLine(*d, static_cast<uint32_t>(ttl));
+    std::string line = m2dmrt::FormatZoneLine(*d, static_cast<uint32_t>(*ttl));
     std::printf("; %s declares %s: publish in the zone of %s\n%s\n", d->declarer.c_str(), d->peer.c_str(),
                 d->declarer.c_str(), line.c_str());
     if (auto out = a.Get("out")) {
@@ -85,16 +72,15 @@ int Agent(const Args& a) {
   auto policy = LoadPolicy(a);
   if (!policy) return Fail(policy.error().detail);
   size_t colon = listen->rfind(':');
-  int64_t port = 0;
-  if (colon == std::string::npos || !ParseInt(listen->substr(colon + 1), 0, 65535, port))
-    return Fail("--listen must be ADDR:PORT");
+  auto port = colon == std::string::npos ? std::nullopt : ParseInt(std::string_view(*listen).substr(colon + 1), 0, 65535);
+  if (!port) return Fail("--listen must be ADDR:PORT");
   net::TlsServerOptions so;
   so.cert_file = *a.Get("cert");
   so.key_file = *a.Get("key");
   so.require_client_cert = true;
   so.client_ca_file = a.GetOr("peer-ca", "");
   so.bind_address = listen->substr(0, colon);
-  so.port = static_cast<uint16_t>(port);
+  so.port = static_cast<uint16_t>(*port);
   auto server = net::TlsServer::Listen(so);
   if (!server) return Fail(server.error().detail);
   m2dmrt::RegResponderOptions ro;
@@ -108,12 +94,12 @@ int Agent(const Args& a) {
     if (!WriteFile(*pf, std::to_string((*server)->port()) + "\n")) return Fail("cannot write " + *pf);
   }
   bool once = a.Has("once");
-  int64_t max_connections = 0;  // 0: unlimited
-  if (auto m = a.Get("max-connections"); m && !ParseInt(*m, 1, 1 << 30, max_connections))
-    return Fail("--max-connections must be a positive number");
-  int64_t accept_timeout_ms = 0;
-  if (!ParseInt(a.GetOr("idle-timeout-ms", "600000"), 1, 86400000, accept_timeout_ms))
-    return Fail("--idle-timeout-ms must be positive");
+  auto max_conn_flag = IntFlag(a, "max-connections", 0, 1, 1 << 30);  // 0 (absent): unlimited
+  if (!max_conn_flag) return 1;
+  int64_t max_connections = *max_conn_flag;
+  auto timeout_flag = IntFlag(a, "idle-timeout-ms", 600000, 1, 86400000);
+  if (!timeout_flag) return 1;
+  int64_t accept_timeout_ms = *timeout_flag;
   for (int64_t served = 0; max_connections == 0 || served < max_connections; ++served) {
     std::optional<m2dmrt::Registration> completed;
     Status st = (*server)->ServeOne(
@@ -149,10 +135,9 @@ int Register(const Args& a) {
   o.cert_file = *a.Get("cert");
   o.key_file = *a.Get("key");
   o.policy = *policy;
-  int64_t timeout = 5000;
-  if (!ParseInt(a.GetOr("timeout-ms", "5000"), 1, 600000, timeout))
-    return Fail("--timeout-ms must be positive");
-  o.timeout_ms = static_cast<long>(timeout);
+  auto timeout = IntFlag(a, "timeout-ms", 5000, 1, 600000);
+  if (!timeout) return 1;
+  o.timeout_ms = static_cast<long>(*timeout);
   auto r = m2dmrt::RunRegInitiator(*id, o);
   if (!r) return Fail("m2dmrt-register: " + std::string(WireName(r.code())) + ": " + r.error().detail);
   return Publish(a, *r);

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <functional>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace verity::cli {
@@ -48,6 +50,10 @@ struct Registrar {
 std::optional<std::string> ReadFile(const std::string& path);
 bool WriteFile(const std::string& path, const std::string& data);
 int Fail(const std::string& message);  // prints "verity-cli: message" to stderr, returns 1
+// A decimal integer in [lo, hi], the whole string (no sign for lo >= 0, no spaces); nullopt otherwise.
+std::optional<int64_t> ParseInt(std::string_view s, int64_t lo, int64_t hi);
+// Flag `name` as an integer in [lo, hi], `fallback` when absent; nullopt (after printing why) if bad.
+std::optional<int64_t> IntFlag(const Args& a, const std::string& name, int64_t fallback, int64_t lo, int64_t hi);
 
 }  // namespace verity::cli
 

@@ -1,4 +1,5 @@
 // verity-cli entry point: dispatches to the registered subcommands (see command.h).
+#include <charconv>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -70,6 +71,21 @@ bool WriteFile(const std::string& path, const std::string& data) {
 int Fail(const std::string& message) {
   std::fprintf(stderr, "verity-cli: %s\n", message.c_str());
   return 1;
+}
+
+std::optional<int64_t> ParseInt(std::string_view s, int64_t lo, int64_t hi) {
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> IntFlag(const Args& a, const std::string& name, int64_t fallback, int64_t lo, int64_t hi) {
+  auto text = a.Get(name);
+  if (!text) return fallback;
+  auto v = ParseInt(*text, lo, hi);
+  if (!v) Fail("--" + name + " wants an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  return v;
 }
 
 }  // namespace verity::cli
