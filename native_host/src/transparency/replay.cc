@@ -33,7 +33,9 @@ Result<DomainNode> ParseDomainNode(std::string_view line) {
   DomainNode d{std::string(line.substr(0, sp)), {}};
   if (!IsValidPreloadDomain(d.domain)) return BadLog("invalid domain '" + d.domain + "'");
   auto raw = ParseBase64Url(line.substr(sp + 1));
-  if (!raw) return BadLog("chain node of " + d.domain + " is not base64url");
+  // Canonical base64url only, so that each line has exactly one reading.
+  if (!raw || FormatBase64Url(*raw) != line.substr(sp + 1))
+    return BadLog("chain node of " + d.domain + " is not canonical base64url");
   auto node = ParseChainNode(*raw);
   if (!node) return BadLog("chain node of " + d.domain + ": " + node.error().detail);
   d.node = *node;
@@ -105,7 +107,7 @@ Result<WitnessState> ParseWitnessState(std::string_view text) {
       (size.size() > 1 && size[0] == '0'))
     return BadLog("invalid tree size");
   auto root = ToArray<32>(ParseBase64(tree.substr(b + 1)));
-  if (!root) return BadLog("invalid tree root");
+  if (!root || FormatBase64(*root) != tree.substr(b + 1)) return BadLog("invalid tree root");
   s.root = *root;
   auto heads = ParseHeads(text);
   if (!heads) return heads.error();

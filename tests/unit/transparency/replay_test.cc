@@ -118,6 +118,8 @@ TEST_CASE("replay: state files round-trip and reject malformed text") {
   CHECK(ParseHeads("A.example " + a.substr(a.find(' ') + 1)).code() == ErrorCode::kTransparencyBadReplayLog);
   CHECK(ParseHeads(a.substr(0, a.size() - 3) + "\n").code() == ErrorCode::kTransparencyBadReplayLog);
   CHECK(ParseHeads("a.example\n").code() == ErrorCode::kTransparencyBadReplayLog);
+  // Padded base64url: one reading per line only.
+  CHECK(ParseHeads(a.substr(0, a.size() - 1) + "==\n").code() == ErrorCode::kTransparencyBadReplayLog);
 }
 
 }  // namespace
