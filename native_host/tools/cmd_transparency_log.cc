@@ -69,6 +69,12 @@ int ChainAppend(const Args& a) {
   if (!lock.ok()) return Fail("cannot lock " + *state);
   auto chain = tstate::ReadChain(*state, *domain);
   if (!chain) return FailWith(chain.error());
+  if (a.Has("if-changed") && !chain->empty() && !tombstone && chain->back().entry.resource_hash == resource &&
+      chain->back().entry.asset_hosts_hash == asset_hosts) {
+    std::printf("%s unchanged at position %llu\n", domain->c_str(),
+                static_cast<unsigned long long>(chain->back().entry.position_in_chain));
+    return 0;
+  }
   ChainNode node;
   if (chain->empty()) {
     if (tombstone) return Fail(*domain + " has no chain to end with a tombstone");
@@ -218,10 +224,12 @@ VERITY_COMMAND("keygen", "generate a transparency signer key (service, witness o
                "  [--vkey-out <file>] (default <out>.vkey)  [--force]\n"
                "  Writes the PRIVATE+KEY file with mode 0600, the vkey next to it, prints the vkey.",
                {"force"}, Keygen);
-VERITY_COMMAND("chain-append", "append a manifest (or a tombstone) to a domain's WAICT chain",
-               "  --state <dir> --domain <host> (--manifest <file> | --tombstone) [--time <unix>]\n"
-               "  [--asset-host <url>]...   resource_hash = SHA-256(\"waict-rh\" || exact file bytes)",
-               {"tombstone"}, ChainAppend);
+VERITY_COMMAND(
+    "chain-append", "append a manifest (or a tombstone) to a domain's WAICT chain",
+    "  --state <dir> --domain <host> (--manifest <file> | --tombstone) [--time <unix>]\n"
+    "  [--asset-host <url>]... [--if-changed] (no new node if the head already has this manifest)\n"
+    "  resource_hash = SHA-256(\"waict-rh\" || exact file bytes)",
+    {"tombstone", "if-changed"}, ChainAppend);
 VERITY_COMMAND("tree-build", "build and sign the prefix tree over every domain's chain head",
                "  --state <dir> --service-key <file.key> [--service <domain>] (default: key name before '/')",
                {}, TreeBuild);

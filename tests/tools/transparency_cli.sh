@@ -119,6 +119,8 @@ for d in a b c; do expect_ok "$CLI" chain-append --state S --domain "$d.example"
 expect_ok "$CLI" tree-build --state S --service-key svc.key
 expect_ok "$CLI" chain-append --state S --domain a.example --manifest m-a-v2.json --time $((NOW - 2000))
 grep -q "position 1" out.txt || fail "second append is not position 1"
+expect_ok "$CLI" chain-append --state S --domain a.example --manifest m-a-v2.json --time $((NOW - 1900)) --if-changed
+grep -q "unchanged at position 1" out.txt || fail "--if-changed appended: $(cat out.txt)"
 expect_fail transparency.bad_chain_node "$CLI" chain-append --state S --domain a.example --manifest m-a.json --time $((NOW - 2500))
 expect_refused "invalid domain" "$CLI" chain-append --state S --domain A.example --manifest m-a.json
 expect_ok "$CLI" tree-build --state S --service-key svc.key
