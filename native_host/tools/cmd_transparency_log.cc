@@ -148,15 +148,15 @@ int TreeBuild(const Args& a) {
   return 0;
 }
 
-uint64_t MinCosignatures(const Args& a) { return std::stoull(a.GetOr("min-cosignatures", "1")); }
-
 int ManifestResponse(const Args& a) {
   auto state = a.Get("state"), domain = a.Get("domain"), manifest = a.Get("manifest"), out = a.Get("out");
   if (!state || !domain || !manifest || !out)
     return Fail("manifest-response needs --state --domain --manifest --out");
   auto bytes = ReadFile(*manifest);
   if (!bytes) return Fail("cannot read " + *manifest);
-  auto tree = tstate::LatestCosignedTree(*state, MinCosignatures(a));
+  auto min_cosignatures = tstate::UintFlag(a, "min-cosignatures", 1);
+  if (!min_cosignatures) return Fail("--min-cosignatures must be a non-negative integer");
+  auto tree = tstate::LatestCosignedTree(*state, static_cast<uint64_t>(*min_cosignatures));
   if (!tree) return FailWith(tree.error());
   auto it = tree->heads.find(*domain);
   if (it == tree->heads.end()) return Fail(*domain + " is not in tree " + std::to_string(tree->n));
@@ -187,7 +187,9 @@ int ManifestResponse(const Args& a) {
 int AbsenceProof(const Args& a) {
   auto state = a.Get("state"), domain = a.Get("domain"), out = a.Get("out");
   if (!state || !domain || !out) return Fail("absence-proof needs --state --domain --out");
-  auto tree = tstate::LatestCosignedTree(*state, MinCosignatures(a));
+  auto min_cosignatures = tstate::UintFlag(a, "min-cosignatures", 1);
+  if (!min_cosignatures) return Fail("--min-cosignatures must be a non-negative integer");
+  auto tree = tstate::LatestCosignedTree(*state, static_cast<uint64_t>(*min_cosignatures));
   if (!tree) return FailWith(tree.error());
   auto mpt = BuildHeadsTree(tree->heads);
   if (!mpt) return FailWith(mpt.error());

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -54,14 +55,17 @@ StateLock::~StateLock() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+std::optional<int64_t> UintFlag(const Args& a, const std::string& name, int64_t fallback) {
+  auto t = a.Get(name);
+  if (!t) return fallback;
+  int64_t v = 0;
+  auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
+  if (t->empty() || ec != std::errc() || end != t->data() + t->size() || v < 0) return std::nullopt;
+  return v;
+}
+
 std::optional<int64_t> TimeFlag(const Args& a) {
-  auto t = a.Get("time");
-  if (!t) return static_cast<int64_t>(std::time(nullptr));
-  char* end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(t->c_str(), &end, 10);
-  if (t->empty() || *end != '\0' || errno != 0 || v < 0) return std::nullopt;
-  return static_cast<int64_t>(v);
+  return UintFlag(a, "time", static_cast<int64_t>(std::time(nullptr)));
 }
 
 int FailWith(const Error& e) { return Fail(std::string(WireName(e.code)) + ": " + e.detail); }

@@ -38,6 +38,8 @@ class StateLock {
   int fd_ = -1;
 };
 
+// "--<name> <decimal>" or `fallback` when absent; nullopt if malformed or above 2^63 - 1.
+std::optional<int64_t> UintFlag(const Args& a, const std::string& name, int64_t fallback);
 // "--time <unix seconds>" or the current time.
 std::optional<int64_t> TimeFlag(const Args& a);
 // Prints "verity-cli: <wire name>: <detail>" and returns 1.

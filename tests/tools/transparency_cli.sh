@@ -101,11 +101,13 @@ for d in a b c; do
   echo "<!doctype html><title>$d</title>" > "site-$d/index.html"
   echo "console.log('$d')" > "site-$d/js/app.js"
   echo "x" > "site-$d/js/with space+plus.js"
+  echo "y" > "site-$d/js/100%-é.js"
   printf '\0asm\1\0\0\0%s' "$d" > "site-$d/pkg/mod.wasm"
   echo "secret" > "site-$d/skip.txt"
   expect_ok "$CLI" manifest-build --origin "https://$d.example" --dir "site-$d" --exclude 'skip.*' --out "m-$d.json"
 done
 grep -q '"/js/with%20space+plus.js"' m-a.json || fail "path encoding: $(cat m-a.json)"
+grep -q '"/js/100%25-%C3%A9.js"' m-a.json || fail "path encoding: $(cat m-a.json)"
 grep -q '"/":' m-a.json || fail "index alias"
 grep -q '"wasm_hashes":\["' m-a.json || fail "wasm_hashes"
 grep -q 'skip' m-a.json && fail "--exclude ignored"
@@ -123,6 +125,7 @@ expect_ok "$CLI" chain-append --state S --domain a.example --manifest m-a-v2.jso
 grep -q "unchanged at position 1" out.txt || fail "--if-changed appended: $(cat out.txt)"
 expect_fail transparency.bad_chain_node "$CLI" chain-append --state S --domain a.example --manifest m-a.json --time $((NOW - 2500))
 expect_refused "invalid domain" "$CLI" chain-append --state S --domain A.example --manifest m-a.json
+expect_refused "--time must be" "$CLI" chain-append --state S --domain a.example --manifest m-a.json --time 12x
 expect_ok "$CLI" tree-build --state S --service-key svc.key
 grep -q "tree 2: 3 domains, 1 appended" out.txt || fail "tree 2 summary: $(cat out.txt)"
 # No cosigned tree yet: manifest-response refuses.
