@@ -97,6 +97,10 @@ int ManifestBuild(const Args& a) {
   if (!m) return tstate::FailWith(m.error());
   if (m->url_hashes.size() != hashes.size())
     return Fail("self-check: some paths collapsed when canonicalised");
+  for (const auto& [k, v] : hashes) {
+    if (!m->Find(integrity::FormatOrigin(*base) + k))
+      return Fail("self-check: the host canonicalises " + k + " differently");
+  }
   if (auto out = a.Get("out")) {
     if (auto st = tstate::AtomicWrite(*out, json); !st) return tstate::FailWith(st.error());
     std::fprintf(stderr, "%zu URLs, %zu wasm hashes -> %s\n", hashes.size(), wasm_hashes.size(),
