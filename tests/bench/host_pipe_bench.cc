@@ -194,7 +194,7 @@ BENCHMARK(BM_DispatchVerdict);
 void BM_LoadManifest(benchmark::State& state) {
   std::string body = ManifestJson(static_cast<int>(state.range(0))) + "\n\n";
   for (auto _ : state) {
-    auto m = policy::LoadManifest(kOrigin, body, false);
+    auto m = policy::LoadManifest(kOrigin, body, policy::ProofContext{});
     if (m->summary.state != "integrity_only") state.SkipWithError("manifest rejected");
     benchmark::DoNotOptimize(m);
   }
