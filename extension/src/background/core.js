@@ -137,6 +137,8 @@ export class Core {
   overridden(origin) {
     const exp = this.overrides.get(origin);
     if (!exp) return false;
+    // The host refuses overrides for preloaded sites; one granted before the site was preloaded ends.
+    if (isPreloaded(origin, this.preloaded)) { this.overrides.delete(origin); return false; }
     if (Date.now() > exp) { this.overrides.delete(origin); return false; }
     return true;
   }
