@@ -7,6 +7,9 @@
 //   SQLite verdict log.
 // BM_DispatchVerdict: the same request through Dispatcher::Handle in-process (no pipes).
 // BM_LoadManifest/N: split + SHA-256 + parse of an N-entry manifest response (what `manifest` costs).
+// BM_LoadManifestWithProof/N: the same with transparency required: the proof line is a
+//   ChainHeadWithProof (1,000-domain tree, service signature + 2 witness cosignatures) verified
+//   against a witness policy (policy/transparency_gate.h); the difference is what transparency adds.
 #include <benchmark/benchmark.h>
 #include <poll.h>
 #include <signal.h>
@@ -28,6 +31,11 @@
 #include "policy/rules.h"
 #include "protocol/dispatch.h"
 #include "protocol/framing.h"
+#include "transparency/chain.h"
+#include "transparency/chain_head.h"
+#include "transparency/mpt.h"
+#include "transparency/note.h"
+#include "transparency/tree_head.h"
 
 using namespace verity;
 
@@ -194,13 +202,50 @@ BENCHMARK(BM_DispatchVerdict);
 void BM_LoadManifest(benchmark::State& state) {
   std::string body = ManifestJson(static_cast<int>(state.range(0))) + "\n\n";
   for (auto _ : state) {
-    auto m = policy::LoadManifest(kOrigin, body, false);
+    auto m = policy::LoadManifest(kOrigin, body, policy::ProofContext{});
     if (m->summary.state != "integrity_only") state.SkipWithError("manifest rejected");
     benchmark::DoNotOptimize(m);
   }
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
 }
-BENCHMARK(BM_LoadManifest)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_LoadManifest)->Arg(10)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
+
+void BM_LoadManifestWithProof(benchmark::State& state) {
+  namespace tp = transparency;
+  const int64_t now = 1767225600;
+  std::string manifest = ManifestJson(static_cast<int>(state.range(0)));
+  tp::SignerKey service = tp::GenerateSignerKey("ts.example", tp::kSigTypeEd25519);
+  tp::SignerKey w1 = tp::GenerateSignerKey("w1.example", tp::kSigTypeCosignatureV1);
+  tp::SignerKey w2 = tp::GenerateSignerKey("w2.example", tp::kSigTypeWaictCosignature);
+  tp::ChainNode head = tp::FirstChainNode(now - 3600, tp::ComputeResourceHash(AsBytes(manifest)), {});
+  std::vector<tp::MptLeaf> leaves{{tp::ComputeMptKey("bench.example"), tp::ComputeMptValue(head)}};
+  for (int i = 0; i < 999; ++i) {
+    std::string d = "d" + std::to_string(i) + ".example";
+    leaves.push_back({tp::ComputeMptKey(d), crypto::Sha256(d)});
+  }
+  auto tree = tp::MptTree::Build(std::move(leaves));
+  auto incl = tree->ProveInclusion(tp::ComputeMptKey("bench.example"));
+  auto note = tp::SignNote(tp::FormatTreeNoteBody({"ts.example", 1, tree->root()}), service);
+  note = tp::AddNoteSignature(*note, w1, now - 60);
+  note = tp::AddNoteSignature(*note, w2, now - 60);
+  auto proof = tp::FormatChainHeadWithProof({head, tp::FormatMptInclusionProof(*incl), *note});
+  std::string body = manifest + "\n" + FormatBase64Url(*proof) + "\n";
+  tp::WitnessPolicy policy;
+  policy.services.push_back({"ts.example", {tp::VerifierFor(service)}});
+  policy.witnesses = {tp::VerifierFor(w1), tp::VerifierFor(w2)};
+  policy::ProofContext ctx;
+  ctx.required = true;
+  ctx.domain = "bench.example";
+  ctx.now_s = now;
+  ctx.policy = &policy;
+  for (auto _ : state) {
+    auto m = policy::LoadManifest(kOrigin, body, ctx);
+    if (m->summary.state != "verified") state.SkipWithError(m->detail.c_str());
+    benchmark::DoNotOptimize(m);
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
+}
+BENCHMARK(BM_LoadManifestWithProof)->Arg(10)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -8,20 +8,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
+import { newKey, vkey, preloadNote } from './lib/preload_note.mjs';
 
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
 const artifacts = process.env.ARTIFACTS || path.join(repo, 'artifacts', 'browser');
 fs.mkdirSync(artifacts, { recursive: true });
 const t = runner('chromium');
 const work = mkWork('verity-chromium-');
-let ctx, site;
+let ctx, site, hostDataDir;
 
 async function main() {
   if (!hostBin || !fs.existsSync(hostBin)) throw new Error(`verity-host not found: ${hostBin}`);
   const ext = stageExtension('chromium', path.join(work, 'ext'));
   const tls = makeTls(path.join(work, 'tls'));
   site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none' });
-  const { wrapper } = writeHostWrapper(work, hostBin);
+  const hw = writeHostWrapper(work, hostBin);
+  const wrapper = hw.wrapper;
+  hostDataDir = hw.dataDir;
   const udd = path.join(work, 'profile');
   fs.mkdirSync(path.join(udd, 'NativeMessagingHosts'), { recursive: true });
   fs.writeFileSync(path.join(udd, 'NativeMessagingHosts', `${HOST_NAME}.json`), hostManifest(wrapper, 'chromium'));
@@ -212,6 +215,38 @@ async function main() {
     const { R, verdicts } = await visit(`${O.down}/index.html`);
     eq([R.script, R.wasm], ['ran', 42], 'page runs again');
     assert(verdicts.every(v => v.action === 'allow'), 'all allowed after recovery: ' + JSON.stringify(verdicts.filter(v => v.action !== 'allow')));
+  });
+
+  // Last: it preloads every loopback site. The host gets a trusted preload list (signed here) and
+  // restarts; the extension learns the list from hello and checks a header-less site from its first
+  // request (attached before the navigation, no reload). Without a transparency proof: blocked.
+  await t.test('preload list: a preloaded site without header is checked from the first request and needs a proof', async () => {
+    const listKey = newKey('preload.test', 0x01), w1 = newKey('w1.test', 0x04), svc = newKey('ts.test', 0x01);
+    const now = Math.floor(Date.now() / 1000);
+    fs.mkdirSync(path.join(work, 'xdg-config', 'verity'), { recursive: true });
+    fs.writeFileSync(path.join(work, 'xdg-config', 'verity', 'config.json'), JSON.stringify({ transparency: {
+      services: [{ name: 'ts.test', key: vkey(svc) }], witnesses: [{ name: 'w1', key: vkey(w1) }],
+      witness_threshold: 1, preload_list_key: vkey(listKey) } }));
+    fs.writeFileSync(path.join(hostDataDir, 'preload-list.note'), preloadNote(['127.0.0.1'], now - 60, listKey, [w1]));
+    const pids = hostPids(work).filter(alive);
+    for (const pid of pids) process.kill(pid, 'SIGTERM');
+    await waitFor(() => pids.every(p => !alive(p)), { what: 'host exit' });
+    await sleep(3500); // past the reconnect backoff
+    const hello = await E(async () => { const r = await globalThis.verity.ask({ type: 'hello', browser: 'chromium' }, 10000); globalThis.verity.notePreload(r); return r; });
+    eq(hello.preload && hello.preload.status, 'ok', 'preload status: ' + JSON.stringify(hello.preload));
+    eq(hello.preloaded, ['127.0.0.1'], 'preloaded list');
+    const url = `${O.plain}/index.html`;
+    const { block } = await visit(url, { expectBlock: true });
+    eq(block.reason, 'manifest_unavailable', 'no manifest at the well-known location');
+    eq(await lastReload(url), 0, 'attached before the navigation: no reload needed');
+    // Enrolled sites (header max-age=0) whose manifest has no proof line. O.enforce still has the
+    // user override granted by an earlier test: it ends once the site is preloaded.
+    for (const o of [O.down, O.enforce]) {
+      const enf = await visit(`${o}/index.html`, { expectBlock: true });
+      eq(enf.block.reason, 'invalid_transparency_proof', `manifest without proof (${o})`);
+      const rows = await logFor(o, `${o}/index.html`);
+      assert(rows.some(r => r.reason === 'invalid_transparency_proof' && r.detail.startsWith('transparency.proof_required')), 'host log: ' + JSON.stringify(rows.slice(0, 2)));
+    }
   });
 }
 

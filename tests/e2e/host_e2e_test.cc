@@ -8,6 +8,12 @@
 #include "crypto/hash.h"
 #include "host_harness.h"
 #include "json/json.h"
+#include "transparency/chain.h"
+#include "transparency/chain_head.h"
+#include "transparency/mpt.h"
+#include "transparency/note.h"
+#include "transparency/preload.h"
+#include "transparency/tree_head.h"
 
 using namespace verity;
 using e2e::Frame;
@@ -344,16 +350,15 @@ TEST_CASE("report mode, invalid manifest and transparency-required sites never s
     CHECK(*v.GetString("action") == "report");
     CHECK(*v.GetString("reason") == "no_manifest_match");
   }
-  SUBCASE("max-age > 0: transparency unverified -> report") {
+  SUBCASE("max-age > 0 without a trusted service: fail closed") {
     auto s = Ask(h, SiteState(1, R"(max-age=3600, mode=enforce, manifest="/m")"));
     CHECK(*s.GetInt("expires") > 0);
     auto m = Ask(h, ManifestMsg(2, TestManifest()));
-    CHECK(*m.GetString("transparency") == "unverified");
+    CHECK(*m.GetString("transparency") == "invalid");
+    CHECK(*m.GetString("transparency_code") == "transparency.no_trusted_service");
     auto v = Ask(h, Verdict(3, "/app.js", "script", kAppJs));
-    CHECK(*v.GetString("action") == "report");
-    CHECK(*v.GetString("reason") == "transparency.unverified");
-    auto bad = Ask(h, Verdict(4, "/app.js", "script", "tampered"));
-    CHECK(*bad.GetString("action") == "block");
+    CHECK(*v.GetString("action") == "block");
+    CHECK(*v.GetString("reason") == "transparency.no_trusted_service");
   }
   SUBCASE("invalid manifest blocks") {
     Ask(h, SiteState(1, R"(max-age=0, mode=enforce, manifest="/m")"));
@@ -401,7 +406,9 @@ TEST_CASE("state survives a restart") {
   CHECK(*s.GetBool("checked"));
   CHECK(*s.GetString("source") == "remembered");
   CHECK(*s.GetString("mode") == "enforce");
-  CHECK(*s.Find("manifest")->GetString("id") == B64Url(manifest));
+  // max-age > 0 and no transparency service configured: the manifest was rejected, not cached
+  // (the cache of a verified manifest across restarts: the transparency case below).
+  CHECK(*s.Find("manifest")->GetString("state") == "none");
   auto v = Ask(h, Verdict(2, "/app.js", "script", "tampered"));
   CHECK(*v.GetString("action") == "block");
   auto q = Ask(h, R"({"id":3,"type":"log_query","action":"block"})");
@@ -479,4 +486,141 @@ TEST_CASE("operator flags") {
       home, {"--data-dir", home.dir + "/exp", "--export-log", "json", "--origin", "https://other.example"});
   CHECK(rc6 == 0);
   CHECK(js.find("app.js") == std::string::npos);
+}
+
+namespace {
+
+namespace tp = verity::transparency;
+
+// Operator side for the transparency case: a service, two witnesses (C2SP and WAICT forms) and a
+// preload-list key, all generated here; the host gets their verifier keys through its config file.
+struct Transparency {
+  tp::SignerKey service = tp::GenerateSignerKey("ts.example", tp::kSigTypeEd25519);
+  tp::SignerKey w1 = tp::GenerateSignerKey("w1.example", tp::kSigTypeCosignatureV1);
+  tp::SignerKey w2 = tp::GenerateSignerKey("w2.example", tp::kSigTypeWaictCosignature);
+  tp::SignerKey list_key = tp::GenerateSignerKey("preload.example", tp::kSigTypeEd25519);
+  int64_t now = static_cast<int64_t>(std::time(nullptr));
+
+  std::string Config() const {
+    return R"({"transparency":{"services":[{"name":"ts.example","key":")" +
+           tp::FormatVerifierKey(tp::VerifierFor(service)) + R"("}],"witnesses":[{"name":"w1","key":")" +
+           tp::FormatVerifierKey(tp::VerifierFor(w1)) + R"("},{"name":"w2","key":")" +
+           tp::FormatVerifierKey(tp::VerifierFor(w2)) + R"("}],"preload_list_key":")" +
+           tp::FormatVerifierKey(tp::VerifierFor(list_key)) + R"("}})";
+  }
+  std::string Cosign(std::string note) const {
+    for (const auto* w : {&w1, &w2}) {
+      auto c = tp::AddNoteSignature(note, *w, static_cast<uint64_t>(now - 60));
+      REQUIRE(c.ok());
+      note = *c;
+    }
+    return note;
+  }
+  // manifest LF base64url(ChainHeadWithProof) LF, for `head` of app.example in a 6-domain tree.
+  std::string Body(const std::string& manifest, const tp::ChainNode& head) const {
+    std::vector<tp::MptLeaf> leaves{{tp::ComputeMptKey("app.example"), tp::ComputeMptValue(head)}};
+    for (int i = 0; i < 5; ++i) {
+      std::string d = "d" + std::to_string(i) + ".example";
+      leaves.push_back({tp::ComputeMptKey(d), crypto::Sha256(d)});
+    }
+    auto tree = tp::MptTree::Build(std::move(leaves));
+    REQUIRE(tree.ok());
+    auto incl = tree->ProveInclusion(tp::ComputeMptKey("app.example"));
+    REQUIRE(incl.ok());
+    auto note = tp::SignNote(tp::FormatTreeNoteBody({"ts.example", 3, tree->root()}), service);
+    REQUIRE(note.ok());
+    auto b = tp::FormatChainHeadWithProof({head, tp::FormatMptInclusionProof(*incl), Cosign(*note)});
+    REQUIRE(b.ok());
+    return manifest + "\n" + FormatBase64Url(*b) + "\n";
+  }
+  std::string PreloadList() const {
+    auto body =
+        tp::FormatPreloadListBody({static_cast<uint64_t>(now - 3600), {"app.example", "bank.example"}});
+    REQUIRE(body.ok());
+    auto note = tp::SignNote(*body, list_key);
+    REQUIRE(note.ok());
+    return Cosign(*note);
+  }
+};
+
+void WriteText(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  REQUIRE(f.good());
+}
+
+std::string RawManifestMsg(int id, const std::string& body) {
+  return R"({"id":)" + std::to_string(id) +
+         R"(,"type":"manifest","origin":"https://app.example","url":"https://app.example/.well-known/waict/manifest","status":200,"body":)" +
+         json::Quote(body) + "}";
+}
+
+}  // namespace
+
+TEST_CASE("transparency over the real host: proof verified, preload list in hello, rollback after restart") {
+  HostHome home;
+  Transparency t;
+  WriteText(home.config_dir() + "/config.json", t.Config());
+  WriteText(home.data_dir() + "/preload-list.note", t.PreloadList());
+  const std::string manifest = TestManifest();
+  const tp::ChainNode v1 =
+      tp::FirstChainNode(static_cast<uint64_t>(t.now - 7200), tp::ComputeResourceHash(AsBytes(manifest)), {});
+  const std::string manifest2 = R"({"hashes":{"/app.js":")" + B64Url(kAppJs + "//2") + R"("}})";
+  const tp::ChainNode v2 = tp::NextChainNode(v1, static_cast<uint64_t>(t.now - 3600),
+                                             tp::ComputeResourceHash(AsBytes(manifest2)), {});
+  {
+    HostProcess h(home);
+    auto hello = Ask(h, R"({"id":1,"type":"hello","browser":"chromium"})");
+    CHECK(*hello.Find("config")->GetBool("ok"));
+    CHECK(*hello.Find("preload")->GetString("status") == "ok");
+    const json::Value* pre = hello.Find("preloaded");
+    REQUIRE(pre);
+    REQUIRE(pre->items().size() == 2);
+    CHECK(pre->items()[0].AsString() == "app.example");
+    // Preloaded: checked and enforced with no header at all.
+    auto s = Ask(h, SiteState(2, ""));
+    CHECK(*s.GetBool("checked"));
+    CHECK(*s.GetString("source") == "preloaded");
+    CHECK(*s.GetString("mode") == "enforce");
+    // Without a proof: blocked.
+    auto np = Ask(h, ManifestMsg(3, manifest));
+    CHECK(*np.GetString("transparency_code") == "transparency.proof_required");
+    auto nv = Ask(h, Verdict(4, "/app.js", "script", kAppJs));
+    CHECK(*nv.GetString("action") == "block");
+    CHECK(*nv.GetString("reason") == "invalid_transparency_proof");
+    // The valid proof: verified end to end, the listed script is allowed.
+    auto m = Ask(h, RawManifestMsg(5, t.Body(manifest, v1)));
+    CHECK(*m.GetString("transparency") == "verified");
+    CHECK(*m.GetString("state") == "verified");
+    auto v = Ask(h, Verdict(6, "/app.js", "script", kAppJs));
+    CHECK(*v.GetString("action") == "allow");
+    CHECK(*v.GetString("reason") == "match");
+    // Its manifest bytes changed (one space): the logged resource hash no longer matches.
+    auto mm = Ask(h, RawManifestMsg(7, t.Body(manifest, v1).insert(1, " ")));
+    CHECK(*mm.GetString("transparency_code") == "transparency.resource_hash_mismatch");
+    auto mv = Ask(h, Verdict(8, "/app.js", "script", kAppJs));
+    CHECK(*mv.GetString("action") == "block");
+    CHECK(std::string(mv.GetString("detail").value_or("")).rfind("transparency.resource_hash_mismatch", 0) ==
+          0);
+    CHECK(*Ask(h, RawManifestMsg(9, t.Body(manifest2, v2))).GetString("state") == "verified");
+    ExpectCleanExit(h);
+  }
+  {
+    // A new host process on the same data folder: the older head is a rollback.
+    HostProcess h(home);
+    auto s = Ask(h, SiteState(1, ""));
+    // The cached manifest (v2) is re-verified when the new process loads it.
+    CHECK(*s.Find("manifest")->GetString("state") == "verified");
+    CHECK(*Ask(h, Verdict(10, "/app.js", "script", kAppJs + "//2")).GetString("action") == "allow");
+    auto m = Ask(h, RawManifestMsg(2, t.Body(manifest, v1)));
+    CHECK(*m.GetString("transparency_code") == "transparency.rollback");
+    auto v = Ask(h, Verdict(3, "/app.js", "script", kAppJs));
+    CHECK(*v.GetString("action") == "block");
+    auto log = Ask(h, R"({"id":4,"type":"log_query","origin":"https://app.example","limit":1})");
+    const auto& row = log.Find("rows")->items().at(0);
+    CHECK(*row.GetString("reason") == "invalid_transparency_proof");
+    CHECK(std::string(row.GetString("detail").value_or("")).rfind("transparency.rollback", 0) == 0);
+    ExpectCleanExit(h);
+  }
 }

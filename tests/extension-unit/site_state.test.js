@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { originOf, normalizeHeaders, policyHeaders, mustConsultHost, isCheckedLocally, applyHostState, applySetting,
-  stateWithoutHost, resolveManifestUrl } from '../../extension/src/lib/site_state.js';
+  stateWithoutHost, resolveManifestUrl, preloadFromReply, isPreloaded } from '../../extension/src/lib/site_state.js';
 
 const O = 'https://app.example';
 const H = 'max-age=0, mode=enforce, manifest="/manifest.json"';
@@ -61,4 +61,40 @@ test('without the host: fail closed for enforced sites', () => {
 test('manifest URL resolution', () => {
   assert.equal(resolveManifestUrl(O, '/manifest.json'), O + '/manifest.json');
   assert.equal(resolveManifestUrl(O, 'https://cdn.example/m'), 'https://cdn.example/m');
+});
+
+test('preload list from the hello reply: kept only from ok replies with an array', () => {
+  const p = preloadFromReply({ ok: true, preloaded: ['bank.example', 'app.example', 'BAD.example', 5, ''] });
+  assert.deepEqual([...p].sort(), ['app.example', 'bank.example']);
+  assert.equal(preloadFromReply({ ok: false, error: { code: 'protocol.unknown_type' } }), null);
+  assert.equal(preloadFromReply({ ok: true }), null, 'an older host without the field keeps the stored list');
+  assert.equal(preloadFromReply({ ok: true, preloaded: [] }).size, 0, 'an untrusted (stale) list empties it');
+});
+
+test('a preloaded https host is checked from the first request, without any cache entry', () => {
+  const P = new Set(['app.example']);
+  assert.equal(isPreloaded(O, P), true);
+  assert.equal(isPreloaded('https://app.example:8443', P), true);
+  assert.equal(isPreloaded('http://app.example', P), false, 'only https');
+  assert.equal(isPreloaded('https://sub.app.example', P), false, 'exact host, no subdomains');
+  assert.equal(isPreloaded(O, new Set()), false);
+  assert.equal(isPreloaded(O, null), false);
+  assert.equal(isCheckedLocally(O, {}, P), true);
+  assert.equal(isCheckedLocally(O, {}, new Set()), false);
+  assert.equal(mustConsultHost(O, {}, {}, P), true);
+  assert.equal(mustConsultHost('https://other.example', {}, {}, P), false, 'other sites stay private');
+  // The user's "off" wins over the preload list.
+  assert.equal(isCheckedLocally(O, { [O]: { checked: false, setting: 'off' } }, P), false);
+  assert.equal(stateWithoutHost(O, {}, { [O]: { checked: false, setting: 'off' } }, P).checked, false);
+});
+
+test('host unavailable: a preloaded site fails closed as enforced', () => {
+  const s = stateWithoutHost(O, {}, {}, new Set(['app.example']));
+  assert.equal(s.checked, true);
+  assert.equal(s.mode, 'enforce');
+  assert.equal(s.source, 'preloaded');
+  assert.equal(s.manifest_url, O + '/.well-known/waict/manifest');
+  // Even a report-mode header does not weaken a preloaded site.
+  const r = stateWithoutHost(O, { 'integrity-policy-waict-v1': 'max-age=60, mode=report, manifest="/m"' }, {}, new Set(['app.example']));
+  assert.equal(r.mode, 'enforce');
 });

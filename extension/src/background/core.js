@@ -5,12 +5,13 @@
 import { api, browserName, extensionVersion, connectNative, storageGet, storageSet, setBadge, pageUrl, navigateTab } from '../compat.js';
 import { HOST_NAME, HostType, Action } from '../lib/messages.js';
 import { HostClient } from '../lib/host_client.js';
-import { applyHostState, applySetting, isCheckedLocally, mustConsultHost, policyHeaders, stateWithoutHost } from '../lib/site_state.js';
+import { applyHostState, applySetting, isCheckedLocally, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';
 import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
 import { digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
 
 const CACHE_KEY = 'sites';
+const PRELOAD_KEY = 'preloaded';
 export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000 };
 const OVERRIDE_MS = 60 * 60 * 1000;
 const RECENT_MAX = 500;
@@ -18,6 +19,7 @@ const RECENT_MAX = 500;
 export class Core {
   constructor() {
     this.cache = {};
+    this.preloaded = new Set();     // hosts on the host's trusted preload list (hello reply)
     this.tabs = new Map();          // tabId -> { origin, state, counts, integrity: Map(url -> sri) }
     this.manifests = new Map();     // origin -> Promise<reply>
     this.overrides = new Map();     // origin -> expiry (ms)
@@ -30,9 +32,12 @@ export class Core {
 
   async load() {
     this.cache = await storageGet(CACHE_KEY, {}) || {};
+    this.preloaded = new Set(await storageGet(PRELOAD_KEY, []) || []);
+    // hello carries the preload list (no site is named in it); the last list is kept meanwhile.
+    const hello = await this.ask({ type: HostType.HELLO, browser: browserName, extension_version: extensionVersion }, TIMEOUTS.ui);
+    this.notePreload(hello);
     // Refresh remembered origins from the host (only the ones already known; nothing new leaks).
     if (Object.keys(this.cache).length > 0) {
-      await this.ask({ type: HostType.HELLO, browser: browserName, extension_version: extensionVersion }, TIMEOUTS.ui);
       for (const origin of Object.keys(this.cache)) {
         const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: {} }, TIMEOUTS.siteState);
         if (r.ok) this.cache = applyHostState(this.cache, r);
@@ -46,16 +51,27 @@ export class Core {
     return this.host.request(msg, timeoutMs);
   }
 
-  isCheckedLocally(origin) { return isCheckedLocally(origin, this.cache); }
+  // A hello or status reply's preload list replaces the stored one.
+  notePreload(reply) {
+    const p = preloadFromReply(reply);
+    if (!p) return;
+    this.preloaded = p;
+    storageSet(PRELOAD_KEY, [...p]).catch(() => {});
+  }
+
+  isCheckedLocally(origin) { return isCheckedLocally(origin, this.cache, this.preloaded); }
 
   // The state the cache implies for a checked origin (used when no site_state reply is at hand,
   // e.g. the background restarted while a tab was already showing the site).
   cachedState(origin) {
     const e = this.cache[origin];
+    if (isPreloaded(origin, this.preloaded) && !(e && e.setting === 'off')) {
+      return { origin, checked: true, mode: 'enforce', manifest_url: (e && e.manifestUrl) || `${origin}/.well-known/waict/manifest`, setting: e ? e.setting : 'default', source: 'preloaded' };
+    }
     if (!e || !e.checked) return null;
     return { origin, checked: true, mode: e.mode || 'enforce', manifest_url: e.manifestUrl, setting: e.setting, source: 'remembered' };
   }
-  knows(origin) { return !!origin && Object.prototype.hasOwnProperty.call(this.cache, origin); }
+  knows(origin) { return !!origin && (Object.prototype.hasOwnProperty.call(this.cache, origin) || isPreloaded(origin, this.preloaded)); }
 
   tab(tabId) {
     let t = this.tabs.get(tabId);
@@ -70,14 +86,14 @@ export class Core {
     const local = origin ? this.cache[origin] : undefined;
     // The user switched the site off: not even the host hears about it.
     if (local && local.setting === 'off') return { origin, checked: false, mode: null, source: 'user', setting: 'off' };
-    if (!mustConsultHost(origin, headers, this.cache)) return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
+    if (!mustConsultHost(origin, headers, this.cache, this.preloaded)) return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
     const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: policyHeaders(headers) }, TIMEOUTS.siteState);
     if (r.ok) {
       this.cache = applyHostState(this.cache, r);
       storageSet(CACHE_KEY, this.cache).catch(() => {});
       return r;
     }
-    return { ...stateWithoutHost(origin, headers, this.cache), hostError: r.error };
+    return { ...stateWithoutHost(origin, headers, this.cache, this.preloaded), hostError: r.error };
   }
 
   // Top-level navigation committed to a checked (or unchecked) site: reset the tab's counters.
@@ -121,6 +137,8 @@ export class Core {
   overridden(origin) {
     const exp = this.overrides.get(origin);
     if (!exp) return false;
+    // The host refuses overrides for preloaded sites; one granted before the site was preloaded ends.
+    if (isPreloaded(origin, this.preloaded)) { this.overrides.delete(origin); return false; }
     if (Date.now() > exp) { this.overrides.delete(origin); return false; }
     return true;
   }
@@ -180,6 +198,7 @@ export class Core {
     const known = origin && this.knows(origin);
     // Privacy: the host hears about the tab's origin only if the site is already known to it.
     const status = await this.ask({ type: HostType.STATUS, ...(known ? { origin } : {}) }, TIMEOUTS.ui);
+    this.notePreload(status);
     return {
       origin,
       local: known ? this.cache[origin] : null,

@@ -52,6 +52,8 @@ const REASON_TEXT = {
   invalid_manifest: 'The site\'s integrity manifest is malformed.',
   invalid_transparency_proof: 'The site\'s manifest is not backed by a valid transparency proof.',
   'transparency.unverified': 'The site\'s manifest has not been verified against the transparency log.',
+  'transparency.no_trusted_service': 'The site requires a transparency proof, but Verity trusts no transparency service (see its configuration), so it cannot check it.',
+  'transparency.bad_verifier_key': 'A transparency key in Verity\'s configuration is unusable, so this site cannot be checked.',
   'config.invalid': 'Verity\'s configuration is invalid, so it cannot check this site.',
   interception_unavailable: 'Verity could not watch this tab (another debugger, such as DevTools, may be attached), so the page could not be checked before it ran.',
   verifier_unavailable: 'The Verity verifier (the native host) is not running or did not answer in time. Enforced sites are blocked until it is back.',

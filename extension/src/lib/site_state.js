@@ -2,6 +2,9 @@
 //  - a top-level response carrying Integrity-Policy-WAICT-v1 -> ask the host (site_state);
 //  - an origin in the local cache (the host said checked:true before, or the user chose a setting)
 //    -> ask the host on each top-level navigation to refresh the state;
+//  - https://<host> of a host on the transparency preload list (received once in the host's hello
+//    reply, `preloaded`, docs/protocol.md) -> checked and enforced from the first request, like a
+//    "require" site, unless the user switched it off;
 //  - anything else -> not checked: no interception, no hashing, no host call.
 // The cache is a plain object { [origin]: entry } kept in storage.local and rebuilt from the host's
 // answers; entry = { checked, mode, setting, manifestUrl, source, updated }.
@@ -49,17 +52,38 @@ export function policyHeaders(headers) {
   return out;
 }
 
+// The preloaded host names of a hello/status reply: a Set, or null when the reply has none (then the
+// previous list stays). Only lower-case host names are kept.
+export function preloadFromReply(reply) {
+  if (!reply || reply.ok !== true || !Array.isArray(reply.preloaded)) return null;
+  return new Set(reply.preloaded.filter(h => typeof h === 'string' && h.length > 0 && h.length <= 253 && h === h.toLowerCase()));
+}
+
+// Is `origin` https://<preloaded host> (any port, as the host decides)?
+export function isPreloaded(origin, preloaded) {
+  if (!origin || !preloaded || preloaded.size === 0) return false;
+  try {
+    const u = new URL(origin);
+    return u.protocol === 'https:' && preloaded.has(u.hostname);
+  } catch (_) {
+    return false;
+  }
+}
+
 // Must the extension consult the host about this top-level response?
-export function mustConsultHost(origin, headers, cache) {
+export function mustConsultHost(origin, headers, cache, preloaded = null) {
   if (!origin) return false;
   if (headers && headers[WAICT_HEADER] !== undefined) return true;
+  if (isPreloaded(origin, preloaded)) return true;
   return Object.prototype.hasOwnProperty.call(cache, origin);
 }
 
-// Is the origin checked according to the local cache (used for subresources and to decide to
-// attach before a navigation's response arrives)?
-export function isCheckedLocally(origin, cache) {
+// Is the origin checked according to the local cache and the preload list (used for subresources
+// and to decide to attach before a navigation's response arrives)?
+export function isCheckedLocally(origin, cache, preloaded = null) {
   const e = origin && cache[origin];
+  if (e && e.setting === 'off') return false;
+  if (isPreloaded(origin, preloaded)) return true;
   return !!(e && e.checked);
 }
 
@@ -100,9 +124,13 @@ export function applySetting(cache, origin, setting, now = Date.now()) {
 // The state to enforce when the host cannot answer site_state (crashed, missing, timed out).
 // Fail closed: an origin that is known or announced as enforced stays enforced (and every
 // verdict then blocks with "verifier unavailable"); report mode stays report.
-export function stateWithoutHost(origin, headers, cache) {
+export function stateWithoutHost(origin, headers, cache, preloaded = null) {
   const e = cache[origin];
   if (e && e.setting === 'off') return { origin, checked: false, mode: null, source: 'user', setting: 'off' };
+  if (isPreloaded(origin, preloaded)) {
+    return { origin, checked: true, mode: 'enforce', source: 'preloaded', setting: e ? e.setting : 'default',
+             manifest_url: (e && e.manifestUrl) || `${origin}/.well-known/waict/manifest` };
+  }
   const header = parseWaictHeader(headers ? headers[WAICT_HEADER] : undefined);
   if (e && e.setting === 'require') return { origin, checked: true, mode: 'enforce', source: 'user', setting: 'require' };
   if (header && header.maxAge >= 0) {

@@ -200,6 +200,10 @@ Status ParseTransparency(const Value& v, const std::string& path, Config& cfg) {
       if (key == "future_skew_s") t.future_skew_s = *r;
       if (key == "preload_max_age_s") t.preload_max_age_s = *r;
       if (key == "tombstone_cooldown_s") t.tombstone_cooldown_s = *r;
+    } else if (key == "preload_list_file") {
+      auto s = PathStr(val, p);
+      if (!s) return s.error();
+      t.preload_list_file = *s;
     } else if (key == "preload_list_key") {
       if (val.is_null()) continue;
       auto k = Key(val, p);

@@ -70,7 +70,8 @@ struct TransparencyConfig {
   uint64_t max_cosignature_age_s = 7 * 86400;
   uint64_t future_skew_s = 5 * 60;
   bool has_preload_list_key = false;
-  VerifierKey preload_list_key;  // type 0x01; valid only if has_preload_list_key
+  VerifierKey preload_list_key;   // type 0x01; valid only if has_preload_list_key
+  std::string preload_list_file;  // empty or absolute; empty: <data_dir>/preload-list.note
   uint64_t preload_max_age_s = 30 * 86400;
   uint64_t tombstone_cooldown_s = 24 * 3600;
 };

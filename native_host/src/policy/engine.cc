@@ -9,6 +9,7 @@
 #include "crypto/hash.h"
 #include "headers/site_record.h"
 #include "policy/rules.h"
+#include "policy/transparency_gate.h"
 #include "store/store.h"
 #include "url/url.h"
 
@@ -89,6 +90,8 @@ struct Site {
   int64_t current_seen_s = 0;
   bool header_last = false;  // the latest site_state carried a valid WAICT header
   Setting setting = Setting::kDefault;
+  std::string domain;      // host of the origin: the transparency (MPT, rollback) domain
+  bool preloaded = false;  // on the trusted preload list (https origins only)
   std::optional<W3cIntegrityPolicy> w3c;
   std::optional<integrity::DestinationPolicy> dest_policy;  // Firefox dialect blocked-destinations
   std::shared_ptr<const LoadedManifest> manifest;           // null: none received yet
@@ -123,9 +126,19 @@ Effective Evaluate(const Site& s, int64_t now_s) {
     e.mode = headers::ModeName(cur->mode);
     e.manifest_url = cur->manifest_url;
   }
-  bool enrolled = live || cur;
-  e.source = e.preloaded ? "preloaded" : !enrolled ? "none" : s.header_last ? "header" : "remembered";
+  bool enrolled = live || cur || s.preloaded;
+  e.source = e.preloaded || s.preloaded ? "preloaded"
+             : !enrolled                ? "none"
+             : s.header_last            ? "header"
+                                        : "remembered";
   e.transparency_required = cur ? cur->max_age > 0 : (live && s.record_max_age > 0);
+  if (s.preloaded) {
+    // Design §4.2: a preloaded site is enforced from the first request and must present a valid
+    // proof (or an old enough tombstone), whatever its header says.
+    e.preloaded = true;
+    e.mode = "enforce";
+    e.transparency_required = true;
+  }
   switch (s.setting) {
     case Setting::kOff:
       e.checked = false;
@@ -164,6 +177,9 @@ struct Engine::Impl {
   std::string store_error;
   std::unordered_map<std::string, Site, StringHash, std::equal_to<>> sites;         // by normalized origin
   std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> alias;  // as sent -> normalized
+  std::optional<transparency::WitnessPolicy> witness_policy;
+  std::optional<Error> witness_policy_error;  // the config's transparency keys are unusable
+  PreloadState preload;
   std::vector<store::LogRow> pending;
   int64_t oldest_pending_ms = 0;
   uint64_t totals[3] = {0, 0, 0};
@@ -192,6 +208,8 @@ struct Engine::Impl {
     if (!s.loaded) {
       s.origin = origin;
       s.loaded = true;
+      s.domain = OriginDomain(origin);
+      s.preloaded = origin.starts_with("https://") && preload.Contains(s.domain, NowS());
       if (store) {
         if (auto rec = store->GetSite(origin); rec && *rec) {
           s.record = FromStoreRecord(**rec);
@@ -201,12 +219,72 @@ struct Engine::Impl {
         if (auto set = store->GetSetting(origin); set) s.setting = static_cast<Setting>(*set);
         if (auto m = store->GetManifest(origin); m && *m) {
           // Re-parse the cached bytes (a cached verdict is never trusted; parsing is cheap).
-          s.manifest = LoadManifest(origin, AsChars((*m)->bytes), Evaluate(s, NowS()).transparency_required);
+          s.manifest = Load(s, AsChars((*m)->bytes));
           s.summary = s.manifest->summary;
         }
       }
     }
     return &s;
+  }
+
+  // The signed preload list (design §4.2): transparency.preload_list_file, else
+  // <data_dir>/preload-list.note. A missing, stale or invalid list is reported and not trusted.
+  void LoadPreload() {
+    std::string path = cfg.transparency.preload_list_file;
+    if (path.empty() && !opt.in_memory_store && !data_dir.empty()) {
+      path = data_dir + "/" + std::string(kPreloadListFileName);
+    }
+    if (path.empty()) {
+      preload.detail = "no data folder and no transparency.preload_list_file";
+      return;
+    }
+    preload = LoadPreloadList(path, cfg.transparency, witness_policy ? &*witness_policy : nullptr, NowS());
+    if (preload.status == "absent") return;
+    if (preload.status != "ok") {
+      std::fprintf(stderr, "verity-host: preload list %s: %s: %s\n", path.c_str(), preload.status.c_str(),
+                   preload.detail.c_str());
+    }
+    Log(Event("", path, "preload_list", preload.status, preload.detail, ""));
+  }
+
+  ProofContext Proof(const Site& s) {
+    ProofContext c;
+    c.required = Evaluate(s, NowS()).transparency_required;
+    c.preloaded = s.preloaded;
+    c.domain = s.domain;
+    c.now_s = NowS();
+    c.cooldown_s = static_cast<int64_t>(cfg.transparency.tombstone_cooldown_s);
+    c.policy = witness_policy ? &*witness_policy : nullptr;
+    c.policy_error = witness_policy_error;
+    return c;
+  }
+
+  // LoadManifest plus the rollback memory (design §4.2 Decision): a verified head older than the
+  // one remembered for the domain is rejected; a newer one raises the persisted mark.
+  std::shared_ptr<const LoadedManifest> Load(Site& s, std::string_view body) {
+    auto m = LoadManifest(s.origin, body, Proof(s));
+    if (!m->head || !store) return m;
+    const transparency::ChainNode& head = m->head->head;
+    auto mark = store->GetRollback(s.domain);
+    if (!mark) {
+      RejectTransparency(*m, mark.code(), "rollback memory unreadable: " + mark.error().detail);
+      return m;
+    }
+    std::optional<transparency::StoredHead> stored;
+    if (*mark)
+      stored = transparency::StoredHead{(*mark)->position, static_cast<uint64_t>((*mark)->verified_time)};
+    if (auto st = transparency::CheckRollback(head, stored); !st) {
+      RejectTransparency(*m, st.code(),
+                         st.error().detail + " (remembered position " +
+                             std::to_string(stored->position_in_chain) + ", presented " +
+                             std::to_string(head.entry.position_in_chain) + ")");
+      return m;
+    }
+    auto raised = store->RaiseRollback(s.domain, head.entry.position_in_chain,
+                                       static_cast<int64_t>(head.entry.time_created));
+    if (!raised)
+      RejectTransparency(*m, raised.code(), "rollback memory not written: " + raised.error().detail);
+    return m;
   }
 
   SiteView View(Site& s) {
@@ -283,6 +361,11 @@ std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
       impl->config_status = {false, std::string(WireName(cfg.code())), cfg.error().detail};
     }
   }
+  if (auto wp = WitnessPolicyFromConfig(impl->cfg.transparency); wp) {
+    impl->witness_policy = std::move(*wp);
+  } else {
+    impl->witness_policy_error = wp.error();
+  }
   std::string dir = impl->opt.data_dir.empty() ? impl->cfg.data_dir : impl->opt.data_dir;
   if (impl->opt.in_memory_store) {
     impl->db_path = ":memory:";
@@ -311,6 +394,7 @@ std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
       impl->store_error = std::string(WireName(st.code())) + ": " + st.error().detail;
     }
   }
+  impl->LoadPreload();
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
 
@@ -319,6 +403,17 @@ const std::string& Engine::data_dir() const { return impl_->data_dir; }
 std::string Engine::db_path() const { return impl_->db_path; }
 bool Engine::store_ok() const { return impl_->store != nullptr; }
 uint64_t Engine::max_message_bytes() const { return impl_->cfg.max_message_bytes; }
+PreloadInfo Engine::Preload() const {
+  const PreloadState& p = impl_->preload;
+  PreloadInfo info{p.status, p.detail, p.issued, {}};
+  if (p.Trusted(impl_->NowS())) {
+    info.domains = p.list->domains;
+  } else if (p.status == "ok") {
+    info.status = "stale";
+    info.detail = "preload list issued at " + std::to_string(p.issued) + " is older than the maximum age";
+  }
+  return info;
+}
 void Engine::Idle() { impl_->Flush(); }
 
 Result<SiteView> Engine::SiteState(const SiteStateRequest& req) {
@@ -383,7 +478,6 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
   if (!site) return site.error();
   Site& s = **site;
   ManifestReply rep;
-  bool transparency_required = Evaluate(s, impl_->NowS()).transparency_required;
   std::shared_ptr<const LoadedManifest> m;
   if (req.status != 200 || req.body.empty()) {
     auto lm = std::make_shared<LoadedManifest>();
@@ -392,7 +486,7 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
                                    : "empty manifest body";
     m = lm;
   } else {
-    m = LoadManifest(s.origin, req.body, transparency_required);
+    m = impl_->Load(s, req.body);
   }
   s.manifest = m;
   s.summary = m->summary;
@@ -400,6 +494,7 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
   rep.dialect = m->dialect;
   rep.entries = m->entries;
   rep.transparency = m->transparency;
+  rep.transparency_code = m->transparency_code;
   rep.state = m->summary.state;
   rep.reason = m->summary.reason;
   rep.detail = m->detail;
@@ -452,12 +547,13 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
     v.action = d.action;
     v.reason = std::move(d.reason);
     v.detail = std::move(d.detail);
-    if (v.action == Action::kAllow && s.manifest->transparency == "unverified") {
-      // Transparency is required (max-age > 0) but cannot be verified yet: never a silent allow.
-      v.action = Action::kReport;
-      v.detail = "integrity " + v.reason + "; " + (v.detail.empty() ? "" : v.detail + "; ") +
-                 "transparency proof not verified";
-      v.reason = "transparency.unverified";
+    if (v.action == Action::kAllow && e.transparency_required && s.manifest->transparency == "not_required") {
+      // The policy started to require transparency after this manifest was loaded (a newer header):
+      // never a silent allow on an unverified manifest until it is sent again.
+      v.action = Action::kBlock;
+      v.reason = std::string(integrity::reason::kInvalidTransparencyProof);
+      v.detail =
+          "transparency.missing_proof: the manifest was loaded before the policy required transparency";
     }
   }
   if (v.action == Action::kBlock && !enforced) v.action = Action::kReport;

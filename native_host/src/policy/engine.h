@@ -14,8 +14,12 @@
 //   block/no_manifest_match
 //
 // Fail closed: a config error, an unusable store or a missing manifest never turns into "allow" for
-// an enforced site; transparency that is required (max-age > 0) but not yet verifiable gives
-// `transparency.unverified` -> report, never a silent allow. Time comes from the injected clock.
+// an enforced site. Transparency (design §4.2, policy/transparency_gate.h) is required when the
+// policy's max-age > 0 or the site is on the trusted preload list: the manifest response's
+// ChainHeadWithProof must verify against the configured services and witnesses and must not be
+// older than the domain's remembered head (rollback memory in the store, survives restarts);
+// otherwise verdicts are `invalid_transparency_proof` (block in enforce mode, report in report mode)
+// with the transparency code first in the detail. Time comes from the injected clock.
 #pragma once
 
 #include <cstdint>
@@ -70,7 +74,7 @@ struct W3cIntegrityPolicy {
 };
 
 struct ManifestSummary {
-  std::string state = "none";  // none | verified | integrity_only | invalid
+  std::string state = "none";  // none | verified | integrity_only | unenrolled | invalid
   std::string id;              // manifest_id, empty if none
   std::string reason;          // for invalid: manifest_unavailable | invalid_manifest | ...
 };
@@ -104,8 +108,9 @@ struct ManifestReply {
   std::string manifest_id;
   std::string dialect;
   uint64_t entries = 0;
-  std::string transparency = "not_required";  // not_required | verified | unverified
-  std::string state = "invalid";              // verified | integrity_only | invalid
+  std::string transparency = "not_required";  // not_required | verified | unenrolled | invalid
+  std::string transparency_code;              // e.g. "transparency.rollback" when invalid
+  std::string state = "invalid";              // verified | integrity_only | unenrolled | invalid
   std::string reason;                         // set when state == invalid
   std::string detail;
 };
@@ -162,6 +167,14 @@ struct OverrideReply {
   std::string detail;
 };
 
+// The transparency preload list the host loaded at start (hello / status replies).
+struct PreloadInfo {
+  std::string status;  // ok | absent | no_key | invalid | stale
+  std::string detail;
+  uint64_t issued = 0;               // unix seconds, 0 if not loaded
+  std::vector<std::string> domains;  // only while the list is trusted (status ok and not stale now)
+};
+
 struct StatusReply {
   ConfigStatus config;
   std::string db;  // path of the database, or a note when unavailable
@@ -184,6 +197,7 @@ class Engine {
   std::string db_path() const;
   bool store_ok() const;
   uint64_t max_message_bytes() const;
+  PreloadInfo Preload() const;
 
   Result<SiteView> SiteState(const SiteStateRequest& req);
   Result<ManifestReply> IngestManifest(const ManifestRequest& req);

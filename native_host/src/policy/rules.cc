@@ -4,8 +4,8 @@
 #include "crypto/hash.h"
 #include "headers/integrity_policy.h"
 #include "integrity/manifest_response.h"
-#include "url/url.h"
 #include "sri/sri.h"
+#include "url/url.h"
 
 namespace verity::policy {
 
@@ -77,8 +77,22 @@ std::optional<integrity::DestinationPolicy> HeaderDestinationPolicy(const header
   return p;
 }
 
-std::shared_ptr<const LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
-                                                   bool transparency_required) {
+void RejectTransparency(LoadedManifest& m, ErrorCode code, std::string_view detail) {
+  const bool host_side = code == ErrorCode::kTransparencyNoTrustedService ||
+                         code == ErrorCode::kTransparencyBadVerifierKey ||
+                         code == ErrorCode::kTransparencyBadPolicy;
+  m.transparency = "invalid";
+  m.transparency_code = std::string(WireName(code));
+  m.summary.state = "invalid";
+  m.summary.reason =
+      host_side ? m.transparency_code : std::string(integrity::reason::kInvalidTransparencyProof);
+  m.detail = m.transparency_code + ": " + std::string(detail);
+  m.model.reset();
+  m.head.reset();
+}
+
+std::shared_ptr<LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
+                                             const ProofContext& proof) {
   auto m = std::make_shared<LoadedManifest>();
   m->summary.state = "invalid";
   m->summary.reason = std::string(integrity::reason::kInvalidManifest);
@@ -104,17 +118,15 @@ std::shared_ptr<const LoadedManifest> LoadManifest(const std::string& origin, st
   m->entries = parsed->entry_count();
   m->model = std::move(*parsed);
   m->summary.reason.clear();
-  if (transparency_required) {
-    // Required by the policy (max-age > 0) but not verifiable by this build yet (design §4.2):
-    // verdicts that would allow become `report` with reason transparency.unverified.
-    m->transparency = "unverified";
-    m->summary.state = "unverified";
-    m->detail = split->has_proof ? "transparency proof present but not verified by this build"
-                                 : "policy requires transparency (max-age > 0) but the response has no proof";
-  } else {
-    m->transparency = "not_required";
-    m->summary.state = "integrity_only";
+  ProofOutcome t = CheckManifestProof(proof, *split);
+  if (t.state == "invalid") {
+    RejectTransparency(*m, t.code, t.detail);
+    return m;
   }
+  m->transparency = t.state;
+  m->detail = t.detail;
+  m->head = std::move(t.head);
+  m->summary.state = t.state == "not_required" ? "integrity_only" : t.state;  // verified | unenrolled
   return m;
 }
 
@@ -154,6 +166,13 @@ std::optional<bool> SriMatched(const VerdictRequest& req) {
 ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& req, bool enforce,
                                 const integrity::DestinationPolicy* header_policy) {
   ResourceDecision d;
+  if (m.transparency == "unenrolled") {
+    // A verified tombstone past its cooldown: the site left WAICT (design §4.2).
+    d.action = Action::kAllow;
+    d.reason = std::string(integrity::reason::kTombstone);
+    d.detail = m.detail;
+    return d;
+  }
   if (!m.model) {
     d.action = enforce ? Action::kBlock : Action::kReport;
     d.reason = m.summary.reason.empty() ? std::string(integrity::reason::kInvalidManifest) : m.summary.reason;

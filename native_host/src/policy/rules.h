@@ -8,7 +8,8 @@
 //                            manifest_url "https://app.example/.well-known/waict/manifest"}
 //   manifest body "{\"hashes\":{\"/app.js\":\"r4j9...\"}}\n\n"
 //     -> LoadedManifest{id base64url(SHA-256(manifest line)), dialect "waict-v2", entries 1,
-//                       transparency "not_required" (max-age 0) | "unverified" (max-age > 0)}
+//                       transparency "not_required" (max-age 0) | "verified" | "unenrolled" |
+//                       "invalid" (max-age > 0 or preloaded: transparency_gate.h)}
 // Header updates follow headers::UpdateRule::kDraftRules (the draft's upgrade/downgrade algorithm:
 // upgrades and extensions at once, downgrades only after the stored max-age ran out).
 #pragma once
@@ -24,6 +25,7 @@
 #include "integrity/decision.h"
 #include "integrity/manifest.h"
 #include "policy/engine.h"
+#include "policy/transparency_gate.h"
 #include "store/store.h"
 
 namespace verity::policy {
@@ -57,15 +59,23 @@ struct LoadedManifest {
   ManifestSummary summary;  // state + id + reason
   std::string dialect;      // "waict-v2" | "article" | "firefox" ("" if unparsed)
   uint64_t entries = 0;
-  std::string transparency = "not_required";
+  std::string transparency = "not_required";  // not_required | verified | unenrolled | invalid
+  std::string transparency_code;              // wire name of the transparency failure, if any
   std::string detail;
-  std::optional<integrity::Manifest> model;  // set unless state == invalid
+  std::optional<integrity::Manifest> model;        // set unless state == invalid
+  std::optional<transparency::VerifiedHead> head;  // the verified chain head, if any
 };
 
-// Splits, hashes and parses one manifest response body for `origin`. Never fails: problems give
-// state "invalid" with reason invalid_manifest. `transparency_required`: the policy's max-age > 0.
-std::shared_ptr<const LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
-                                                   bool transparency_required);
+// Splits, hashes and parses one manifest response body for `origin`, then checks its transparency
+// proof (CheckManifestProof). Never fails: problems give state "invalid" with reason
+// invalid_manifest, invalid_transparency_proof or transparency.no_trusted_service (no usable
+// transparency policy), and detail "<code>: ...". Rollback memory is the caller's (engine).
+std::shared_ptr<LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
+                                             const ProofContext& proof);
+
+// Marks `m` invalid for a transparency failure (reason invalid_transparency_proof, or the code itself
+// for transparency.no_trusted_service / a broken key in the config).
+void RejectTransparency(LoadedManifest& m, ErrorCode code, std::string_view detail);
 
 struct ResourceDecision {
   Action action = Action::kBlock;

@@ -128,6 +128,7 @@ class Request {
     WriteConfig(w_, engine_.config_status());
     w_.Key("data_dir").String(engine_.data_dir());
     w_.Key("max_message_bytes").Uint(engine_.max_message_bytes());
+    WritePreload(engine_.Preload());
     return OkStatus();
   }
 
@@ -182,6 +183,7 @@ class Request {
     }
     w_.Key("entries").Uint(rep.entries);
     w_.Key("transparency").String(rep.transparency);
+    if (!rep.transparency_code.empty()) w_.Key("transparency_code").String(rep.transparency_code);
     w_.Key("state").String(rep.state);
     if (!rep.reason.empty()) w_.Key("reason").String(rep.reason);
     if (!rep.detail.empty()) w_.Key("detail").String(Clip(rep.detail, kMaxDetail));
@@ -327,7 +329,20 @@ class Request {
     } else {
       w_.Null();
     }
+    WritePreload(engine_.Preload());
     return OkStatus();
+  }
+
+  // hello / status: the trusted preload list, so the extension knows the preloaded sites without
+  // asking per site (design §1 privacy). `preloaded` is empty unless the list is trusted.
+  void WritePreload(const policy::PreloadInfo& p) {
+    w_.Key("preload").BeginObject().Key("status").String(p.status);
+    if (p.issued != 0) w_.Key("issued").Uint(p.issued);
+    if (!p.detail.empty()) w_.Key("detail").String(Clip(p.detail, kMaxDetail));
+    w_.EndObject();
+    w_.Key("preloaded").BeginArray();
+    for (const auto& d : p.domains) w_.String(d);
+    w_.EndArray();
   }
 
  private:

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "transparency/cooldown.h"
+
 namespace verity::transparency {
 namespace {
 
@@ -110,10 +112,7 @@ Result<PreloadedSiteState> CheckPreloadedSite(const std::optional<VerifiedHead>&
   if (!head) return MakeError(ErrorCode::kTransparencyProofRequired, "preloaded site without a valid proof");
   if (!head->tombstone) return PreloadedSiteState::kEnforce;
   const uint64_t created = head->head.entry.time_created;
-  if (created <= static_cast<uint64_t>(INT64_MAX) && now >= static_cast<int64_t>(created) &&
-      now - static_cast<int64_t>(created) >= cooldown_seconds) {
-    return PreloadedSiteState::kUnenrolled;
-  }
+  if (IsPastCooldown(created, now, cooldown_seconds)) return PreloadedSiteState::kUnenrolled;
   return MakeError(ErrorCode::kTransparencyTombstoneTooRecent,
                    "tombstone created at " + std::to_string(created));
 }

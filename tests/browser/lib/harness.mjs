@@ -86,7 +86,7 @@ export function writeHostWrapper(work, hostBin) {
   fs.writeFileSync(wrapper, `#!/bin/sh
 [ -e '${work}/host-down' ] && exit 1
 echo $$ >> '${work}/host.pids'
-exec '${hostBin}' --data-dir '${dataDir}' "$@" 2>>'${work}/host.stderr'
+XDG_CONFIG_HOME='${work}/xdg-config' exec '${hostBin}' --data-dir '${dataDir}' "$@" 2>>'${work}/host.stderr'
 `, { mode: 0o755 });
   return { wrapper, dataDir };
 }

@@ -111,7 +111,8 @@ TEST_CASE("config: every key set") {
       "preload_list_key": ")" +
                      VKey("preload.example", 1, 0x22) + R"(",
       "preload_max_age_s": 86400,
-      "tombstone_cooldown_s": 7200
+      "tombstone_cooldown_s": 7200,
+      "preload_list_file": "/etc/verity/preload-list.note"
     },
     "m2dmrt": {"dns_transport": "doh", "doh_url": "https://dns.example/dns-query",
                "trust_anchors_file": "/etc/verity/root.key", "forwarders": ["127.0.0.1@5353", "::1"],
@@ -143,6 +144,7 @@ TEST_CASE("config: every key set") {
   CHECK(c.transparency.preload_list_key.public_key[31] == 0x22);
   CHECK(c.transparency.preload_max_age_s == 86400);
   CHECK(c.transparency.tombstone_cooldown_s == 7200);
+  CHECK(c.transparency.preload_list_file == "/etc/verity/preload-list.note");
   CHECK(c.m2dmrt.dns_transport == DnsTransport::kDoh);
   CHECK(c.m2dmrt.doh_url == "https://dns.example/dns-query");
   CHECK(c.m2dmrt.trust_anchors_file == "/etc/verity/root.key");
@@ -248,6 +250,8 @@ TEST_CASE("config: wrong types and out-of-range values name the key") {
       {R"({"m2dmrt": {"forwarders": ["127.0.0.1", "dns.example"]}})", "m2dmrt.forwarders[1]"},
       {R"({"m2dmrt": {"forwarders": [5]}})", "m2dmrt.forwarders[0]"},
       {R"({"m2dmrt": {"clock_skew_s": -1}})", "m2dmrt.clock_skew_s"},
+      {R"({"transparency": {"preload_list_file": "preload-list.note"}})", "transparency.preload_list_file"},
+      {R"({"transparency": {"preload_list_file": 7}})", "transparency.preload_list_file"},
       {R"({"data_dir": "relative/path"})", "data_dir"},
       {R"({"data_dir": 3})", "data_dir"},
   };

@@ -125,14 +125,15 @@ TEST_CASE("verdicts: match, mismatch, report mode, setting off") {
   CHECK(rep.reason == "no_manifest_match");
 }
 
-TEST_CASE("transparency required but unverified never allows silently") {
-  Fixture f;
+TEST_CASE("transparency required without a trusted service never allows") {
+  Fixture f;  // default config: no transparency service configured
   f.Header(R"(max-age=3600, mode=enforce, manifest="/m")");
   auto m = f.Manifest(OneEntryManifest());
-  CHECK(m.transparency == "unverified");
+  CHECK(m.transparency == "invalid");
+  CHECK(m.transparency_code == "transparency.no_trusted_service");
   auto v = f.Decide("/app.js", kBody);
-  CHECK(v.action == Action::kReport);
-  CHECK(v.reason == "transparency.unverified");
+  CHECK(v.action == Action::kBlock);
+  CHECK(v.reason == "transparency.no_trusted_service");
   CHECK(f.Decide("/app.js", "other").action == Action::kBlock);
 }
 
