@@ -21,6 +21,7 @@ using namespace verity;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   policy::EngineOptions o;
   o.in_memory_store = true;
+  o.offline = true;  // m2dmrt_check of a site the input enrolled: no DNS, no TLS probe
   o.clock = [] { return int64_t{1767225600000}; };
   static std::unique_ptr<policy::Engine> engine = policy::Engine::Open(o);  // state carries across inputs
   protocol::Dispatcher dispatcher(*engine, protocol::HostInfo{});

@@ -9,6 +9,10 @@
 //  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
 //  - Network.setCacheDisabled: every response comes from the network and passes through Fetch, so
 //    there are no unverifiable memory/disk-cache hits or 304s.
+//  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host keeps the
+//    origin's certificate (Network.getCertificate) as the tab's pending hop; the destination's
+//    response, paused before its body reaches the page, brings the destination's certificate, and
+//    the host's m2dmrt_check answer lets it through or blocks it (block page with the state).
 
 import { api } from '../compat.js';
 import { destinationFromCdp } from '../lib/destination.js';
@@ -16,6 +20,7 @@ import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { bytesFromBase64 } from '../lib/bytes.js';
 import { WAICT_HEADER, Reason } from '../lib/messages.js';
+import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 
 const dbg = api.debugger;
 const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
@@ -29,10 +34,13 @@ export function installChromium(core) {
 
   const tabRec = tabId => {
     let r = tabs.get(tabId);
-    if (!r) { r = { attached: null, mainFrameId: null, sessions: new Map(), docSeen: null, blockedUrl: null, reloads: 0, mainHeaders: null }; tabs.set(tabId, r); }
+    if (!r) { r = { attached: null, mainFrameId: null, sessions: new Map(), docSeen: null, blockedUrl: null, reloads: 0, mainHeaders: null, pendingHop: null }; tabs.set(tabId, r); }
     return r;
   };
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
+  // Leaf certificate (base64 DER) of the TLS connection the tab used for url's origin, or null.
+  const certificateOf = (target, url) => send(target, 'Network.getCertificate', { origin: new URL(url).origin })
+    .then(c => (c && c.tableNames && c.tableNames[0]) || null, () => null);
 
   // Dedicated workers have no Fetch domain: their requests pause in the parent page's session.
   async function setupSession(target, type = 'page') {
@@ -91,6 +99,7 @@ export function installChromium(core) {
     const r = tabRec(d.tabId);
     r.docSeen = null;
     r.mainHeaders = null;
+    r.pendingHop = null;
     const origin = originOf(d.url);
     if (origin && core.isCheckedLocally(origin)) attach(d.tabId).catch(() => {});
   });
@@ -184,9 +193,34 @@ export function installChromium(core) {
     if (p.responseErrorReason || p.responseStatusCode === undefined || !/^https?:/.test(p.request.url)) return pass();
     const status = p.responseStatusCode;
     const headers = normalizeHeaders(p.responseHeaders || []);
-    if (status >= 300 && status < 400 && headers.location) return pass(); // redirect: the final response is checked
     const url = p.request.url;
     const isMain = p.resourceType === 'Document' && !source.sessionId && (r.mainFrameId === null || p.frameId === r.mainFrameId);
+    if (isMain && r.pendingHop && r.pendingHop.to === stripFragment(url)) {
+      const hop = r.pendingHop;
+      r.pendingHop = null;
+      let res;
+      try {
+        const destCert = await certificateOf(target, url);
+        res = await core.hopCheck({ tabId, state: hop.state, fromUrl: hop.from, toUrl: url, kind: HopKind.REDIRECT, originCert: hop.cert, destCert });
+      } catch (e) {
+        trace.push({ hopError: String(e && e.message || e), url });
+        res = { ...core.failClosed(hop.state), origin: originOf(hop.from), url: stripFragment(url) };
+      }
+      if (res && res.enforced === 'block') {
+        await block();
+        r.blockedUrl = stripFragment(url);
+        core.showBlockPage(tabId, { origin: res.origin, url: res.url, destination: 'document', res, state: hop.state });
+        return;
+      }
+    }
+    if (status >= 300 && status < 400 && headers.location) {             // redirect: the final response is checked
+      const to = isMain && redirectTarget(status, headers.location, url);
+      if (to) {
+        const state = await core.consultSite(originOf(url), headers);
+        if (hopToCheck(state, url, to, core.noPolicy)) r.pendingHop = { from: url, to, state, cert: await certificateOf(target, url) };
+      }
+      return pass();
+    }
 
     let origin, state;
     if (isMain) {

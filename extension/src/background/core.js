@@ -9,10 +9,11 @@ import { applyHostState, applySetting, isCheckedLocally, isPreloaded, mustConsul
 import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
 import { digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
+import { hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
 
 const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
-export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000 };
+export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000, hop: 10000 };
 const OVERRIDE_MS = 60 * 60 * 1000;
 const RECENT_MAX = 500;
 
@@ -26,6 +27,7 @@ export class Core {
     this.recent = [];               // last verdicts, for the demo and tests (DEBUG_STATE)
     this.hostCalls = 0;
     this.verdictSeq = 0;
+    this.noPolicy = new NoPolicyMemo();   // sites that publish no M2DMRT policy (lib/m2dmrt.js)
     this.host = new HostClient({ connect: () => connectNative(HOST_NAME), onStatus: () => this.refreshAllBadges() });
     this.ready = this.load();
   }
@@ -166,6 +168,27 @@ export class Core {
     return res;
   }
 
+  // One cross-host hop of a checked site (lib/m2dmrt.js, host message m2dmrt_check). Returns null
+  // when the hop is not to be checked (nothing is sent), else the enforcement as verdict() does,
+  // with hopState (MUTUAL, ONE_SIDED, ...), origin and url (the destination).
+  async hopCheck({ tabId, state, fromUrl, toUrl, kind, originCert, destCert }) {
+    const hop = hopToCheck(state, fromUrl, toUrl, this.noPolicy);
+    if (!hop) return null;
+    const reply = await this.ask(hopMessage({ ...hop, kind, originCert, destCert }), TIMEOUTS.hop);
+    this.noPolicy.remember(hop.origin, reply);
+    const res = enforcementFor(state, reply, { overridden: this.overridden(hop.origin) });
+    res.hopState = reply && reply.ok === true ? reply.state : null;
+    const t = typeof tabId === 'number' && tabId >= 0 ? this.tab(tabId) : null;
+    if (t && t.origin === hop.origin) {
+      t.counts = countVerdict(t.counts, res.action);
+      this.updateBadge(tabId);
+    }
+    this.recent.push({ seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin: hop.origin, url: hop.dest, destination: 'm2dmrt-hop:' + kind,
+      action: res.action, reason: res.reason, hopState: res.hopState, keySource: reply && reply.keys, enforced: res.enforced });
+    if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
+    return { ...res, origin: hop.origin, url: hop.dest };
+  }
+
   // What to do when a checked response could not even be hashed/asked (internal error).
   failClosed(state) {
     return enforcementFor(state, null, { overridden: false });
@@ -182,6 +205,7 @@ export class Core {
   blockPageUrl({ origin, url, destination, res, state }) {
     return pageUrl('src/ui/blocked.html', {
       site: origin, url, dest: destination, reason: res.reason, detail: res.detail, mode: state && state.mode,
+      ...(res.hopState ? { m2dmrt: res.hopState } : {}),
       setting: (state && state.setting) || (this.cache[origin] && this.cache[origin].setting) || 'default',
     });
   }

@@ -10,12 +10,18 @@
 //  - Cached responses: the filter sees the bytes the page will get, whether from the network or the
 //    cache (details.fromCache is passed on as from_cache). Responses changed by other extensions'
 //    filters that run before ours are checked as changed; see extension/README.md.
+//  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's top-level document towards another host
+//    keeps the origin's leaf certificate (getSecurityInfo rawDER) under the request id, which
+//    survives redirects; the destination's onHeadersReceived (blocking: nothing of it has reached
+//    the page) brings the destination's certificate, and the host's m2dmrt_check answer lets it
+//    through or cancels it and shows the block page with the state.
 
 import { api, extensionOrigin } from '../compat.js';
 import { destinationFromFirefox } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { concatChunks } from '../lib/bytes.js';
+import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 
 const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by Verity</title><p>Blocked by Verity.</p>';
 
@@ -38,6 +44,10 @@ export function installFirefox(core) {
   }
 
   const URLS = ['http://*/*', 'https://*/*'];
+  const pendingHops = new Map(); // requestId -> { from, to, state, cert }: a checked site's redirect to another host
+  // Leaf certificate DER of the connection this request used (an array of byte values), or null.
+  const leafCertificate = requestId => Promise.resolve(api.webRequest.getSecurityInfo(requestId, { rawDER: true, certificateChain: false }))
+    .then(si => (si && si.certificates && si.certificates[0] && si.certificates[0].rawDER) || null, () => null);
   const onSend = d => {
     const h = (d.requestHeaders || []).find(x => x.name.toLowerCase() === 'sec-fetch-dest');
     if (h) secFetchDest.set(d.requestId, h.value);
@@ -78,7 +88,28 @@ export function installFirefox(core) {
   async function onTopLevel(d) {
     const origin = originOf(d.url);
     const headers = normalizeHeaders(d.responseHeaders);
+    const hop = pendingHops.get(d.requestId);
+    if (hop && hop.to === stripFragment(d.url)) {
+      pendingHops.delete(d.requestId);
+      let res;
+      try {
+        res = await core.hopCheck({ tabId: d.tabId, state: hop.state, fromUrl: hop.from, toUrl: d.url, kind: HopKind.REDIRECT,
+          originCert: hop.cert, destCert: await leafCertificate(d.requestId) });
+      } catch (e) {
+        trace.push({ hopError: String(e && e.message || e), url: d.url });
+        res = { ...core.failClosed(hop.state), origin: originOf(hop.from), url: stripFragment(d.url) };
+      }
+      if (res && res.enforced === 'block') {
+        core.showBlockPage(d.tabId, { origin: res.origin, url: res.url, destination: 'document', res, state: hop.state });
+        return { cancel: true };
+      }
+    }
     const state = await core.consultSite(origin, headers);
+    const to = redirectTarget(d.statusCode, headers.location, d.url);
+    if (to && hopToCheck(state, d.url, to, core.noPolicy)) {
+      pendingHops.set(d.requestId, { from: d.url, to, state, cert: await leafCertificate(d.requestId) });
+      if (pendingHops.size > 100) pendingHops.delete(pendingHops.keys().next().value);
+    }
     core.startPage(d.tabId, origin, state.checked ? state : null);
     if (!state.checked) { unwatchTab(d.tabId); return {}; }
     watchTab(d.tabId);

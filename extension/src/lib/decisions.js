@@ -56,6 +56,10 @@ const REASON_TEXT = {
   'transparency.bad_verifier_key': 'A transparency key in Verity\'s configuration is unusable, so this site cannot be checked.',
   'config.invalid': 'Verity\'s configuration is invalid, so it cannot check this site.',
   interception_unavailable: 'Verity could not watch this tab (another debugger, such as DevTools, may be attached), so the page could not be checked before it ran.',
+  m2dmrt_one_sided: 'This site sent you to another host, but only one of the two declares the other as a provider (M2DMRT). The site requires both to declare each other.',
+  m2dmrt_none: 'This site sent you to another host that it has not declared as a provider with the TLS key seen (M2DMRT).',
+  m2dmrt_unverifiable: 'This site sent you to another host, and their provider declarations (M2DMRT) could not be verified: the DNS records are not DNSSEC-signed, could not be looked up, or a TLS key was not seen.',
+  m2dmrt_bogus: 'This site sent you to another host, and the DNS answers about their provider declarations (M2DMRT) failed DNSSEC validation: someone may be tampering with DNS.',
   verifier_unavailable: 'The Verity verifier (the native host) is not running or did not answer in time. Enforced sites are blocked until it is back.',
 };
 export function explainReason(reason) {

@@ -17,6 +17,7 @@ export const HostType = Object.freeze({
   SET_SITE: 'set_site',
   OVERRIDE: 'override',
   STATUS: 'status',
+  M2DMRT_CHECK: 'm2dmrt_check',
 });
 
 export const Msg = Object.freeze({

@@ -5,7 +5,7 @@ import { explainReason, overrideOffered } from '../lib/decisions.js';
 
 const p = new URLSearchParams(location.search);
 const info = { site: p.get('site') || '', url: p.get('url') || '', dest: p.get('dest') || 'document', reason: p.get('reason') || '',
-  detail: p.get('detail') || '', mode: p.get('mode') || '', setting: p.get('setting') || 'default' };
+  detail: p.get('detail') || '', mode: p.get('mode') || '', setting: p.get('setting') || 'default', m2dmrt: p.get('m2dmrt') || '' };
 const $ = id => document.getElementById(id);
 $('why').textContent = explainReason(info.reason);
 $('site').textContent = info.site;
@@ -13,6 +13,7 @@ $('url').textContent = info.url;
 $('dest').textContent = info.dest;
 $('code').textContent = info.reason;
 $('detail').textContent = info.detail || '—';
+if (info.m2dmrt) { $('m2dmrt-row').hidden = false; $('m2dmrt').textContent = info.m2dmrt; }
 document.title = `Blocked: ${info.site}`;
 $('back').onclick = () => { if (history.length > 1) history.back(); else location.href = 'about:blank'; };
 if (overrideOffered(info.reason, info.setting) && info.site) {

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -84,6 +85,9 @@ struct M2dmrtConfig {
   std::string doh_url;                  // required (https://) when dns_transport == kDoh
   std::string trust_anchors_file;       // empty: compiled-in root anchors
   std::vector<std::string> forwarders;  // IP[@port]; empty: full recursion
+  // zone -> IP[@port] of an authoritative server for it (tests: "test." -> a local NSD). A stub zone
+  // is also resolved even if it is a special-use name (RFC 6761) unbound would answer locally.
+  std::vector<std::pair<std::string, std::string>> stub_zones;
   uint64_t clock_skew_s = 5 * 60;
 };
 

@@ -663,6 +663,20 @@ Result<StatusReply> Engine::HostStatus(std::optional<std::string_view> origin) {
   return st;
 }
 
+const config::M2dmrtConfig& Engine::m2dmrt_config() const { return impl_->cfg.m2dmrt; }
+bool Engine::offline() const { return impl_->opt.offline; }
+
+void Engine::RecordHop(const HopLogEntry& e) {
+  auto ai = static_cast<size_t>(e.action);
+  impl_->totals[ai]++;
+  if (auto site = impl_->GetSite(e.origin)) (*site)->counts[ai]++;
+  store::LogRow row =
+      impl_->Event(std::string(e.origin), e.url, FormatAction(e.action), e.reason, e.detail, "");
+  row.destination = ClipField(e.destination);
+  row.kind = "verdict";
+  impl_->Log(std::move(row));
+}
+
 Status Engine::ExportLog(std::string_view format, std::optional<std::string> origin,
                          const std::string& out_path) {
   if (!impl_->store) return MakeError(ErrorCode::kPolicyStoreUnavailable, impl_->store_error);

@@ -34,6 +34,10 @@
 #include "core/bytes.h"
 #include "core/error.h"
 
+namespace verity::config {
+struct M2dmrtConfig;
+}
+
 namespace verity::policy {
 
 // Unix time in milliseconds.
@@ -54,6 +58,7 @@ struct EngineOptions {
   std::string config_path;  // empty: config::DefaultConfigPath()
   std::string browser = "chromium";
   bool in_memory_store = false;  // tests / fuzzing: no files at all
+  bool offline = false;          // fuzzing: M2DMRT hop checks never touch the network (DNS, TLS probe)
   Clock clock;                   // empty: SystemClockMillis
   // Verdict-log batching (docs/performance.md): pending rows are committed when this many are queued,
   // when the oldest pending row is older than flush_interval_ms, or when Idle() is called.
@@ -175,6 +180,16 @@ struct PreloadInfo {
   std::vector<std::string> domains;  // only while the list is trusted (status ok and not stale now)
 };
 
+// One answer to an M2DMRT hop check (protocol m2dmrt_check), logged as a verdict row.
+struct HopLogEntry {
+  std::string_view origin;       // normalized top-level origin of the checked site
+  std::string_view url;          // destination URL of the hop
+  std::string_view destination;  // log destination, "m2dmrt-hop:<kind>"
+  Action action = Action::kBlock;
+  std::string_view reason;
+  std::string_view detail;
+};
+
 struct StatusReply {
   ConfigStatus config;
   std::string db;  // path of the database, or a note when unavailable
@@ -210,6 +225,12 @@ class Engine {
   Result<Setting> SetSite(std::string_view origin, Setting setting);
   Result<OverrideReply> Override(const OverrideRequest& req);
   Result<StatusReply> HostStatus(std::optional<std::string_view> origin);
+
+  // M2DMRT (design §4.3): the DNS setup from the config, and the verdict-log sink of hop checks
+  // (counted in status like resource verdicts). The protocol's m2dmrt_check handler runs the check.
+  const config::M2dmrtConfig& m2dmrt_config() const;
+  bool offline() const;
+  void RecordHop(const HopLogEntry& e);
 
   // Export the log (verity-host --export-log). format: "json" | "csv".
   Status ExportLog(std::string_view format, std::optional<std::string> origin, const std::string& out_path);

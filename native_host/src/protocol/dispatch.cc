@@ -6,6 +6,7 @@
 #include "core/encoding.h"
 #include "json/json.h"
 #include "protocol/framing.h"
+#include "protocol/m2dmrt_handler.h"
 
 namespace verity::protocol {
 namespace {
@@ -345,6 +346,8 @@ class Request {
     w_.EndArray();
   }
 
+  Status M2dmrtCheck() { return HandleM2dmrtCheck(engine_, msg_, w_); }  // protocol/m2dmrt_handler.cc
+
  private:
   // site_state replies carry the SiteView fields at the top level of the envelope.
   void WriteSiteFields(const policy::SiteView& view) {
@@ -366,11 +369,14 @@ struct HandlerEntry {
   std::string_view type;
   HandlerFn fn;
 };
+// clang-format off
 constexpr HandlerEntry kHandlers[] = {
     {"verdict", &Request::Verdict},   {"site_state", &Request::SiteState}, {"manifest", &Request::Manifest},
     {"hello", &Request::Hello},       {"log_query", &Request::LogQuery},   {"set_site", &Request::SetSite},
     {"override", &Request::Override}, {"status", &Request::StatusMsg},
+    {"m2dmrt_check", &Request::M2dmrtCheck},
 };
+// clang-format on
 
 }  // namespace
 

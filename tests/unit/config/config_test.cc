@@ -116,7 +116,7 @@ TEST_CASE("config: every key set") {
     },
     "m2dmrt": {"dns_transport": "doh", "doh_url": "https://dns.example/dns-query",
                "trust_anchors_file": "/etc/verity/root.key", "forwarders": ["127.0.0.1@5353", "::1"],
-               "clock_skew_s": 120},
+               "stub_zones": {"test.": "127.0.0.1@5300", "example": "::1"}, "clock_skew_s": 120},
     "data_dir": "/var/lib/verity"
   })";
   auto r = ParseConfig(text);
@@ -149,6 +149,8 @@ TEST_CASE("config: every key set") {
   CHECK(c.m2dmrt.doh_url == "https://dns.example/dns-query");
   CHECK(c.m2dmrt.trust_anchors_file == "/etc/verity/root.key");
   CHECK(c.m2dmrt.forwarders == std::vector<std::string>{"127.0.0.1@5353", "::1"});
+  CHECK(c.m2dmrt.stub_zones ==
+        std::vector<std::pair<std::string, std::string>>{{"test.", "127.0.0.1@5300"}, {"example", "::1"}});
   CHECK(c.m2dmrt.clock_skew_s == 120);
   CHECK(c.data_dir == "/var/lib/verity");
   CHECK(c.warnings.empty());
@@ -252,6 +254,11 @@ TEST_CASE("config: wrong types and out-of-range values name the key") {
       {R"({"m2dmrt": {"clock_skew_s": -1}})", "m2dmrt.clock_skew_s"},
       {R"({"transparency": {"preload_list_file": "preload-list.note"}})", "transparency.preload_list_file"},
       {R"({"transparency": {"preload_list_file": 7}})", "transparency.preload_list_file"},
+      {R"({"m2dmrt": {"stub_zones": ["test.=127.0.0.1"]}})", "m2dmrt.stub_zones"},
+      {R"({"m2dmrt": {"stub_zones": {"te st.": "127.0.0.1"}}})", "m2dmrt.stub_zones.te st."},
+      {R"({"m2dmrt": {"stub_zones": {"": "127.0.0.1"}}})", "m2dmrt.stub_zones."},
+      {R"({"m2dmrt": {"stub_zones": {"test.": "ns.test"}}})", "m2dmrt.stub_zones.test."},
+      {R"({"m2dmrt": {"stub_zones": {"test.": 53}}})", "m2dmrt.stub_zones.test."},
       {R"({"data_dir": "relative/path"})", "data_dir"},
       {R"({"data_dir": 3})", "data_dir"},
   };
