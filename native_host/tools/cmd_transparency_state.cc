@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "config/config.h"
+#include "policy/transparency_gate.h"
 
 namespace verity::cli::tstate {
 
@@ -146,34 +147,11 @@ Result<Tree> LatestCosignedTree(const std::string& state, uint64_t min_cosignatu
 Result<HostPolicy> LoadHostPolicy(const std::string& config_path) {
   auto cfg = config::LoadConfig(config_path);
   if (!cfg) return cfg.error();
-  const auto& t = cfg->transparency;
-  HostPolicy p;
-  for (const auto& s : t.services) {
-    auto key = ParseVerifierKey(s.key.text);
-    if (!key) return key.error();
-    TrustedService* found = nullptr;
-    for (auto& have : p.witnesses.services) found = have.domain == s.name ? &have : found;
-    if (!found) found = &p.witnesses.services.emplace_back(TrustedService{s.name, {}});
-    found->keys.push_back(*key);
-  }
-  for (const auto& w : t.witnesses) {
-    auto key = ParseVerifierKey(w.key.text);
-    if (!key) return key.error();
-    if (key->type == kSigTypeEd25519)
-      *key = WithKeyType(
-          *key, w.form == config::WitnessForm::kWaict ? kSigTypeWaictCosignature : kSigTypeCosignatureV1);
-    p.witnesses.witnesses.push_back(*key);
-  }
-  if (!t.witnesses.empty()) p.witnesses.min_witnesses = t.witness_threshold;
-  p.witnesses.max_cosignature_age_seconds = static_cast<int64_t>(t.max_cosignature_age_s);
-  p.witnesses.max_future_skew_seconds = static_cast<int64_t>(t.future_skew_s);
-  if (t.has_preload_list_key) {
-    auto key = ParseVerifierKey(t.preload_list_key.text);
-    if (!key) return key.error();
-    p.preload_key = *key;
-  }
-  p.preload_max_age = static_cast<int64_t>(t.preload_max_age_s);
-  return p;
+  auto witnesses = policy::WitnessPolicyFromConfig(cfg->transparency);
+  if (!witnesses) return witnesses.error();
+  auto preload = policy::PreloadPolicyFromConfig(cfg->transparency);
+  if (!preload) return preload.error();
+  return HostPolicy{std::move(*witnesses), std::move(*preload)};
 }
 
 }  // namespace verity::cli::tstate

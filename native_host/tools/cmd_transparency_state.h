@@ -18,6 +18,7 @@
 #include "command.h"
 #include "core/error.h"
 #include "transparency/note.h"
+#include "transparency/preload.h"
 #include "transparency/replay.h"
 #include "transparency/tree_head.h"
 
@@ -66,11 +67,11 @@ Result<Tree> ReadTree(const std::string& state, uint64_t n);
 // service's own (the first line).
 Result<Tree> LatestCosignedTree(const std::string& state, uint64_t min_cosignatures);
 
-// Witness policy from a host config file (config.h / docs/config.md), as the host builds it.
+// Witness and preload-list policy from a host config file (config.h / docs/config.md), built by
+// the host's own glue (policy/transparency_gate.h), so the CLI verifies exactly as the host does.
 struct HostPolicy {
   transparency::WitnessPolicy witnesses;
-  std::optional<transparency::VerifierKey> preload_key;
-  int64_t preload_max_age = 0;
+  transparency::PreloadPolicy preload;  // list_keys empty: no preload_list_key configured
 };
 Result<HostPolicy> LoadHostPolicy(const std::string& config_path);
 

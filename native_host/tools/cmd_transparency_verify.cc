@@ -73,13 +73,12 @@ int VerifyPreload(const Args& a) {
   if (!config || !note_path) return Fail("verify-preload needs --config --note");
   auto policy = tstate::LoadHostPolicy(*config);
   if (!policy) return FailWith(policy.error());
-  if (!policy->preload_key) return Fail("the config has no transparency.preload_list_key");
+  if (policy->preload.list_keys.empty()) return Fail("the config has no transparency.preload_list_key");
   auto now = tstate::TimeFlag(a);
   if (!now) return Fail("--time must be a non-negative integer");
   auto note = ReadFile(*note_path);
   if (!note) return Fail("cannot read " + *note_path);
-  PreloadPolicy pp{{*policy->preload_key}, policy->preload_max_age};
-  auto list = VerifyPreloadList(*note, pp, policy->witnesses, *now);
+  auto list = VerifyPreloadList(*note, policy->preload, policy->witnesses, *now);
   if (!list) return FailWith(list.error());
   std::printf("ok preload list issued %llu, %zu domains\n", static_cast<unsigned long long>(list->issued),
               list->domains.size());
