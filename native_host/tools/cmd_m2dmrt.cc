@@ -127,11 +127,13 @@ int Zone(const Args& a) {
       if (spki) {
         if (!crypto::ConstantTimeEqual(d->declarer_key, crypto::Sha256(*spki)))
           return Fail(where + "kd is not the key of --cert");
-        auto st = crypto::VerifySignature(d->alg, *spki, AsBytes(m2dmrt::ComputeSignedMessage(*d)), d->signature);
+        auto st =
+            crypto::VerifySignature(d->alg, *spki, AsBytes(m2dmrt::ComputeSignedMessage(*d)), d->signature);
         if (!st) return Fail(where + "signature does not verify: " + st.error().detail);
       }
-      if (d->not_after < now) std::fprintf(stderr, "verity-cli: warning: %sexpired (na=%lld)\n", where.c_str(),
-                                           static_cast<long long>(d->not_after));
+      if (d->not_after < now)
+        std::fprintf(stderr, "verity-cli: warning: %sexpired (na=%lld)\n", where.c_str(),
+                     static_cast<long long>(d->not_after));
       auto owner = m2dmrt::DeclarationOwnerName(d->declarer, d->peer);
       if (!owner) return Fail(where + owner.error().detail);
       auto& set = lines[*owner];
@@ -219,11 +221,11 @@ VERITY_COMMAND(
     "  [--alg es256|es384|rs256|ps256|ed25519] [--not-before UNIX] [--days 90] [--ttl 300]\n"
     "  [--format zone|rdata]",
     {}, Declare);
-VERITY_COMMAND("m2dmrt-zone",
-               "print the zone-file lines a provider publishes: its declarations and its policy record",
-               "  --host HOST [--policy enforce|report] [--cert HOST_CERT.pem (checks kd and signatures)]\n"
-               "  [--ttl 300] DECLARATIONS_FILE...   (rdata lines or zone lines from m2dmrt-declare/-register)",
-               {}, Zone);
+VERITY_COMMAND(
+    "m2dmrt-zone", "print the zone-file lines a provider publishes: its declarations and its policy record",
+    "  --host HOST [--policy enforce|report] [--cert HOST_CERT.pem (checks kd and signatures)]\n"
+    "  [--ttl 300] DECLARATIONS_FILE...   (rdata lines or zone lines from m2dmrt-declare/-register)",
+    {}, Zone);
 VERITY_COMMAND(
     "m2dmrt-check", "check the M2DMRT relationship of a hop ORIGIN -> DEST (exit 0 only if MUTUAL)",
     "  --origin HOST --dest HOST [--origin-cert PEM] [--dest-cert PEM] (else the host's own TLS\n"

@@ -72,7 +72,8 @@ int Agent(const Args& a) {
   auto policy = LoadPolicy(a);
   if (!policy) return Fail(policy.error().detail);
   size_t colon = listen->rfind(':');
-  auto port = colon == std::string::npos ? std::nullopt : ParseInt(std::string_view(*listen).substr(colon + 1), 0, 65535);
+  auto port = colon == std::string::npos ? std::nullopt
+                                         : ParseInt(std::string_view(*listen).substr(colon + 1), 0, 65535);
   if (!port) return Fail("--listen must be ADDR:PORT");
   net::TlsServerOptions so;
   so.cert_file = *a.Get("cert");

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 
 #include "config/config.h"
 #include "policy/transparency_gate.h"
@@ -59,10 +60,7 @@ StateLock::~StateLock() {
 std::optional<int64_t> UintFlag(const Args& a, const std::string& name, int64_t fallback) {
   auto t = a.Get(name);
   if (!t) return fallback;
-  int64_t v = 0;
-  auto [end, ec] = std::from_chars(t->data(), t->data() + t->size(), v);
-  if (t->empty() || ec != std::errc() || end != t->data() + t->size() || v < 0) return std::nullopt;
-  return v;
+  return ParseInt(*t, 0, std::numeric_limits<int64_t>::max());
 }
 
 std::optional<int64_t> TimeFlag(const Args& a) {

@@ -5,8 +5,8 @@
 //   verity-cli m2dmrt-declare --declarer shop.test --key shop.key --peer pay.test --peer-cert pay.pem
 #pragma once
 
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,7 +53,8 @@ int Fail(const std::string& message);  // prints "verity-cli: message" to stderr
 // A decimal integer in [lo, hi], the whole string (no sign for lo >= 0, no spaces); nullopt otherwise.
 std::optional<int64_t> ParseInt(std::string_view s, int64_t lo, int64_t hi);
 // Flag `name` as an integer in [lo, hi], `fallback` when absent; nullopt (after printing why) if bad.
-std::optional<int64_t> IntFlag(const Args& a, const std::string& name, int64_t fallback, int64_t lo, int64_t hi);
+std::optional<int64_t> IntFlag(const Args& a, const std::string& name, int64_t fallback, int64_t lo,
+                               int64_t hi);
 
 }  // namespace verity::cli
 

@@ -80,7 +80,8 @@ std::optional<int64_t> ParseInt(std::string_view s, int64_t lo, int64_t hi) {
   return v;
 }
 
-std::optional<int64_t> IntFlag(const Args& a, const std::string& name, int64_t fallback, int64_t lo, int64_t hi) {
+std::optional<int64_t> IntFlag(const Args& a, const std::string& name, int64_t fallback, int64_t lo,
+                               int64_t hi) {
   auto text = a.Get(name);
   if (!text) return fallback;
   auto v = ParseInt(*text, lo, hi);

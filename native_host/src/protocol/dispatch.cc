@@ -5,6 +5,7 @@
 
 #include "core/encoding.h"
 #include "json/json.h"
+#include "protocol/fields.h"
 #include "protocol/framing.h"
 #include "protocol/m2dmrt_handler.h"
 
@@ -17,37 +18,6 @@ constexpr size_t kReplyBudget = kMaxOutboundBytes - 4096;
 constexpr int64_t kMaxLogLimit = 500;
 
 std::string_view Clip(std::string_view s, size_t n) { return s.size() <= n ? s : s.substr(0, n); }
-
-Error BadField(std::string_view name, std::string_view what) {
-  return MakeError(ErrorCode::kProtocolBadField, std::string(name) + ": " + std::string(what));
-}
-
-// Field accessors: absent -> nullopt (optional) or bad_field (required); wrong type -> bad_field.
-Result<std::optional<std::string_view>> OptString(const json::Value& msg, std::string_view name) {
-  const json::Value* v = msg.Find(name);
-  if (!v || v->is_null()) return std::optional<std::string_view>();
-  if (!v->is_string()) return BadField(name, "expected a string");
-  return std::optional<std::string_view>(v->AsString());
-}
-Result<std::string_view> ReqString(const json::Value& msg, std::string_view name) {
-  auto r = OptString(msg, name);
-  if (!r) return r.error();
-  if (!*r) return BadField(name, "required string missing");
-  return **r;
-}
-Result<std::optional<int64_t>> OptInt(const json::Value& msg, std::string_view name) {
-  const json::Value* v = msg.Find(name);
-  if (!v || v->is_null()) return std::optional<int64_t>();
-  auto i = v->AsInt();
-  if (!i) return BadField(name, "expected an integer");
-  return std::optional<int64_t>(*i);
-}
-Result<std::optional<bool>> OptBool(const json::Value& msg, std::string_view name) {
-  const json::Value* v = msg.Find(name);
-  if (!v || v->is_null()) return std::optional<bool>();
-  if (!v->is_bool()) return BadField(name, "expected a boolean");
-  return std::optional<bool>(v->AsBool());
-}
 
 #define ASSIGN_OR_RETURN(lhs, expr)       \
   auto lhs##_r_ = (expr);                 \

@@ -139,7 +139,8 @@ class FrameWriter {
  public:
   // `before_flush` runs before any queued frame is written: the session commits the verdict log
   // there, so a reply never reaches the browser before its log row is durable (group commit).
-  explicit FrameWriter(ByteSink& sink, size_t flush_threshold = 64 * 1024, std::function<void()> before_flush = {})
+  explicit FrameWriter(ByteSink& sink, size_t flush_threshold = 64 * 1024,
+                       std::function<void()> before_flush = {})
       : sink_(sink), threshold_(flush_threshold), before_flush_(std::move(before_flush)) {}
   // Queues one frame. protocol.reply_too_large if payload.size() >= kMaxOutboundBytes (nothing is
   // queued). May flush when the buffer passes the threshold.

@@ -13,6 +13,7 @@
 #include "m2dmrt/check.h"
 #include "m2dmrt/declaration.h"
 #include "net/http.h"
+#include "protocol/fields.h"
 #include "url/url.h"
 
 namespace verity::protocol {
@@ -21,17 +22,6 @@ namespace {
 constexpr std::string_view kByBrowser = "observed by browser";
 constexpr std::string_view kByHost = "observed by host";
 constexpr size_t kMaxCertB64 = 64 * 1024;
-
-Error BadField(std::string_view name, std::string_view what) {
-  return MakeError(ErrorCode::kProtocolBadField, std::string(name) + ": " + std::string(what));
-}
-
-Result<std::optional<std::string_view>> OptStr(const json::Value& msg, std::string_view name) {
-  const json::Value* v = msg.Find(name);
-  if (!v || v->is_null()) return std::optional<std::string_view>();
-  if (!v->is_string()) return BadField(name, "expected a string");
-  return std::optional<std::string_view>(v->AsString());
-}
 
 // One libunbound / DoH resolver per DNS configuration, kept for the life of the host so that its
 // cache (by TTL) serves later hops. Created on the first hop that needs DNS, never before.
@@ -170,10 +160,10 @@ policy::Action ToAction(m2dmrt::HopAction a) {
 }  // namespace
 
 Status HandleM2dmrtCheck(policy::Engine& engine, const json::Value& msg, json::Writer& w) {
-  auto origin_f = OptStr(msg, "origin");
-  auto dest_f = OptStr(msg, "dest");
-  auto kind_f = OptStr(msg, "kind");
-  auto src_f = OptStr(msg, "key_source");
+  auto origin_f = OptString(msg, "origin");
+  auto dest_f = OptString(msg, "dest");
+  auto kind_f = OptString(msg, "kind");
+  auto src_f = OptString(msg, "key_source");
   for (const auto* f : {&origin_f, &dest_f, &kind_f, &src_f}) {
     if (!*f) return f->error();
   }
@@ -189,7 +179,7 @@ Status HandleM2dmrtCheck(policy::Engine& engine, const json::Value& msg, json::W
   std::optional<std::string_view> certs[4];
   const char* cert_names[4] = {"origin_cert", "origin_spki", "dest_cert", "dest_spki"};
   for (int i = 0; i < 4; ++i) {
-    auto c = OptStr(msg, cert_names[i]);
+    auto c = OptString(msg, cert_names[i]);
     if (!c) return c.error();
     certs[i] = *c;
   }

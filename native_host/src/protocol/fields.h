@@ -1,0 +1,22 @@
+// Typed access to the members of one browser -> host message (docs/protocol.md "Envelope"):
+// absent or null -> nullopt (optional) or protocol.bad_field (required); present with the wrong JSON
+// type -> protocol.bad_field whose detail names the member, e.g.
+//   {"type":"verdict","url":7}  ReqString(msg, "url") -> protocol.bad_field "url: expected a string"
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "core/error.h"
+#include "json/json.h"
+
+namespace verity::protocol {
+
+Error BadField(std::string_view name, std::string_view what);
+Result<std::optional<std::string_view>> OptString(const json::Value& msg, std::string_view name);
+Result<std::string_view> ReqString(const json::Value& msg, std::string_view name);
+Result<std::optional<int64_t>> OptInt(const json::Value& msg, std::string_view name);
+Result<std::optional<bool>> OptBool(const json::Value& msg, std::string_view name);
+
+}  // namespace verity::protocol
