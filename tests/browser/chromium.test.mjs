@@ -6,7 +6,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, writeHostWrapper, hostManifest, hostPids, alive,
+import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 import { newKey, vkey, preloadNote } from './lib/preload_note.mjs';
 
@@ -21,7 +21,10 @@ async function main() {
   if (!hostBin || !fs.existsSync(hostBin)) throw new Error(`verity-host not found: ${hostBin}`);
   const ext = stageExtension('chromium', path.join(work, 'ext'));
   const tls = makeTls(path.join(work, 'tls'));
-  site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none' });
+  let tsite;
+  site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none',
+    tgood: ['enforce/86400', () => tsite.good], tbad: ['enforce/86400', () => tsite.bad] },
+  { prepare: root => { tsite = makeTransparencySite(work, hostBin, root); } });
   const hw = writeHostWrapper(work, hostBin);
   const wrapper = hw.wrapper;
   hostDataDir = hw.dataDir;
@@ -175,6 +178,31 @@ async function main() {
     assert(v && v.action === 'report' && v.reason === 'no_manifest_match', 'verdict: ' + JSON.stringify(v));
     const rows = await logFor(O.report, `${O.report}/t/script.js`);
     assert(rows.some(r => r.action === 'report'), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
+  });
+
+  await t.test('transparency: a manifest whose proof verity-cli made is verified, every resource allowed', async () => {
+    const { R, verdicts } = await visit(`${O.tgood}/index.html`);
+    eq([R.script, R.width, R.worker, R.wasm, R.img], ['ran', '42px', 'worker-ok', 42, 4], 'page results');
+    const bad = verdicts.filter(v => v.action !== 'allow');
+    assert(bad.length === 0, 'non-allow verdicts: ' + JSON.stringify(bad));
+    const st = await E(o => globalThis.verity.ask({ type: 'site_state', origin: o, headers: {} }, 5000), O.tgood);
+    eq(st.manifest && st.manifest.state, 'verified', 'manifest state: ' + JSON.stringify(st.manifest));
+    const rows = await logFor(O.tgood, `${O.tgood}/app.js`);
+    assert(rows.some(r => r.action === 'allow'), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
+    // The proof covers the manifest, not the files: a tampered script is still caught.
+    const t2 = await visit(`${O.tgood}/tampered-script.html`);
+    assert(t2.R.scriptError === true && !t2.R.evil, 'tampered script on the proven site: ' + JSON.stringify(t2.R));
+  });
+
+  await t.test('transparency: a broken proof blocks the site with the block page', async () => {
+    const { block } = await visit(`${O.tbad}/index.html`, { expectBlock: true });
+    eq(block.reason, 'invalid_transparency_proof', 'block page reason');
+    const text = await page.evaluate(() => document.body.innerText);
+    assert(text.includes('invalid_transparency_proof'), 'block page text: ' + text);
+    await page.screenshot({ path: path.join(artifacts, 'chromium-block-transparency.png') });
+    const rows = await logFor(O.tbad, `${O.tbad}/index.html`);
+    assert(rows.some(r => r.action === 'block' && r.reason === 'invalid_transparency_proof' && /transparency\.bad_mpt_proof/.test(r.detail)),
+      'host log: ' + JSON.stringify(rows.slice(0, 3)));
   });
 
   await t.test('toggle off: no interception, the host sees nothing', async () => {

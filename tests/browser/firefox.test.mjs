@@ -8,7 +8,7 @@
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIREFOX_ID, HOST_NAME, stageExtension, makeTls, startSite, writeHostWrapper, hostManifest, hostPids, alive,
+import { FIREFOX_ID, HOST_NAME, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, hostManifest, hostPids, alive,
   exportLog, mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 
 const UUID = '7e1f2a3b-0000-4000-8000-00000000beef';   // pinned moz-extension:// host
@@ -24,7 +24,10 @@ async function main() {
   if (!hostBin || !fs.existsSync(hostBin)) throw new Error(`verity-host not found: ${hostBin}`);
   const ext = stageExtension('firefox', path.join(work, 'ext'), { testBridge: true });
   const tls = makeTls(path.join(work, 'tls'));
-  site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none' });
+  let tsite;
+  site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none',
+    tgood: ['enforce/86400', () => tsite.good], tbad: ['enforce/86400', () => tsite.bad] },
+  { prepare: root => { tsite = makeTransparencySite(work, hostBin, root); } });
   const { wrapper, dataDir } = writeHostWrapper(work, hostBin);
   const home = path.join(work, 'home');
   fs.mkdirSync(path.join(home, '.mozilla', 'native-messaging-hosts'), { recursive: true });
@@ -128,6 +131,24 @@ async function main() {
     await page.screenshot({ path: path.join(artifacts, 'firefox-block-page.png') }).catch(() => {});
     const rows = logFor(O.enforce, `${O.enforce}/tampered-doc.html`);
     assert(rows.some(r => r.action === 'block' && r.reason === 'no_manifest_match'), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
+  });
+
+  await t.test('transparency: a manifest whose proof verity-cli made is verified, every resource allowed', async () => {
+    const { R, verdicts } = await visit(`${O.tgood}/index.html`);
+    eq([R.script, R.width, R.worker, R.wasm, R.img], ['ran', '42px', 'worker-ok', 42, 4], 'page results');
+    const bad = verdicts.filter(v => v.action !== 'allow');
+    assert(verdicts.length > 0 && bad.length === 0, 'verdicts: ' + JSON.stringify(verdicts));
+    const rows = hostLog(O.tgood);
+    assert(rows.some(r => r.kind === 'event' && r.action === 'manifest' && r.reason === 'verified'), 'manifest event: ' + JSON.stringify(rows.slice(0, 3)));
+  });
+
+  await t.test('transparency: a broken proof blocks the site with the block page', async () => {
+    const { block } = await visit(`${O.tbad}/index.html`, { expectBlock: true });
+    eq(block.reason, 'invalid_transparency_proof', 'block page reason');
+    await page.screenshot({ path: path.join(artifacts, 'firefox-block-transparency.png') }).catch(() => {});
+    const rows = logFor(O.tbad, `${O.tbad}/index.html`);
+    assert(rows.some(r => r.action === 'block' && r.reason === 'invalid_transparency_proof' && /transparency\.bad_mpt_proof/.test(r.detail)),
+      'host log: ' + JSON.stringify(rows.slice(0, 3)));
   });
 
   await t.test('report mode loads everything and logs', async () => {

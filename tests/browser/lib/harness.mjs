@@ -53,13 +53,15 @@ export async function freePort() {
 }
 
 // Generates the site and serves it: { origins: {enforce, report, ...}, log: [], stop() }.
-// modes: { name: 'enforce' | 'report' | 'none' | ['enforce', dir] } (dir: serve another root).
-export async function startSite(work, tls, modes) {
+// modes: { name: 'enforce' | 'report' | 'none' | ['enforce', dir] } (dir: serve another root;
+// a function returning it; 'enforce/86400': that max-age). prepare(root): runs after the site is generated, before serving.
+export async function startSite(work, tls, modes, { prepare } = {}) {
   const root = path.join(work, 'www');
   execFileSync('python3', [path.join(here, 'site', 'make_site.py'), root], { stdio: 'ignore' });
+  if (prepare) prepare(root);
   const ports = {};
   for (const name of Object.keys(modes)) ports[name] = await freePort();
-  const specs = Object.entries(modes).map(([name, mode]) => Array.isArray(mode) ? `${ports[name]}:${mode[0]}:${mode[1]}` : `${ports[name]}:${mode}`);
+  const specs = Object.entries(modes).map(([name, mode]) => Array.isArray(mode) ? `${ports[name]}:${mode[0]}:${typeof mode[1] === 'function' ? mode[1]() : mode[1]}` : `${ports[name]}:${mode}`);
   const srv = spawn('python3', [path.join(here, 'site', 'server.py'), root, tls.cert, tls.key, ...specs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const log = [];
   await new Promise((res, rej) => {
@@ -74,6 +76,18 @@ export async function startSite(work, tls, modes) {
   const origins = {};
   for (const [name, p] of Object.entries(ports)) origins[name] = `https://127.0.0.1:${p}`;
   return { origins, root, log, stop: () => srv.kill() };
+}
+
+// A real transparency proof for the site (site/make_transparency.py, made with verity-cli next to
+// the host binary or $VERITY_CLI_BIN): returns { good, bad } site folders and writes the host config
+// that trusts the proof's service and witnesses into <work>/xdg-config/verity/config.json.
+export function makeTransparencySite(work, hostBin, root) {
+  const cli = process.env.VERITY_CLI_BIN || path.join(path.dirname(hostBin), 'verity-cli');
+  const out = path.join(work, 'transparency');
+  execFileSync('python3', [path.join(here, 'site', 'make_transparency.py'), cli, root, out], { stdio: 'ignore' });
+  fs.mkdirSync(path.join(work, 'xdg-config', 'verity'), { recursive: true });
+  fs.copyFileSync(path.join(out, 'config.json'), path.join(work, 'xdg-config', 'verity', 'config.json'));
+  return { good: path.join(out, 'good'), bad: path.join(out, 'bad') };
 }
 
 // The host manifest points at a wrapper that (1) refuses to start while <work>/host-down exists

@@ -2,9 +2,11 @@
 """Loopback HTTPS server for the Verity browser tests and demo.
 
 usage: server.py ROOT CERT KEY PORT:MODE[:DIR] [PORT:MODE[:DIR] ...]
-  One listener per PORT on 127.0.0.1, serving DIR (default ROOT). MODE is enforce | report | none: HTML
-  responses carry `Integrity-Policy-WAICT-v1: max-age=0, mode=MODE, manifest="/manifest.json"`
-  (none: no header). Every response is `Cache-Control: no-store`. Prints "ready" when listening.
+  One listener per PORT on 127.0.0.1, serving DIR (default ROOT). MODE is enforce | report | none,
+  optionally with a max-age (enforce/86400, default 0): HTML responses carry
+  `Integrity-Policy-WAICT-v1: max-age=MAX_AGE, mode=MODE, manifest="/manifest.json"` (none: no header).
+  A max-age > 0 makes the manifest's transparency proof required. Every response is
+  `Cache-Control: no-store`. Prints "ready" when listening.
   Each request is logged to stdout as "<port> <path> dest=<Sec-Fetch-Dest>"."""
 import http.server, ssl, sys, threading, functools
 
@@ -15,11 +17,12 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       '.wasm': 'application/wasm', '.js': 'text/javascript', '.json': 'application/json'}
     mode = 'none'
+    max_age = '0'
 
     def end_headers(self):
         self.send_header('Cache-Control', 'no-store')
         if self.mode != 'none' and self.path.split('?')[0].endswith('.html'):
-            self.send_header('Integrity-Policy-WAICT-v1', f'max-age=0, mode={self.mode}, manifest="/manifest.json"')
+            self.send_header('Integrity-Policy-WAICT-v1', f'max-age={self.max_age}, mode={self.mode}, manifest="/manifest.json"')
         super().end_headers()
 
     def log_message(self, fmt, *args):
@@ -36,7 +39,8 @@ ctx.load_cert_chain(cert, key)
 servers = []
 for spec in sys.argv[4:]:
     port, mode, *d = spec.split(':', 2)
-    h = type('H', (Handler,), {'mode': mode})
+    mode, _, max_age = mode.partition('/')
+    h = type('H', (Handler,), {'mode': mode, 'max_age': max_age or '0'})
     srv = Server(('127.0.0.1', int(port)), functools.partial(h, directory=d[0] if d else root))
     srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     servers.append(srv)
