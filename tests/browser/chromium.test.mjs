@@ -6,9 +6,8 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, hostManifest, hostPids, alive,
+import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
-import { newKey, vkey, preloadNote } from './lib/preload_note.mjs';
 
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
 const artifacts = process.env.ARTIFACTS || path.join(repo, 'artifacts', 'browser');
@@ -245,17 +244,14 @@ async function main() {
     assert(verdicts.every(v => v.action === 'allow'), 'all allowed after recovery: ' + JSON.stringify(verdicts.filter(v => v.action !== 'allow')));
   });
 
-  // Last: it preloads every loopback site. The host gets a trusted preload list (signed here) and
+  // Last: it preloads every loopback site. The host gets a trusted preload list (made by verity-cli) and
   // restarts; the extension learns the list from hello and checks a header-less site from its first
   // request (attached before the navigation, no reload). Without a transparency proof: blocked.
   await t.test('preload list: a preloaded site without header is checked from the first request and needs a proof', async () => {
-    const listKey = newKey('preload.test', 0x01), w1 = newKey('w1.test', 0x04), svc = newKey('ts.test', 0x01);
-    const now = Math.floor(Date.now() / 1000);
+    const { note, config } = makePreloadList(work, hostBin, ['127.0.0.1'], Math.floor(Date.now() / 1000) - 60);
     fs.mkdirSync(path.join(work, 'xdg-config', 'verity'), { recursive: true });
-    fs.writeFileSync(path.join(work, 'xdg-config', 'verity', 'config.json'), JSON.stringify({ transparency: {
-      services: [{ name: 'ts.test', key: vkey(svc) }], witnesses: [{ name: 'w1', key: vkey(w1) }],
-      witness_threshold: 1, preload_list_key: vkey(listKey) } }));
-    fs.writeFileSync(path.join(hostDataDir, 'preload-list.note'), preloadNote(['127.0.0.1'], now - 60, listKey, [w1]));
+    fs.writeFileSync(path.join(work, 'xdg-config', 'verity', 'config.json'), JSON.stringify({ transparency: config }));
+    fs.writeFileSync(path.join(hostDataDir, 'preload-list.note'), note);
     const pids = hostPids(work).filter(alive);
     for (const pid of pids) process.kill(pid, 'SIGTERM');
     await waitFor(() => pids.every(p => !alive(p)), { what: 'host exit' });

@@ -90,6 +90,22 @@ export function makeTransparencySite(work, hostBin, root) {
   return { good: path.join(out, 'good'), bad: path.join(out, 'bad') };
 }
 
+// A signed, cosigned preload list of `domains` made with verity-cli (keygen, preload-build,
+// witness-cosign --note), issued at `time` (unix s): { note, config } where config is the host's
+// `transparency` config object that trusts it (a list key, one C2SP witness, a service key).
+export function makePreloadList(work, hostBin, domains, time) {
+  const cli = process.env.VERITY_CLI_BIN || path.join(path.dirname(hostBin), 'verity-cli');
+  const dir = fs.mkdtempSync(path.join(work, 'preload-'));
+  const run = (...args) => execFileSync(cli, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  const key = (name, type) => { run('keygen', '--name', name, '--type', type, '--out', path.join(dir, `${type}.key`)); return fs.readFileSync(path.join(dir, `${type}.vkey`), 'utf8').trim(); };
+  const list = key('preload.test', 'preload'), w1 = key('w1.test', 'witness-c2sp'), svc = key('ts.test', 'service');
+  const note = path.join(dir, 'list.note');
+  run('preload-build', '--key', path.join(dir, 'preload.key'), ...domains.flatMap(d => ['--domain', d]), '--time', String(time), '--out', note);
+  run('witness-cosign', '--note', note, '--preload-vkey', path.join(dir, 'preload.vkey'), '--witness-key', path.join(dir, 'witness-c2sp.key'), '--time', String(time));
+  return { note: fs.readFileSync(note, 'utf8'), config: { services: [{ name: 'ts.test', key: svc }],
+    witnesses: [{ name: 'w1', key: w1 }], witness_threshold: 1, preload_list_key: list } };
+}
+
 // The host manifest points at a wrapper that (1) refuses to start while <work>/host-down exists
 // (simulates a missing/crashing verifier), (2) records its pid so a test can kill exactly that
 // process, (3) runs the real host with the test's data dir.
