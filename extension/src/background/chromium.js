@@ -9,10 +9,12 @@
 //  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
 //  - Network.setCacheDisabled: every response comes from the network and passes through Fetch, so
 //    there are no unverifiable memory/disk-cache hits or 304s.
-//  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host keeps the
-//    origin's certificate (Network.getCertificate) as the tab's pending hop; the destination's
-//    response, paused before its body reaches the page, brings the destination's certificate, and
-//    the host's m2dmrt_check answer lets it through or blocks it (block page with the state).
+//  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host becomes
+//    the tab's pending hop, with the origin's certificate (Network.getCertificate, read after the
+//    origin's document was let through). The destination's response is held paused while the host
+//    answers m2dmrt_check; Network.getCertificate does not answer while a response is paused, so
+//    the destination's key is the host's own TLS handshake's ("observed by host", key_source
+//    host_probe). Allowed: the response goes on; blocked: it fails and the block page shows the state.
 
 import { api } from '../compat.js';
 import { destinationFromCdp } from '../lib/destination.js';
@@ -38,7 +40,9 @@ export function installChromium(core) {
     return r;
   };
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
+  const originCerts = new Map(); // checked origin -> leaf certificate (base64 DER) seen on its last document
   // Leaf certificate (base64 DER) of the TLS connection the tab used for url's origin, or null.
+  // Network.getCertificate answers only while no response of the tab is paused in Fetch.
   const certificateOf = (target, url) => send(target, 'Network.getCertificate', { origin: new URL(url).origin })
     .then(c => (c && c.tableNames && c.tableNames[0]) || null, () => null);
 
@@ -196,12 +200,14 @@ export function installChromium(core) {
     const url = p.request.url;
     const isMain = p.resourceType === 'Document' && !source.sessionId && (r.mainFrameId === null || p.frameId === r.mainFrameId);
     if (isMain && r.pendingHop && r.pendingHop.to === stripFragment(url)) {
+      // Network.getCertificate does not answer while a response of the tab is paused (it did
+      // answer for the origin, once its document was let through: originCerts), so the
+      // destination's key comes from the host's own TLS handshake ("observed by host").
       const hop = r.pendingHop;
       r.pendingHop = null;
       let res;
       try {
-        const destCert = await certificateOf(target, url);
-        res = await core.hopCheck({ tabId, state: hop.state, fromUrl: hop.from, toUrl: url, kind: HopKind.REDIRECT, originCert: hop.cert, destCert });
+        res = await core.hopCheck({ tabId, state: hop.state, fromUrl: hop.from, toUrl: url, kind: HopKind.REDIRECT, originCert: hop.cert, destCert: null });
       } catch (e) {
         trace.push({ hopError: String(e && e.message || e), url });
         res = { ...core.failClosed(hop.state), origin: originOf(hop.from), url: stripFragment(url) };
@@ -217,7 +223,7 @@ export function installChromium(core) {
       const to = isMain && redirectTarget(status, headers.location, url);
       if (to) {
         const state = await core.consultSite(originOf(url), headers);
-        if (hopToCheck(state, url, to, core.noPolicy)) r.pendingHop = { from: url, to, state, cert: await certificateOf(target, url) };
+        if (hopToCheck(state, url, to, core.noPolicy)) r.pendingHop = { from: url, to, state, cert: originCerts.get(originOf(url)) || null };
       }
       return pass();
     }
@@ -269,6 +275,12 @@ export function installChromium(core) {
       res = core.failClosed(state);
     }
     if (isMain) r.docSeen = stripFragment(url);
+    if (isMain && res.enforced !== 'block') {
+      // The origin's key for later hops: asked once this document is let through.
+      const o = originOf(url);
+      pass().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } });
+      return;
+    }
     if (res.enforced === 'block') {
       await block();
       if (isMain) {

@@ -64,6 +64,7 @@ Result<dns::Resolver*> ResolverFor(const config::M2dmrtConfig& m) {
 // from the host's own handshake. nullopt with `why` set: no key.
 std::optional<Bytes> ObservedKey(std::optional<std::string_view> cert_b64,
                                  std::optional<std::string_view> spki_b64, bool probe,
+                                 const std::vector<std::pair<std::string, std::string>>& addresses,
                                  const std::string& host, uint16_t port, std::string& label, std::string& why,
                                  Status& bad) {
   if (cert_b64 || spki_b64) {
@@ -93,8 +94,15 @@ std::optional<Bytes> ObservedKey(std::optional<std::string_view> cert_b64,
     why = "the browser did not expose the TLS key of " + host;
     return std::nullopt;
   }
+  // The Web PKI chain is not what is checked here: the key the server presents is, against the
+  // DNSSEC-signed declarations.
+  net::ProbeOptions opt;
+  opt.verify_peer = false;
+  for (const auto& [name, addr] : addresses) {
+    if (name == host) opt.connect_address = addr;
+  }
   net::HttpClient http(net::HttpOptions{"", 5000, 1 << 20});
-  auto pem = http.PeerCertificatePem(host, port ? port : 443);
+  auto pem = http.PeerCertificatePem(host, port ? port : 443, opt);
   if (!pem) {
     why = "the host could not reach " + host + " to see its TLS key: " + pem.error().detail;
     return std::nullopt;
@@ -308,10 +316,11 @@ Status HandleM2dmrtCheck(policy::Engine& engine, const json::Value& msg, json::W
   bool probe = key_source == "host_probe";
   std::string olabel, dlabel, owhy, dwhy;
   Status bad = OkStatus();
-  auto okey = ObservedKey(certs[0], certs[1], probe, *oh, origin_url->port, olabel, owhy, bad);
+  auto okey = ObservedKey(certs[0], certs[1], probe, engine.m2dmrt_config().probe_addresses, *oh,
+                          origin_url->port, olabel, owhy, bad);
   if (!bad) return bad;
-  auto dkey =
-      ObservedKey(certs[2], certs[3], probe && dh.ok(), dh ? *dh : d, dest_url->port, dlabel, dwhy, bad);
+  auto dkey = ObservedKey(certs[2], certs[3], probe && dh.ok(), engine.m2dmrt_config().probe_addresses,
+                          dh ? *dh : d, dest_url->port, dlabel, dwhy, bad);
   if (!bad) return bad;
   if (!dh) {
     a.state = m2dmrt::HopState::kUnverifiable;

@@ -78,14 +78,15 @@ export async function startSite(work, tls, modes) {
 
 // The host manifest points at a wrapper that (1) refuses to start while <work>/host-down exists
 // (simulates a missing/crashing verifier), (2) records its pid so a test can kill exactly that
-// process, (3) runs the real host with the test's data dir.
-export function writeHostWrapper(work, hostBin) {
+// process, (3) runs the real host with the test's data dir and `env` (e.g. XDG_CONFIG_HOME).
+export function writeHostWrapper(work, hostBin, { env = {} } = {}) {
   const dataDir = path.join(work, 'host-data');
   fs.mkdirSync(dataDir, { recursive: true });
   const wrapper = path.join(work, 'verity-host-wrapper.sh');
   fs.writeFileSync(wrapper, `#!/bin/sh
 [ -e '${work}/host-down' ] && exit 1
 echo $$ >> '${work}/host.pids'
+${Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n')}
 exec '${hostBin}' --data-dir '${dataDir}' "$@" 2>>'${work}/host.stderr'
 `, { mode: 0o755 });
   return { wrapper, dataDir };
