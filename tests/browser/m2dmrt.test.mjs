@@ -17,7 +17,7 @@ import path from 'node:path';
 import https from 'node:https';
 import { execFileSync } from 'node:child_process';
 import { CHROMIUM_ID, FIREFOX_ID, FIREFOX_UUID, HOST_NAME, CHROMIUM_FLAGS, stageExtension, writeHostWrapper, hostManifest,
-  exportLog, mkWork, runner, waitFor, assert, eq } from './lib/harness.mjs';
+  exportLog, mkWork, runner, waitFor, assert, eq, bridgeCall } from './lib/harness.mjs';
 
 const [browserName, hostArg] = process.argv.slice(2);
 const hostBin = path.resolve(hostArg || process.env.VERITY_HOST_BIN || '');
@@ -136,14 +136,7 @@ async function launch(ext, wrapper, ca, trusted) {
   const ctl = await browser.newPage();   // test bridge page (https://127.0.0.1/*, shop.test's server)
   const page = await browser.newPage();
   let tabId = null;
-  const call = (op, ...args) => ctl.evaluate((op, args) => new Promise((res, rej) => {
-    const id = Math.random();
-    addEventListener('message', function h(e) {
-      if (!e.data || e.data.verityTest !== 'res' || e.data.id !== id) return;
-      removeEventListener('message', h); e.data.err ? rej(new Error(e.data.err)) : res(e.data.ok);
-    });
-    postMessage({ verityTest: 'req', id, op, args }, '*');
-  }), op, args);
+  const call = (op, ...args) => bridgeCall(ctl, op, ...args);
   const tabUrl = async () => {
     const tabs = await call('tabs');
     const tab = tabs.find(x => x.id === tabId);

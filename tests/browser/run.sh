@@ -8,7 +8,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-build=${1:-$repo/build}
+build=$(cd "${1:-$repo/build}" && pwd)
 host=${VERITY_HOST_BIN:-$build/verity-host}
 browsers=${BROWSERS:-chromium firefox}
 export ARTIFACTS=${ARTIFACTS:-$repo/artifacts/browser}
