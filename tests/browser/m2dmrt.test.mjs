@@ -1,6 +1,7 @@
 // M2DMRT hop checks in a real browser (design §4.3, docs/m2dmrt.md): shop.test redirects to
 // pay.test (mutual declarations: allowed), one.test (one-sided: blocked) and tamper.test (DNSSEC
-// bogus: blocked). Everything is real: the DNSSEC test bed of tests/dns/lib.sh (NSD, zones signed
+// bogus: blocked); links on shop.test to pay.test / one.test (navigation hops: allowed / blocked);
+// a typed navigation away from shop.test is no hop. Everything is real: the DNSSEC test bed of tests/dns/lib.sh (NSD, zones signed
 // with ldns, declarations over the TLS keys of the HTTPS servers below), the verity-host binary whose
 // config points its libunbound at that NSD, the extension, and the browser.
 //   node m2dmrt.test.mjs chromium|firefox HOST_BIN      env: M2DMRT_TESTBED=<test bed WORK dir>,
@@ -67,7 +68,8 @@ async function startServers(certs) {
       const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
       if (h === 'shop.test') headers['integrity-policy-waict-v1'] = 'max-age=0, mode=report, manifest="/.well-known/waict/manifest"';
       res.writeHead(200, headers);
-      res.end(`<!doctype html><title>${h}</title><p id="who">${h}</p><script>window.R = { done: true, host: ${JSON.stringify(h)} };</script>`);
+      const links = h === 'shop.test' ? ['pay', 'one'].map(n => `<a id="to-${n}" href="https://${n}.test:${ports[n + '.test']}/landing?nav">${n}</a>`).join(' ') : '';
+      res.end(`<!doctype html><title>${h}</title><p id="who">${h}</p>${links}<script>window.R = { done: true, host: ${JSON.stringify(h)} };</script>`);
     });
     await new Promise(r => srv.listen(0, '127.0.0.1', r));
     ports[h] = srv.address().port;
@@ -109,6 +111,7 @@ async function launch(ext, wrapper, ca, trusted) {
     closeBrowser = () => ctx.close();
     return {
       goto: url => page.goto(url, { waitUntil: 'commit', timeout: 20000 }).catch(() => {}),
+      click: sel => page.click(sel, { noWaitAfter: true, timeout: 5000 }),
       url: async () => page.url(),
       text: () => page.evaluate(() => document.body && document.body.dataset.ready === '1' && document.getElementById('detail').textContent).catch(() => null),
       loaded: host => withTimeout(page.evaluate(() => window.R && window.R.done && window.R.host), 2000).then(h => h === host, () => false),
@@ -150,6 +153,7 @@ async function launch(ext, wrapper, ca, trusted) {
       tabId = (await call('tabs')).find(x => x.url.endsWith('?marker')).id;
     },
     goto: url => page.goto(url, { waitUntil: 'load', timeout: 20000 }).catch(() => {}),
+    click: sel => page.click(sel),
     url: tabUrl,
     text: async () => { const u = await tabUrl(); return u.startsWith(blockPrefixFx) ? new URL(u).searchParams.get('detail') : null; },
     loaded: host => withTimeout(page.evaluate(() => window.R && window.R.done && window.R.host), 2000).then(h => h === host, () => false),
@@ -199,11 +203,40 @@ async function main() {
     assert(keys.test(row.detail), 'keys: ' + row.detail);
   });
 
+  const visitShop = async () => {
+    const t0 = Date.now();
+    await b.goto(`${shop}/`);
+    await waitFor(async () => await b.loaded('shop.test') && await b.settled(shop, t0), { what: 'shop.test page' });
+  };
+
+  await test('link from shop.test to pay.test (navigation, mutual) is allowed', async () => {
+    await visitShop();
+    await b.click('#to-pay');
+    await waitFor(() => b.loaded('pay.test'), { what: 'pay.test page', timeout: 8000 });
+    const row = await waitFor(() => hops().find(r => r.destination === 'm2dmrt-hop:navigation' && r.url.endsWith('/landing?nav')), { what: 'navigation hop row' });
+    eq([row.action, row.reason], ['allow', 'm2dmrt_mutual'], 'logged hop');
+  });
+
+  await test('link from shop.test to one.test (navigation, one-sided) is blocked', async () => {
+    await visitShop();
+    await b.click('#to-one');
+    const u = await waitFor(async () => { const x = await b.url(); return x.startsWith(b.blockPrefix) ? x : null; }, { what: 'block page' });
+    eq(new URL(u).searchParams.get('m2dmrt'), 'ONE_SIDED', 'state on the block page');
+    const row = hops().find(r => r.destination === 'm2dmrt-hop:navigation' && r.url.startsWith('https://one.test:'));
+    eq(row && [row.action, row.reason], ['block', 'm2dmrt_one_sided'], 'logged hop');
+  });
+
+  await test('typing another host while on shop.test is not a hop (nothing sent)', async () => {
+    await visitShop();
+    const before = hops().length;
+    await b.goto(`https://pay.test:${ports['pay.test']}/landing?typed`);
+    await waitFor(() => b.loaded('pay.test'), { what: 'pay.test page', timeout: 8000 });
+    eq(hops().length, before, 'no hop logged for typed navigations');
+  });
+
   for (const [name, state, words] of [['one', 'ONE_SIDED', /shop\.test is not declared by one\.test/], ['tamper', 'BOGUS', /failed DNSSEC validation/]]) {
     await test(`redirect to ${name}.test (${state}) is blocked with the state in plain words`, async () => {
-      const t0 = Date.now();
-      await b.goto(`${shop}/`);
-      await waitFor(async () => await b.loaded('shop.test') && await b.settled(shop, t0), { what: 'shop.test page' });
+      await visitShop();
       await b.goto(`${shop}/go?to=${name}`);
       const u = await waitFor(async () => { const x = await b.url(); return x.startsWith(b.blockPrefix) ? x : null; }, { what: 'block page' });
       const q = new URL(u).searchParams;

@@ -15,6 +15,8 @@
 //    answers m2dmrt_check; Network.getCertificate does not answer while a response is paused, so
 //    the destination's key is the host's own TLS handshake's ("observed by host", key_source
 //    host_probe). Allowed: the response goes on; blocked: it fails and the block page shows the state.
+//    A top-level navigation the checked site's page started (webRequest initiator = the site; typed
+//    ones have none) is checked the same way (kind navigation).
 
 import { api } from '../compat.js';
 import { destinationFromCdp } from '../lib/destination.js';
@@ -109,6 +111,13 @@ export function installChromium(core) {
   });
 
   // Observe (never block) top-level response headers to discover enrollment on first sight.
+  // Who started each top-level request: a checked site's page (link, form, script) makes a
+  // navigation hop; a navigation the user typed has no initiator.
+  api.webRequest.onBeforeRequest.addListener(d => {
+    if (d.frameId !== 0 || d.tabId < 0) return;
+    tabRec(d.tabId).navInitiator = { url: stripFragment(d.url), initiator: d.initiator || null };
+  }, { urls: ['https://*/*'], types: ['main_frame'] });
+
   api.webRequest.onHeadersReceived.addListener(d => {
     if (d.frameId !== 0 || d.tabId < 0) return;
     const headers = normalizeHeaders(d.responseHeaders);
@@ -199,15 +208,23 @@ export function installChromium(core) {
     const headers = normalizeHeaders(p.responseHeaders || []);
     const url = p.request.url;
     const isMain = p.resourceType === 'Document' && !source.sessionId && (r.mainFrameId === null || p.frameId === r.mainFrameId);
+    let hop = null;
     if (isMain && r.pendingHop && r.pendingHop.to === stripFragment(url)) {
+      hop = r.pendingHop;
+      r.pendingHop = null;
+    } else if (isMain && r.navInitiator && r.navInitiator.url === stripFragment(url) && r.navInitiator.initiator) {
+      const t = core.tabs.get(tabId);
+      if (t && t.state && t.state.checked && r.navInitiator.initiator === t.origin) {
+        hop = { from: t.origin + '/', to: stripFragment(url), state: t.state, cert: originCerts.get(t.origin) || null, kind: HopKind.NAVIGATION };
+      }
+    }
+    if (hop) {
       // Network.getCertificate does not answer while a response of the tab is paused (it did
       // answer for the origin, once its document was let through: originCerts), so the
       // destination's key comes from the host's own TLS handshake ("observed by host").
-      const hop = r.pendingHop;
-      r.pendingHop = null;
       let res;
       try {
-        res = await core.hopCheck({ tabId, state: hop.state, fromUrl: hop.from, toUrl: url, kind: HopKind.REDIRECT, originCert: hop.cert, destCert: null });
+        res = await core.hopCheck({ tabId, state: hop.state, fromUrl: hop.from, toUrl: url, kind: hop.kind || HopKind.REDIRECT, originCert: hop.cert, destCert: null });
       } catch (e) {
         trace.push({ hopError: String(e && e.message || e), url });
         res = { ...core.failClosed(hop.state), origin: originOf(hop.from), url: stripFragment(url) };
