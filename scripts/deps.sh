@@ -18,7 +18,7 @@ done
 pkgs=(build-essential cmake pkg-config git ca-certificates
   libsodium-dev libsimdjson-dev doctest-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libunbound-dev
   clang sqlite3 openssl python3 zip)
-[ $want_browser = 1 ] && pkgs+=(chromium firefox-esr nodejs npm xvfb)
+[ $want_browser = 1 ] && pkgs+=(chromium firefox-esr nodejs npm xvfb libnss3-tools)
 [ $want_dns = 1 ] && pkgs+=(nsd unbound ldnsutils)
 
 missing=()

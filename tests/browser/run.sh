@@ -8,7 +8,7 @@
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-build=${1:-$repo/build}
+build=$(cd "${1:-$repo/build}" && pwd)
 host=${VERITY_HOST_BIN:-$build/verity-host}
 browsers=${BROWSERS:-chromium firefox}
 export ARTIFACTS=${ARTIFACTS:-$repo/artifacts/browser}
@@ -57,5 +57,21 @@ for b in $browsers; do
   count "$log" "$b"
   rm -f "$log"
 done
+
+# 3. M2DMRT hop checks against the real DNSSEC test bed (tests/dns/lib.sh: NSD on a free port).
+source "$repo/tests/dns/lib.sh"
+bed=$(mktemp -d /tmp/verity-m2dmrt-bed.XXXXXX)
+trap 'testbed_stop; rm -rf "$bed"' EXIT
+if testbed_setup "$build" "$bed" >"$bed/setup.log" 2>&1 && testbed_start >>"$bed/setup.log" 2>&1; then
+  for b in $browsers; do
+    log=$(mktemp)
+    echo "=== $b (M2DMRT)"
+    (cd "$here" && M2DMRT_TESTBED=$bed M2DMRT_AUTH_PORT=$AUTH_PORT timeout 180 node m2dmrt.test.mjs "$b" "$host") 2>&1 | tee "$log"
+    count "$log" "$b-m2dmrt"
+    rm -f "$log"
+  done
+else
+  cat "$bed/setup.log"; echo "browser: DNSSEC test bed did not start"; failed=$((failed + 1))
+fi
 echo "browser: $passed passed, $failed failed"
 [ "$failed" = 0 ]

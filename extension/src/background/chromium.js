@@ -9,10 +9,14 @@
 //  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
 //  - Network.setCacheDisabled: every response comes from the network and passes through Fetch, so
 //    there are no unverifiable memory/disk-cache hits or 304s.
-//  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host keeps the
-//    origin's certificate (Network.getCertificate) as the tab's pending hop; the destination's
-//    response, paused before its body reaches the page, brings the destination's certificate, and
-//    the host's m2dmrt_check answer lets it through or blocks it (block page with the state).
+//  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host becomes
+//    the tab's pending hop, with the origin's certificate (Network.getCertificate, read after the
+//    origin's document was let through). The destination's response is held paused while the host
+//    answers m2dmrt_check; Network.getCertificate does not answer while a response is paused, so
+//    the destination's key is the host's own TLS handshake's ("observed by host", key_source
+//    host_probe). Allowed: the response goes on; blocked: it fails and the block page shows the state.
+//    A top-level navigation the checked site's page started (webRequest initiator = the site; typed
+//    ones have none) is checked the same way (kind navigation).
 
 import { api } from '../compat.js';
 import { destinationFromCdp } from '../lib/destination.js';
@@ -38,7 +42,9 @@ export function installChromium(core) {
     return r;
   };
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
+  const originCerts = new Map(); // checked origin -> leaf certificate (base64 DER) seen on its last document
   // Leaf certificate (base64 DER) of the TLS connection the tab used for url's origin, or null.
+  // Network.getCertificate answers only while no response of the tab is paused in Fetch.
   const certificateOf = (target, url) => send(target, 'Network.getCertificate', { origin: new URL(url).origin })
     .then(c => (c && c.tableNames && c.tableNames[0]) || null, () => null);
 
@@ -105,6 +111,13 @@ export function installChromium(core) {
   });
 
   // Observe (never block) top-level response headers to discover enrollment on first sight.
+  // Who started each top-level request: a checked site's page (link, form, script) makes a
+  // navigation hop; a navigation the user typed has no initiator.
+  api.webRequest.onBeforeRequest.addListener(d => {
+    if (d.frameId !== 0 || d.tabId < 0) return;
+    tabRec(d.tabId).navInitiator = { url: stripFragment(d.url), initiator: d.initiator || null };
+  }, { urls: ['https://*/*'], types: ['main_frame'] });
+
   api.webRequest.onHeadersReceived.addListener(d => {
     if (d.frameId !== 0 || d.tabId < 0) return;
     const headers = normalizeHeaders(d.responseHeaders);
@@ -195,13 +208,23 @@ export function installChromium(core) {
     const headers = normalizeHeaders(p.responseHeaders || []);
     const url = p.request.url;
     const isMain = p.resourceType === 'Document' && !source.sessionId && (r.mainFrameId === null || p.frameId === r.mainFrameId);
+    let hop = null;
     if (isMain && r.pendingHop && r.pendingHop.to === stripFragment(url)) {
-      const hop = r.pendingHop;
+      hop = r.pendingHop;
       r.pendingHop = null;
+    } else if (isMain && r.navInitiator && r.navInitiator.url === stripFragment(url) && r.navInitiator.initiator) {
+      const t = core.tabs.get(tabId);
+      if (t && t.state && t.state.checked && r.navInitiator.initiator === t.origin) {
+        hop = { from: t.origin + '/', to: stripFragment(url), state: t.state, cert: originCerts.get(t.origin) || null, kind: HopKind.NAVIGATION };
+      }
+    }
+    if (hop) {
+      // Network.getCertificate does not answer while a response of the tab is paused (it did
+      // answer for the origin, once its document was let through: originCerts), so the
+      // destination's key comes from the host's own TLS handshake ("observed by host").
       let res;
       try {
-        const destCert = await certificateOf(target, url);
-        res = await core.hopCheck({ tabId, state: hop.state, fromUrl: hop.from, toUrl: url, kind: HopKind.REDIRECT, originCert: hop.cert, destCert });
+        res = await core.hopCheck({ tabId, state: hop.state, fromUrl: hop.from, toUrl: url, kind: hop.kind || HopKind.REDIRECT, originCert: hop.cert, destCert: null });
       } catch (e) {
         trace.push({ hopError: String(e && e.message || e), url });
         res = { ...core.failClosed(hop.state), origin: originOf(hop.from), url: stripFragment(url) };
@@ -217,7 +240,7 @@ export function installChromium(core) {
       const to = isMain && redirectTarget(status, headers.location, url);
       if (to) {
         const state = await core.consultSite(originOf(url), headers);
-        if (hopToCheck(state, url, to, core.noPolicy)) r.pendingHop = { from: url, to, state, cert: await certificateOf(target, url) };
+        if (hopToCheck(state, url, to, core.noPolicy)) r.pendingHop = { from: url, to, state, cert: originCerts.get(originOf(url)) || null };
       }
       return pass();
     }
@@ -269,6 +292,12 @@ export function installChromium(core) {
       res = core.failClosed(state);
     }
     if (isMain) r.docSeen = stripFragment(url);
+    if (isMain && res.enforced !== 'block') {
+      // The origin's key for later hops: asked once this document is let through.
+      const o = originOf(url);
+      pass().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } });
+      return;
+    }
     if (res.enforced === 'block') {
       await block();
       if (isMain) {

@@ -184,7 +184,7 @@ export class Core {
       this.updateBadge(tabId);
     }
     this.recent.push({ seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin: hop.origin, url: hop.dest, destination: 'm2dmrt-hop:' + kind,
-      action: res.action, reason: res.reason, hopState: res.hopState, keySource: reply && reply.keys, enforced: res.enforced });
+      action: res.action, reason: res.reason, hopState: res.hopState, keySource: reply && reply.keys, detail: res.detail, enforced: res.enforced });
     if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
     return { ...res, origin: hop.origin, url: hop.dest };
   }

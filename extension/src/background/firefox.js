@@ -14,7 +14,9 @@
 //    keeps the origin's leaf certificate (getSecurityInfo rawDER) under the request id, which
 //    survives redirects; the destination's onHeadersReceived (blocking: nothing of it has reached
 //    the page) brings the destination's certificate, and the host's m2dmrt_check answer lets it
-//    through or cancels it and shows the block page with the state.
+//    through or cancels it and shows the block page with the state. A top-level navigation started
+//    by the checked site's page (details.originUrl is the site; typed ones have none) is checked the
+//    same way, with the site's certificate kept from its document.
 
 import { api, extensionOrigin } from '../compat.js';
 import { destinationFromFirefox } from '../lib/destination.js';
@@ -45,6 +47,7 @@ export function installFirefox(core) {
 
   const URLS = ['http://*/*', 'https://*/*'];
   const pendingHops = new Map(); // requestId -> { from, to, state, cert }: a checked site's redirect to another host
+  const originCerts = new Map(); // checked origin -> leaf certificate DER of its last top-level document
   // Leaf certificate DER of the connection this request used (an array of byte values), or null.
   const leafCertificate = requestId => Promise.resolve(api.webRequest.getSecurityInfo(requestId, { rawDER: true, certificateChain: false }))
     .then(si => (si && si.certificates && si.certificates[0] && si.certificates[0].rawDER) || null, () => null);
@@ -88,12 +91,19 @@ export function installFirefox(core) {
   async function onTopLevel(d) {
     const origin = originOf(d.url);
     const headers = normalizeHeaders(d.responseHeaders);
-    const hop = pendingHops.get(d.requestId);
-    if (hop && hop.to === stripFragment(d.url)) {
-      pendingHops.delete(d.requestId);
+    let hop = pendingHops.get(d.requestId);
+    if (hop && hop.to === stripFragment(d.url)) pendingHops.delete(d.requestId);
+    else hop = null;
+    const prev = core.tabs.get(d.tabId);
+    if (!hop && prev && prev.state && prev.state.checked && d.originUrl && originOf(d.originUrl) === prev.origin) {
+      // A top-level navigation the checked site's page started (link, form, script; never one the
+      // user typed: those have no originUrl).
+      hop = { from: d.originUrl, to: stripFragment(d.url), state: prev.state, cert: originCerts.get(prev.origin) || null, kind: HopKind.NAVIGATION };
+    }
+    if (hop) {
       let res;
       try {
-        res = await core.hopCheck({ tabId: d.tabId, state: hop.state, fromUrl: hop.from, toUrl: d.url, kind: HopKind.REDIRECT,
+        res = await core.hopCheck({ tabId: d.tabId, state: hop.state, fromUrl: hop.from, toUrl: d.url, kind: hop.kind || HopKind.REDIRECT,
           originCert: hop.cert, destCert: await leafCertificate(d.requestId) });
       } catch (e) {
         trace.push({ hopError: String(e && e.message || e), url: d.url });
@@ -113,6 +123,8 @@ export function installFirefox(core) {
     core.startPage(d.tabId, origin, state.checked ? state : null);
     if (!state.checked) { unwatchTab(d.tabId); return {}; }
     watchTab(d.tabId);
+    const cert = await leafCertificate(d.requestId);    // the site's key, for its later navigation hops
+    if (cert) { originCerts.set(origin, cert); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); }
     await core.ensureManifest(origin, state, { force: true });
     filterBody(d, origin, state, true);
     return {};

@@ -274,26 +274,27 @@ Status ParseM2dmrt(const Value& v, const std::string& path, Config& cfg) {
         list.push_back(*s);
       }
       m.forwarders = std::move(list);
-    } else if (key == "stub_zones") {
-      if (!val.is_object()) return Invalid(p, "expected an object {zone: \"IP[@port]\"}");
+    } else if (key == "stub_zones" || key == "probe_addresses") {
+      if (!val.is_object()) return Invalid(p, "expected an object {name: \"IP[@port]\"}");
       std::vector<std::pair<std::string, std::string>> list;
       for (const auto& [zone, addr] : val.members()) {
         std::string zp = Join(p, zone);
-        if (zone.empty() || zone.size() > 254) return Invalid(zp, "expected a DNS zone name");
+        if (zone.empty() || zone.size() > 254) return Invalid(zp, "expected a DNS name");
         for (char c : zone) {
           bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
                     c == '.' || c == '_';
-          if (!ok) return Invalid(zp, "expected a DNS zone name");
+          if (!ok) return Invalid(zp, "expected a DNS name");
         }
         auto s = Str(addr, zp);
         if (!s) return s.error();
         if (s->empty()) return Invalid(zp, "must not be empty");
         for (char c : *s) {
-          if (!IsForwarderChar(c)) return Invalid(zp, "expected an IP address[@port]");
+          if (!IsForwarderChar(c) || (c == '@' && key == "probe_addresses"))
+            return Invalid(zp, "expected an IP address[@port]");
         }
         list.emplace_back(zone, *s);
       }
-      m.stub_zones = std::move(list);
+      (key == "stub_zones" ? m.stub_zones : m.probe_addresses) = std::move(list);
     } else if (key == "clock_skew_s") {
       auto r = Uint(val, p, 0, kMaxDurationS);
       if (!r) return r.error();

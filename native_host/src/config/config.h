@@ -88,6 +88,9 @@ struct M2dmrtConfig {
   // zone -> IP[@port] of an authoritative server for it (tests: "test." -> a local NSD). A stub zone
   // is also resolved even if it is a special-use name (RFC 6761) unbound would answer locally.
   std::vector<std::pair<std::string, std::string>> stub_zones;
+  // host -> IP the host's own TLS probe connects to instead of resolving the host (split horizon,
+  // the test bed's *.test names).
+  std::vector<std::pair<std::string, std::string>> probe_addresses;
   uint64_t clock_skew_s = 5 * 60;
 };
 

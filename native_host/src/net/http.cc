@@ -95,19 +95,31 @@ Result<HttpResponse> HttpClient::Get(const std::string& url) {
   return impl_->Perform(url, nullptr);
 }
 
-Result<std::string> HttpClient::PeerCertificatePem(const std::string& host, uint16_t port) {
+Result<std::string> HttpClient::PeerCertificatePem(const std::string& host, uint16_t port,
+                                                   const ProbeOptions& probe) {
   CURL* c = curl_easy_init();
   if (!c) return MakeError(ErrorCode::kNetTransport, "curl_easy_init failed");
   std::string url = "https://" + host + ":" + std::to_string(port) + "/";
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);
   curl_easy_setopt(c, CURLOPT_CERTINFO, 1L);
+  if (!probe.verify_peer) {
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  curl_slist* resolve = nullptr;
+  if (!probe.connect_address.empty()) {
+    resolve =
+        curl_slist_append(resolve, (host + ":" + std::to_string(port) + ":" + probe.connect_address).c_str());
+  }
+  if (resolve) curl_easy_setopt(c, CURLOPT_RESOLVE, resolve);
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, impl_->options.timeout_ms);
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   if (!impl_->options.cainfo.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, impl_->options.cainfo.c_str());
   CURLcode rc = curl_easy_perform(c);
   if (rc != CURLE_OK) {
     curl_easy_cleanup(c);
+    curl_slist_free_all(resolve);
     return MakeError(ErrorCode::kNetTransport, curl_easy_strerror(rc));
   }
   curl_certinfo* info = nullptr;
@@ -119,6 +131,7 @@ Result<std::string> HttpClient::PeerCertificatePem(const std::string& host, uint
     }
   }
   curl_easy_cleanup(c);
+  curl_slist_free_all(resolve);
   if (pem.empty()) return MakeError(ErrorCode::kNetTransport, "no peer certificate");
   return pem;
 }

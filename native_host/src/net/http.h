@@ -26,6 +26,14 @@ struct HttpOptions {
   size_t max_body_bytes = 1 << 20;
 };
 
+// PeerCertificatePem options. verify_peer=false: read the key the server presents without checking
+// its chain (the M2DMRT probe checks that key against DNSSEC-signed declarations instead);
+// connect_address: connect there instead of resolving the host (curl's CURLOPT_RESOLVE).
+struct ProbeOptions {
+  bool verify_peer = true;
+  std::string connect_address;
+};
+
 struct HttpResponse {
   long status = 0;
   std::string content_type;
@@ -42,7 +50,8 @@ class HttpClient {
   Result<HttpResponse> Post(const std::string& url, std::string_view content_type, ByteView body);
   Result<HttpResponse> Get(const std::string& url);
   // TLS handshake with https://host:port/ and the server's leaf certificate as PEM.
-  Result<std::string> PeerCertificatePem(const std::string& host, uint16_t port);
+  Result<std::string> PeerCertificatePem(const std::string& host, uint16_t port,
+                                         const ProbeOptions& probe = {});
 
  private:
   struct Impl;

@@ -50,41 +50,35 @@ Result<dns::Resolver*> ResolverFor(const config::M2dmrtConfig& m) {
   return resolvers.emplace(fingerprint, std::move(*r)).first->second.get();
 }
 
-// The observed SPKI of one side: from the certificate or SPKI the browser saw, else (host_probe)
-// from the host's own handshake. nullopt with `why` set: no key.
-std::optional<Bytes> ObservedKey(std::optional<std::string_view> cert_b64,
-                                 std::optional<std::string_view> spki_b64, bool probe,
-                                 const std::string& host, uint16_t port, std::string& label, std::string& why,
-                                 Status& bad) {
-  if (cert_b64 || spki_b64) {
-    std::string_view text = cert_b64 ? *cert_b64 : *spki_b64;
-    const char* field = cert_b64 ? "cert" : "spki";
-    if (text.size() > kMaxCertB64) {
-      bad = BadField(field, "larger than 64 KiB");
-      return std::nullopt;
-    }
-    auto der = ParseBase64(text);
-    if (!der) {
-      bad = BadField(field, "malformed base64");
-      return std::nullopt;
-    }
-    Result<Bytes> spki = cert_b64 ? crypto::SpkiFromCertificateDer(*der) : Result<Bytes>(std::move(*der));
-    if (spki && !cert_b64) {
-      if (auto st = crypto::VerifySpki(*spki); !st) spki = st.error();
-    }
-    if (!spki) {
-      bad = BadField(field, "not a certificate / public key for " + host + ": " + spki.error().detail);
-      return std::nullopt;
-    }
-    label = kByBrowser;
-    return std::move(*spki);
+// The key the browser saw for one side (certificate DER or SPKI DER, base64): decoded and checked
+// before anything is looked up. nullopt: none given.
+Result<std::optional<Bytes>> DecodeKey(std::optional<std::string_view> cert_b64,
+                                       std::optional<std::string_view> spki_b64, std::string_view side) {
+  if (!cert_b64 && !spki_b64) return std::optional<Bytes>();
+  std::string field = std::string(side) + (cert_b64 ? "_cert" : "_spki");
+  std::string_view text = cert_b64 ? *cert_b64 : *spki_b64;
+  if (text.size() > kMaxCertB64) return BadField(field, "larger than 64 KiB");
+  auto der = ParseBase64(text);
+  if (!der) return BadField(field, "malformed base64");
+  Result<Bytes> spki = cert_b64 ? crypto::SpkiFromCertificateDer(*der) : Result<Bytes>(std::move(*der));
+  if (spki && !cert_b64) {
+    if (auto st = crypto::VerifySpki(*spki); !st) spki = st.error();
   }
-  if (!probe) {
-    why = "the browser did not expose the TLS key of " + host;
-    return std::nullopt;
+  if (!spki) return BadField(field, "not a certificate / public key: " + spki.error().detail);
+  return std::optional<Bytes>(std::move(*spki));
+}
+
+// The host's own TLS handshake with host:port. The Web PKI chain is not what is checked here: the
+// key the server presents is, against the DNSSEC-signed declarations. nullopt with `why` set.
+std::optional<Bytes> ProbeKey(const std::vector<std::pair<std::string, std::string>>& addresses,
+                              const std::string& host, uint16_t port, std::string& why) {
+  net::ProbeOptions opt;
+  opt.verify_peer = false;
+  for (const auto& [name, addr] : addresses) {
+    if (name == host) opt.connect_address = addr;
   }
   net::HttpClient http(net::HttpOptions{"", 5000, 1 << 20});
-  auto pem = http.PeerCertificatePem(host, port ? port : 443);
+  auto pem = http.PeerCertificatePem(host, port ? port : 443, opt);
   if (!pem) {
     why = "the host could not reach " + host + " to see its TLS key: " + pem.error().detail;
     return std::nullopt;
@@ -94,8 +88,19 @@ std::optional<Bytes> ObservedKey(std::optional<std::string_view> cert_b64,
     why = "the certificate of " + host + " has no usable key: " + spki.error().detail;
     return std::nullopt;
   }
-  label = kByHost;
   return std::move(*spki);
+}
+
+// A name that can own DNS records (not an IPv4 literal).
+Result<std::string> DnsHost(std::string_view host) {
+  auto h = m2dmrt::CanonicalHost(host);
+  if (!h) return h;
+  size_t dot = h->rfind('.');
+  std::string_view last =
+      dot == std::string::npos ? std::string_view(*h) : std::string_view(*h).substr(dot + 1);
+  if (last.find_first_not_of("0123456789") == std::string_view::npos)
+    return MakeError(ErrorCode::kM2dmrtBadHost, "an IP address is not a DNS name");
+  return h;
 }
 
 std::string_view ReasonFor(m2dmrt::HopState s) {
@@ -184,6 +189,11 @@ Status HandleM2dmrtCheck(policy::Engine& engine, const json::Value& msg, json::W
     certs[i] = *c;
   }
 
+  auto okey_given = DecodeKey(certs[0], certs[1], "origin");
+  if (!okey_given) return okey_given.error();
+  auto dkey_given = DecodeKey(certs[2], certs[3], "dest");
+  if (!dkey_given) return dkey_given.error();
+
   auto origin = policy::NormalizeOrigin(**origin_f);
   if (!origin) return origin.error();
   auto origin_url = url::ParseUrl(*origin);
@@ -240,7 +250,7 @@ Status HandleM2dmrtCheck(policy::Engine& engine, const json::Value& msg, json::W
     a.detail = engine.config_status().detail;
     return finish();
   }
-  auto oh = m2dmrt::CanonicalHost(o);
+  auto oh = DnsHost(o);
   if (!oh) {
     // An IP literal cannot publish DNS records, hence no M2DMRT policy: nothing to look up.
     a.action = policy::Action::kAllow;
@@ -294,15 +304,22 @@ Status HandleM2dmrtCheck(policy::Engine& engine, const json::Value& msg, json::W
   a.policy = *site_policy == m2dmrt::SitePolicy::kEnforce ? "enforce" : "report";
 
   // 5. Keys and declarations.
-  auto dh = m2dmrt::CanonicalHost(d);
+  auto dh = DnsHost(d);
   bool probe = key_source == "host_probe";
-  std::string olabel, dlabel, owhy, dwhy;
-  Status bad = OkStatus();
-  auto okey = ObservedKey(certs[0], certs[1], probe, *oh, origin_url->port, olabel, owhy, bad);
-  if (!bad) return bad;
-  auto dkey =
-      ObservedKey(certs[2], certs[3], probe && dh.ok(), dh ? *dh : d, dest_url->port, dlabel, dwhy, bad);
-  if (!bad) return bad;
+  std::string olabel = std::string(kByBrowser), dlabel = olabel, owhy, dwhy;
+  std::optional<Bytes> okey = std::move(*okey_given), dkey = std::move(*dkey_given);
+  auto fill = [&](std::optional<Bytes>& key, const std::string& host, uint16_t port, std::string& label,
+                  std::string& why) {
+    if (key) return;
+    if (!probe) {
+      why = "the browser did not expose the TLS key of " + host;
+      return;
+    }
+    key = ProbeKey(engine.m2dmrt_config().probe_addresses, host, port, why);
+    label = kByHost;
+  };
+  fill(okey, *oh, origin_url->port, olabel, owhy);
+  if (dh) fill(dkey, *dh, dest_url->port, dlabel, dwhy);
   if (!dh) {
     a.state = m2dmrt::HopState::kUnverifiable;
     a.detail = d + " is not a DNS host name: it cannot declare " + *oh;

@@ -108,15 +108,18 @@ export function makePreloadList(work, hostBin, domains, time) {
 
 // The host manifest points at a wrapper that (1) refuses to start while <work>/host-down exists
 // (simulates a missing/crashing verifier), (2) records its pid so a test can kill exactly that
-// process, (3) runs the real host with the test's data dir.
-export function writeHostWrapper(work, hostBin) {
+// process, (3) runs the real host with the test's data dir, its own XDG_CONFIG_HOME
+// (<work>/xdg-config) and `env` on top.
+export function writeHostWrapper(work, hostBin, { env: extra = {} } = {}) {
+  const env = { XDG_CONFIG_HOME: path.join(work, 'xdg-config'), ...extra };
   const dataDir = path.join(work, 'host-data');
   fs.mkdirSync(dataDir, { recursive: true });
   const wrapper = path.join(work, 'verity-host-wrapper.sh');
   fs.writeFileSync(wrapper, `#!/bin/sh
 [ -e '${work}/host-down' ] && exit 1
 echo $$ >> '${work}/host.pids'
-XDG_CONFIG_HOME='${work}/xdg-config' exec '${hostBin}' --data-dir '${dataDir}' "$@" 2>>'${work}/host.stderr'
+${Object.entries(env).map(([k, v]) => `export ${k}='${v}'`).join('\n')}
+exec '${hostBin}' --data-dir '${dataDir}' "$@" 2>>'${work}/host.stderr'
 `, { mode: 0o755 });
   return { wrapper, dataDir };
 }

@@ -116,7 +116,8 @@ TEST_CASE("config: every key set") {
     },
     "m2dmrt": {"dns_transport": "doh", "doh_url": "https://dns.example/dns-query",
                "trust_anchors_file": "/etc/verity/root.key", "forwarders": ["127.0.0.1@5353", "::1"],
-               "stub_zones": {"test.": "127.0.0.1@5300", "example": "::1"}, "clock_skew_s": 120},
+               "stub_zones": {"test.": "127.0.0.1@5300", "example": "::1"}, "clock_skew_s": 120,
+               "probe_addresses": {"pay.test": "127.0.0.1"}},
     "data_dir": "/var/lib/verity"
   })";
   auto r = ParseConfig(text);
@@ -151,6 +152,8 @@ TEST_CASE("config: every key set") {
   CHECK(c.m2dmrt.forwarders == std::vector<std::string>{"127.0.0.1@5353", "::1"});
   CHECK(c.m2dmrt.stub_zones ==
         std::vector<std::pair<std::string, std::string>>{{"test.", "127.0.0.1@5300"}, {"example", "::1"}});
+  CHECK(c.m2dmrt.probe_addresses ==
+        std::vector<std::pair<std::string, std::string>>{{"pay.test", "127.0.0.1"}});
   CHECK(c.m2dmrt.clock_skew_s == 120);
   CHECK(c.data_dir == "/var/lib/verity");
   CHECK(c.warnings.empty());
@@ -259,6 +262,9 @@ TEST_CASE("config: wrong types and out-of-range values name the key") {
       {R"({"m2dmrt": {"stub_zones": {"": "127.0.0.1"}}})", "m2dmrt.stub_zones."},
       {R"({"m2dmrt": {"stub_zones": {"test.": "ns.test"}}})", "m2dmrt.stub_zones.test."},
       {R"({"m2dmrt": {"stub_zones": {"test.": 53}}})", "m2dmrt.stub_zones.test."},
+      {R"({"m2dmrt": {"probe_addresses": {"pay.test": "127.0.0.1@443"}}})",
+       "m2dmrt.probe_addresses.pay.test"},
+      {R"({"m2dmrt": {"probe_addresses": []}})", "m2dmrt.probe_addresses"},
       {R"({"data_dir": "relative/path"})", "data_dir"},
       {R"({"data_dir": 3})", "data_dir"},
   };
