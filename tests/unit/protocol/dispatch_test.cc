@@ -4,35 +4,14 @@
 
 #include "core/encoding.h"
 #include "crypto/hash.h"
+#include "dispatch_helpers.h"
 #include "json/json.h"
 #include "protocol/host_cli.h"
 #include "protocol/session.h"
 
 using namespace verity;
 using namespace verity::protocol;
-
-namespace {
-
-std::unique_ptr<policy::Engine> MemEngine() {
-  policy::EngineOptions o;
-  o.in_memory_store = true;
-  o.clock = [] { return int64_t{1767225600000}; };
-  return policy::Engine::Open(o);
-}
-
-json::Value Call(Dispatcher& d, std::string_view req) {
-  std::string out = d.Handle(req);
-  auto v = json::Parse(out);
-  REQUIRE_MESSAGE(v.ok(), out);
-  return std::move(*v);
-}
-
-std::string Code(const json::Value& v) {
-  const json::Value* e = v.Find("error");
-  return e ? std::string(e->GetString("code").value_or("")) : "";
-}
-
-}  // namespace
+using namespace verity::protocol::testing;
 
 TEST_CASE("envelope errors and id echo") {
   auto e = MemEngine();

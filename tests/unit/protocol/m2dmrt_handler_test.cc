@@ -4,35 +4,20 @@
 // test bed by tests/dns/host_check.mjs.
 #include <doctest/doctest.h>
 
+#include "dispatch_helpers.h"
 #include "json/json.h"
 #include "protocol/dispatch.h"
 
 using namespace verity;
 using namespace verity::protocol;
+using namespace verity::protocol::testing;
 
 namespace {
 
-std::unique_ptr<policy::Engine> OfflineEngine() {
-  policy::EngineOptions o;
-  o.in_memory_store = true;
-  o.offline = true;
-  o.clock = [] { return int64_t{1767225600000}; };
-  return policy::Engine::Open(o);
-}
-
-json::Value Call(Dispatcher& d, const std::string& req) {
-  std::string out = d.Handle(req);
-  auto v = json::Parse(out);
-  REQUIRE_MESSAGE(v.ok(), out);
-  return std::move(*v);
-}
+std::unique_ptr<policy::Engine> OfflineEngine() { return MemEngine(/*offline=*/true); }
 
 std::string Str(const json::Value& v, std::string_view k) {
   return std::string(v.GetString(k).value_or("<none>"));
-}
-std::string Code(const json::Value& v) {
-  const json::Value* e = v.Find("error");
-  return e ? Str(*e, "code") : "";
 }
 
 std::string Hop(std::string_view origin, std::string_view dest, std::string_view extra = "") {
