@@ -1,6 +1,7 @@
 // M2DMRT hop checks in a real browser (design §4.3, docs/m2dmrt.md): shop.test redirects to
 // pay.test (mutual declarations: allowed), one.test (one-sided: blocked) and tamper.test (DNSSEC
 // bogus: blocked); links on shop.test to pay.test / one.test (navigation hops: allowed / blocked);
+// scripts of a shop.test page from pay.test / one.test (subresource hops: run / blocked);
 // a typed navigation away from shop.test is no hop. Everything is real: the DNSSEC test bed of tests/dns/lib.sh (NSD, zones signed
 // with ldns, declarations over the TLS keys of the HTTPS servers below), the verity-host binary whose
 // config points its libunbound at that NSD, the extension, and the browser.
@@ -65,6 +66,19 @@ async function startServers(certs) {
         return res.end();
       }
       if (u.pathname === '/favicon.ico' || u.pathname.startsWith('/.well-known/')) { res.writeHead(404); return res.end(); }
+      if (u.pathname.endsWith('.js')) {            // a script that says which host served it, when it runs
+        res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        return res.end(`(window.SUB.ran = window.SUB.ran || []).push(${JSON.stringify(h + u.pathname)});`);
+      }
+      if (h === 'shop.test' && u.pathname === '/sub') {
+        // A page of shop.test that loads two scripts from another host (one question per page and pair).
+        const src = `https://${u.searchParams.get('from')}.test:${ports[u.searchParams.get('from') + '.test']}`;
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store',
+          'integrity-policy-waict-v1': 'max-age=0, mode=report, manifest="/.well-known/waict/manifest"' });
+        return res.end(`<!doctype html><title>shop.test</title><script>window.SUB = { settled: 0 };</script>` +
+          ['a', 'b'].map(n => `<script src="${src}/${n}.js" onload="SUB.settled++" onerror="SUB.error = (SUB.error || 0) + 1; SUB.settled++"></script>`).join('') +
+          `<script>window.R = { done: true, host: 'shop.test' };</script>`);
+      }
       const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
       if (h === 'shop.test') headers['integrity-policy-waict-v1'] = 'max-age=0, mode=report, manifest="/.well-known/waict/manifest"';
       res.writeHead(200, headers);
@@ -115,6 +129,7 @@ async function launch(ext, wrapper, ca, trusted) {
       url: async () => page.url(),
       text: () => page.evaluate(() => document.body && document.body.dataset.ready === '1' && document.getElementById('detail').textContent).catch(() => null),
       loaded: host => withTimeout(page.evaluate(() => window.R && window.R.done && window.R.host), 2000).then(h => h === host, () => false),
+      sub: () => withTimeout(page.evaluate(subState), 2000).catch(() => null),
       blockPrefix: `chrome-extension://${CHROMIUM_ID}/src/ui/blocked.html`,
       // A checked site reached from an unchecked one is reloaded through the debugger: settled once a
       // document verdict newer than that reload (and than t0) is in.
@@ -157,11 +172,14 @@ async function launch(ext, wrapper, ca, trusted) {
     url: tabUrl,
     text: async () => { const u = await tabUrl(); return u.startsWith(blockPrefixFx) ? new URL(u).searchParams.get('detail') : null; },
     loaded: host => withTimeout(page.evaluate(() => window.R && window.R.done && window.R.host), 2000).then(h => h === host, () => false),
+    sub: () => withTimeout(page.evaluate(subState), 2000).catch(() => null),
     blockPrefix: blockPrefixFx,
     settled: async () => true,
     diag: async () => ({ trace: (await call('trace')).slice(-8), recent: (await call('debugState')).recent.slice(-4) }),
   };
 }
+// What the /sub page's two scripts did, once both loaded or failed (null before).
+const subState = () => window.SUB && window.SUB.settled === 2 ? { ran: (window.SUB.ran || []).slice().sort(), error: window.SUB.error || 0 } : null;
 const blockPrefixFx = `moz-extension://${FIREFOX_UUID}/src/ui/blocked.html`;
 
 async function main() {
@@ -224,6 +242,38 @@ async function main() {
     eq(new URL(u).searchParams.get('m2dmrt'), 'ONE_SIDED', 'state on the block page');
     const row = hops().find(r => r.destination === 'm2dmrt-hop:navigation' && r.url.startsWith('https://one.test:'));
     eq(row && [row.action, row.reason], ['block', 'm2dmrt_one_sided'], 'logged hop');
+  });
+
+  // Subresource hosts of a checked site: the scripts' results as the page saw them, once both settled.
+  const loadSub = async from => {
+    const t0 = Date.now();
+    await b.goto(`${shop}/sub?from=${from}`);
+    await waitFor(async () => await b.loaded('shop.test') && await b.settled(shop, t0), { what: 'shop.test /sub page' });
+    return waitFor(() => b.sub(), { what: 'both scripts settled', timeout: 8000 });
+  };
+  const subHops = host => hops().filter(r => r.destination === 'm2dmrt-hop:subresource' && r.url.startsWith(`https://${host}:`));
+
+  await test('scripts from pay.test (subresource, mutual) run; one question per page', async () => {
+    const before = subHops('pay.test').length;
+    const sub = await loadSub('pay');
+    eq([sub.ran, sub.error], [['pay.test/a.js', 'pay.test/b.js'], 0], 'both scripts ran');
+    const rows = subHops('pay.test');
+    eq(rows.length - before, 1, 'one m2dmrt_check for two scripts of the same page and host');
+    const row = rows[rows.length - 1];
+    eq([row.action, row.reason], ['allow', 'm2dmrt_mutual'], 'logged hop');
+    // Firefox: both keys from its own connections; Chromium: the held script's host is probed by the
+    // host (the origin's key is the browser's once read, else probed too).
+    const keys = browserName === 'firefox' ? /; keys observed by browser$/ : /; keys (shop\.test observed by browser, pay\.test )?observed by host$/;
+    assert(keys.test(row.detail), 'keys: ' + row.detail);
+  });
+
+  await test('scripts from one.test (subresource, one-sided) are blocked and did not run', async () => {
+    const sub = await loadSub('one');
+    eq([sub.ran, sub.error], [[], 2], 'both scripts failed to load');
+    const rows = subHops('one.test');
+    eq(rows.length, 1, 'one m2dmrt_check for the page');
+    eq([rows[0].action, rows[0].reason], ['block', 'm2dmrt_one_sided'], 'logged hop with its state');
+    assert(/shop\.test is not declared by one\.test/.test(rows[0].detail), 'plain words: ' + rows[0].detail);
   });
 
   await test('typing another host while on shop.test is not a hop (nothing sent)', async () => {

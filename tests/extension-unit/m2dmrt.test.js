@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { isDnsHost, redirectTarget, hopToCheck, hopMessage, certField, NoPolicyMemo, NO_POLICY_MS, HopKind } from '../../extension/src/lib/m2dmrt.js';
+import { isDnsHost, redirectTarget, hopToCheck, hopMessage, certField, NoPolicyMemo, NO_POLICY_MS, HopKind, HopCache, HOP_CACHE_MS, hopCacheKey } from '../../extension/src/lib/m2dmrt.js';
 import { HostType } from '../../extension/src/lib/messages.js';
 
 const checked = { checked: true, mode: 'enforce', setting: 'default' };
@@ -58,4 +58,52 @@ test('the m2dmrt_check message carries the certificates the browser saw', () => 
   assert.equal('dest_cert' in p, false);
   assert.equal(certField(new Uint8Array([1, 2, 3])), 'AQID');
   for (const empty of ['', [], new Uint8Array(0), undefined, null, 5]) assert.equal(certField(empty), null);
+});
+
+test('subresource hops: one key per page, origin and destination host', () => {
+  const k = hopCacheKey('7#1', 'https://shop.test', 'https://pay.test:8443/s.js?x=1');
+  assert.equal(k, hopCacheKey('7#1', 'https://shop.test', 'https://pay.test/other.css'), 'port and path do not matter');
+  assert.notEqual(k, hopCacheKey('7#2', 'https://shop.test', 'https://pay.test/s.js'), 'another page');
+  assert.notEqual(k, hopCacheKey('7#1', 'https://other.test', 'https://pay.test/s.js'), 'another origin');
+  assert.notEqual(k, hopCacheKey('7#1', 'https://shop.test', 'https://cdn.test/s.js'), 'another destination');
+  assert.equal(hopCacheKey('7#1', 'https://shop.test', 'not a url'), null);
+  // A subresource of a checked page from another host is a hop; same-host ones and unchecked pages are not.
+  assert.notEqual(hopToCheck(checked, 'https://shop.test/', 'https://pay.test/s.js'), null);
+  assert.equal(hopToCheck(checked, 'https://shop.test/', 'https://shop.test:9443/s.js'), null);
+  assert.equal(hopToCheck({ ...checked, checked: false }, 'https://shop.test/', 'https://pay.test/s.js'), null);
+});
+
+test('the hop cache asks once per key, shares a pending question, and expires', async () => {
+  let now = 0, asked = 0;
+  const cache = new HopCache(() => now);
+  let release;
+  const gate = new Promise(r => { release = r; });
+  const ask = async () => { asked += 1; await gate; return { answered: true, action: 'allow', n: asked }; };
+  const a = cache.once('k', ask), b = cache.once('k', ask);
+  release();
+  assert.deepEqual(await a, await b);
+  assert.equal(asked, 1, 'concurrent requests share one question');
+  await cache.once('k', ask);
+  assert.equal(asked, 1, 'answer reused');
+  await cache.once('other', ask);
+  assert.equal(asked, 2, 'another key asks');
+  now += HOP_CACHE_MS;
+  assert.equal((await cache.once('k', ask)).n, 3, 'expired: asked again');
+});
+
+test('the hop cache does not keep failures', async () => {
+  const cache = new HopCache(() => 0);
+  let asked = 0;
+  const fail = async () => { asked += 1; return { answered: false, action: 'block' }; };
+  await cache.once('k', fail);
+  await cache.once('k', fail);
+  assert.equal(asked, 2, 'no host answer: asked again');
+  const nothing = async () => { asked += 1; return null; };
+  await cache.once('n', nothing);
+  await cache.once('n', nothing);
+  assert.equal(asked, 4, 'nothing to check is not kept');
+  const boom = async () => { asked += 1; throw new Error('x'); };
+  await assert.rejects(cache.once('e', boom));
+  await assert.rejects(cache.once('e', boom));
+  assert.equal(asked, 6, 'a thrown error is not kept');
 });

@@ -16,7 +16,9 @@
 //    the destination's key is the host's own TLS handshake's ("observed by host", key_source
 //    host_probe). Allowed: the response goes on; blocked: it fails and the block page shows the state.
 //    A top-level navigation the checked site's page started (webRequest initiator = the site; typed
-//    ones have none) is checked the same way (kind navigation).
+//    ones have none) is checked the same way (kind navigation). Every other response of the checked
+//    page from another host (script, style, image, font, fetch, worker, frame ...) is a subresource
+//    hop, asked once per (page, O, D) while the response is held; blocked: Fetch.failRequest.
 
 import { api } from '../compat.js';
 import { destinationFromCdp } from '../lib/destination.js';
@@ -267,6 +269,22 @@ export function installChromium(core) {
       state = t && t.state;
     }
     if (!state || !state.checked) { if (isMain) r.docSeen = stripFragment(url); return pass(); }
+    if (!isMain) {
+      // A subresource from another host: the hop O -> D, asked once per page and pair, before the
+      // held response reaches the page. The destination's key comes from the host's probe (as for
+      // redirects: Network.getCertificate does not answer while this response is paused).
+      let hopRes;
+      try {
+        hopRes = await core.subresourceCheck({ tabId, state, origin, url, certs: async () => ({ originCert: originCerts.get(origin) || null, destCert: null }) });
+      } catch (e) {
+        trace.push({ hopError: String(e && e.message || e), url });
+        hopRes = core.failClosed(state);
+      }
+      if (hopRes && hopRes.enforced === 'block') {
+        trace.push({ subresourceBlocked: url, m2dmrt: hopRes.hopState || null, reason: hopRes.reason });
+        return block();
+      }
+    }
 
     const destination = destinationFromCdp({ resourceType: p.resourceType, isMainFrame: isMain, contentType: headers['content-type'],
       secFetchDest: secFetchDest.get(p.networkId) || (p.request.headers || {})['Sec-Fetch-Dest'], targetType });

@@ -9,7 +9,7 @@ import { applyHostState, applySetting, isCheckedLocally, isPreloaded, mustConsul
 import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
 import { digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
-import { hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
+import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
 
 const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
@@ -28,6 +28,8 @@ export class Core {
     this.hostCalls = 0;
     this.verdictSeq = 0;
     this.noPolicy = new NoPolicyMemo();   // sites that publish no M2DMRT policy (lib/m2dmrt.js)
+    this.hopCache = new HopCache();       // subresource hosts' answers, per (page, O, D)
+    this.pageSeq = 0;
     this.host = new HostClient({ connect: () => connectNative(HOST_NAME), onStatus: () => this.refreshAllBadges() });
     this.ready = this.load();
   }
@@ -105,6 +107,7 @@ export class Core {
     t.state = state;
     t.counts = emptyCounts();
     t.integrity = new Map();
+    t.page = ++this.pageSeq;
     this.updateBadge(tabId);
   }
 
@@ -177,7 +180,8 @@ export class Core {
     const reply = await this.ask(hopMessage({ ...hop, kind, originCert, destCert }), TIMEOUTS.hop);
     this.noPolicy.remember(hop.origin, reply);
     const res = enforcementFor(state, reply, { overridden: this.overridden(hop.origin) });
-    res.hopState = reply && reply.ok === true ? reply.state : null;
+    res.answered = !!(reply && reply.ok === true);
+    res.hopState = res.answered ? reply.state : null;
     const t = typeof tabId === 'number' && tabId >= 0 ? this.tab(tabId) : null;
     if (t && t.origin === hop.origin) {
       t.counts = countVerdict(t.counts, res.action);
@@ -187,6 +191,20 @@ export class Core {
       action: res.action, reason: res.reason, hopState: res.hopState, keySource: reply && reply.keys, detail: res.detail, enforced: res.enforced });
     if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
     return { ...res, origin: hop.origin, url: hop.dest };
+  }
+
+  // A subresource of the checked page of `origin` from another host (url): the hop O -> D, asked
+  // once per (page, O, D) (lib/m2dmrt.js HopCache). certs(): { originCert, destCert }, read only
+  // when the host is asked. Returns null when nothing is to be checked, else as hopCheck().
+  subresourceCheck({ tabId, state, origin, url, certs }) {
+    const fromUrl = origin + '/';
+    if (!hopToCheck(state, fromUrl, url, this.noPolicy)) return Promise.resolve(null);
+    const t = typeof tabId === 'number' && tabId >= 0 ? this.tabs.get(tabId) : null;
+    const key = hopCacheKey(t && t.origin === origin ? `${tabId}#${t.page}` : `bg:${origin}`, origin, url);
+    return this.hopCache.once(key, async () => {
+      const { originCert = null, destCert = null } = certs ? await certs() : {};
+      return this.hopCheck({ tabId, state, fromUrl, toUrl: url, kind: HopKind.SUBRESOURCE, originCert, destCert });
+    });
   }
 
   // What to do when a checked response could not even be hashed/asked (internal error).

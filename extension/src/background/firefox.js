@@ -16,7 +16,9 @@
 //    the page) brings the destination's certificate, and the host's m2dmrt_check answer lets it
 //    through or cancels it and shows the block page with the state. A top-level navigation started
 //    by the checked site's page (details.originUrl is the site; typed ones have none) is checked the
-//    same way, with the site's certificate kept from its document.
+//    same way, with the site's certificate kept from its document. A subresource of the checked
+//    page from another host is a hop too (kind subresource), asked once per (page, O, D) in its
+//    blocking onHeadersReceived with its certificate; blocked: the request is cancelled.
 
 import { api, extensionOrigin } from '../compat.js';
 import { destinationFromFirefox } from '../lib/destination.js';
@@ -59,9 +61,29 @@ export function installFirefox(core) {
     if (d.type === 'main_frame' || own(d)) return undefined;
     const top = topOf(d);
     if (!top || !top.state || !top.state.checked) return undefined;
+    const redirect = redirectTarget(d.statusCode, normalizeHeaders(d.responseHeaders).location, d.url) !== null;
+    if (!redirect && hopToCheck(top.state, top.origin + '/', d.url, core.noPolicy)) return subresourceHop(d, top);
     filterBody(d, top.origin, top.state, false);
     return undefined;
   };
+  // A subresource from another host: the hop O -> D, asked once per page and pair while the
+  // response waits in this blocking listener (nothing of it has reached the page yet).
+  async function subresourceHop(d, top) {
+    let res;
+    try {
+      res = await core.subresourceCheck({ tabId: d.tabId, state: top.state, origin: top.origin, url: d.url,
+        certs: async () => ({ originCert: originCerts.get(top.origin) || null, destCert: await leafCertificate(d.requestId) }) });
+    } catch (e) {
+      trace.push({ hopError: String(e && e.message || e), url: d.url });
+      res = core.failClosed(top.state);
+    }
+    if (res && res.enforced === 'block') {
+      trace.push({ subresourceBlocked: d.url, m2dmrt: res.hopState || null, reason: res.reason });
+      return { cancel: true };
+    }
+    filterBody(d, top.origin, top.state, false);
+    return {};
+  }
 
   // Top-level responses of every tab: read the headers locally; hold only announced/known sites.
   api.webRequest.onHeadersReceived.addListener(d => (own(d) ? undefined : onTopLevel(d)),

@@ -2,18 +2,22 @@
 // docs/protocol.md `m2dmrt_check`, design §4.3).
 //
 // A hop is a redirect of a checked site's top-level document (or a top-level navigation from its
-// tab) to another host. chromium.js / firefox.js notice the 3xx, keep the origin's certificate,
+// tab, or a subresource its page loads) to another host. chromium.js / firefox.js notice the 3xx, keep the origin's certificate,
 // and check the hop when the destination's response arrives (its TLS key is then known), before its
 // body reaches the page:
 //   const hop = hopToCheck(state, fromUrl, toUrl, memo);        // null: nothing leaves the browser
 //   const reply = await ask(hopMessage({ ...hop, kind: 'redirect', originCert, destCert }));
 //   memo.remember(hop.origin, reply);                            // no policy: skip for a while
+// Subresource hosts are asked once per (page, O, D): HopCache.once(hopCacheKey(page, O, url), ask).
 import { HostType } from './messages.js';
 import { base64FromBytes } from './bytes.js';
 
 export const HopKind = Object.freeze({ REDIRECT: 'redirect', NAVIGATION: 'navigation', SUBRESOURCE: 'subresource' });
 // A site that publishes no M2DMRT policy is not asked about again for this long.
 export const NO_POLICY_MS = 10 * 60 * 1000;
+// A subresource host's answer serves the same page (and pair) for at most this long.
+export const HOP_CACHE_MS = 60 * 1000;
+const HOP_CACHE_MAX = 500;
 
 // A host name that can own DNS records: LDH labels, at least two, last label not numeric. IP
 // literals (127.0.0.1, [::1]) and single-label names (localhost) cannot publish a policy.
@@ -92,5 +96,38 @@ export class NoPolicyMemo {
     if (t === undefined) return false;
     if (this.now() >= t) { this.until.delete(origin); return false; }
     return true;
+  }
+}
+
+// Key of one (page, O, D) pair: `page` names the page (tab + its navigation), D is the host only
+// (every port and path of D shares the answer). null for a URL that does not parse.
+export function hopCacheKey(page, origin, destUrl) {
+  try {
+    return `${page}|${origin}|${new URL(destUrl).hostname}`;
+  } catch (_) {
+    return null;
+  }
+}
+
+// Answers of subresource hops, one per key for HOP_CACHE_MS. Requests of the same pair that arrive
+// while the host is being asked share that one question. An answer that is not the host's (it was
+// unreachable, timed out, or answered an error: `answered` is not true) is not kept, so the next
+// request asks again.
+export class HopCache {
+  constructor(now = () => Date.now(), ttlMs = HOP_CACHE_MS) {
+    this.now = now;
+    this.ttlMs = ttlMs;
+    this.entries = new Map();   // key -> { until, promise }
+  }
+  once(key, ask) {
+    const e = this.entries.get(key);
+    if (e && this.now() < e.until) return e.promise;
+    const promise = Promise.resolve().then(ask);
+    const entry = { until: this.now() + this.ttlMs, promise };
+    this.entries.set(key, entry);
+    if (this.entries.size > HOP_CACHE_MAX) this.entries.delete(this.entries.keys().next().value);
+    const forget = () => { if (this.entries.get(key) === entry) this.entries.delete(key); };
+    promise.then(res => { if (!res || res.answered !== true) forget(); }, forget);
+    return promise;
   }
 }
