@@ -9,7 +9,7 @@ import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FIREFOX_ID, HOST_NAME, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, hostManifest, hostPids, alive,
-  exportLog, mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
+  exportLog, bridgeCall, mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 
 const UUID = '7e1f2a3b-0000-4000-8000-00000000beef';   // pinned moz-extension:// host
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
@@ -45,14 +45,7 @@ async function main() {
   // Control page: an unrelated site's page, where the test bridge talks to the background.
   const ctl = await browser.newPage();
   await ctl.goto(`${O.plain}/blank.html`);
-  const call = (op, ...args) => ctl.evaluate((op, args) => new Promise((res, rej) => {
-    const id = Math.random();
-    addEventListener('message', function h(e) {
-      if (!e.data || e.data.verityTest !== 'res' || e.data.id !== id) return;
-      removeEventListener('message', h); e.data.err ? rej(new Error(e.data.err)) : res(e.data.ok);
-    });
-    postMessage({ verityTest: 'req', id, op, args }, '*');
-  }), op, args);
+  const call = (op, ...args) => bridgeCall(ctl, op, ...args);
   await waitFor(() => call('debugState'), { what: 'test bridge' });
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 700 });

@@ -97,10 +97,12 @@ struct Case {
   const char* what;
 };
 
-int Check(const std::string& w, const std::string& transport, const std::vector<std::string>& args) {
+// The resolver of the test bed: libunbound with the test. anchor and a stub to NSD (args: ADDR@PORT),
+// or DoH to Unbound (args: URL, CA file).
+dns::ResolverConfig TestbedResolver(const std::string& w, const std::string& transport,
+                                    const std::vector<std::string>& args) {
   dns::ResolverConfig cfg;
   cfg.root_anchors = false;
-  cfg.timeout_ms = 3000;
   if (transport == "unbound") {
     cfg.trust_anchor_files = {w + "/keys/test.anchor"};
     cfg.stubs = {{"test.", args.at(0)}};
@@ -110,6 +112,12 @@ int Check(const std::string& w, const std::string& transport, const std::vector<
     cfg.doh_url = args.at(0);
     cfg.doh_cainfo = args.at(1);
   }
+  return cfg;
+}
+
+int Check(const std::string& w, const std::string& transport, const std::vector<std::string>& args) {
+  dns::ResolverConfig cfg = TestbedResolver(w, transport, args);
+  cfg.timeout_ms = 3000;
   auto resolver = dns::MakeResolver(cfg);
   if (!resolver) {
     std::cerr << "resolver: " << resolver.error().detail << "\n";
@@ -168,17 +176,7 @@ int Check(const std::string& w, const std::string& transport, const std::vector<
 // Mutual-check latency (both lookups + both verifications): cold = a new resolver (empty cache)
 // for every check, warm = one resolver reused. Prints min / median / p90 in ms.
 int Bench(const std::string& w, const std::string& transport, const std::vector<std::string>& args) {
-  dns::ResolverConfig cfg;
-  cfg.root_anchors = false;
-  if (transport == "unbound") {
-    cfg.trust_anchor_files = {w + "/keys/test.anchor"};
-    cfg.stubs = {{"test.", args.at(0)}};
-    cfg.transparent_zones = {"test."};
-  } else {
-    cfg.transport = dns::ResolverConfig::Transport::kDoh;
-    cfg.doh_url = args.at(0);
-    cfg.doh_cainfo = args.at(1);
-  }
+  dns::ResolverConfig cfg = TestbedResolver(w, transport, args);
   Bytes os = *crypto::SpkiFromPem(Read(w + "/keys/shop.test.key"));
   Bytes ds = *crypto::SpkiFromPem(Read(w + "/keys/pay.test.key"));
   std::string n1 = *m2dmrt::DeclarationOwnerName("shop.test", "pay.test");
@@ -198,8 +196,8 @@ int Bench(const std::string& w, const std::string& transport, const std::vector<
       std::printf("bench %s %s: a check was not MUTUAL\n", transport.c_str(), what);
       return false;
     }
-    std::printf("bench m2dmrt %-7s %-4s n=%zu min %.3f ms, median %.3f ms, p90 %.3f ms\n", transport.c_str(), what,
-                v.size(), v.front(), v[v.size() / 2], v[v.size() * 9 / 10]);
+    std::printf("bench m2dmrt %-7s %-4s n=%zu min %.3f ms, median %.3f ms, p90 %.3f ms\n", transport.c_str(),
+                what, v.size(), v.front(), v[v.size() / 2], v[v.size() * 9 / 10]);
     return true;
   };
   std::vector<double> cold, warm;
@@ -222,7 +220,8 @@ int main(int argc, char** argv) {
   if (a.size() >= 2 && a[0] == "make-zones") return MakeZones(a[1]);
   if (a.size() >= 4 && a[0] == "check")
     return Check(a[1], a[2], std::vector<std::string>(a.begin() + 3, a.end()));
-  if (a.size() >= 4 && a[0] == "bench") return Bench(a[1], a[2], std::vector<std::string>(a.begin() + 3, a.end()));
+  if (a.size() >= 4 && a[0] == "bench")
+    return Bench(a[1], a[2], std::vector<std::string>(a.begin() + 3, a.end()));
   std::cerr << "usage: dns_testbed make-zones WORK | check WORK unbound STUB | check WORK doh URL CAFILE\n";
   return 2;
 }

@@ -31,6 +31,7 @@ std::string Encode(ByteView data, const char* alphabet, bool pad) {
 
 enum class Alpha { kStd, kUrl, kEither };
 enum class Pad { kRequired, kOptional };
+enum class PadBits { kMustBeZero, kIgnored };
 
 int Value(char c, Alpha a) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
@@ -41,7 +42,7 @@ int Value(char c, Alpha a) {
   return -1;
 }
 
-Result<Bytes> Decode(std::string_view s, Alpha alpha, Pad pad) {
+Result<Bytes> Decode(std::string_view s, Alpha alpha, Pad pad, PadBits pad_bits = PadBits::kMustBeZero) {
   size_t npad = 0;
   while (npad < s.size() && npad < 2 && s[s.size() - 1 - npad] == '=') ++npad;
   std::string_view body = s.substr(0, s.size() - npad);
@@ -70,7 +71,8 @@ Result<Bytes> Decode(std::string_view s, Alpha alpha, Pad pad) {
     }
   }
   if (saw_std && saw_url) return MakeError(ErrorCode::kBadBase64, "mixed alphabets");
-  if (acc != 0) return MakeError(ErrorCode::kBadBase64, "non-zero trailing bits");
+  if (acc != 0 && pad_bits == PadBits::kMustBeZero)
+    return MakeError(ErrorCode::kBadBase64, "non-zero trailing bits");
   return out;
 }
 
@@ -87,6 +89,9 @@ std::string FormatBase64(ByteView data) { return Encode(data, kStd, true); }
 std::string FormatBase64Url(ByteView data) { return Encode(data, kUrl, false); }
 Result<Bytes> ParseBase64(std::string_view t) { return Decode(t, Alpha::kStd, Pad::kRequired); }
 Result<Bytes> ParseBase64NoPadOk(std::string_view t) { return Decode(t, Alpha::kStd, Pad::kOptional); }
+Result<Bytes> ParseBase64IgnoringPadBits(std::string_view t) {
+  return Decode(t, Alpha::kStd, Pad::kOptional, PadBits::kIgnored);
+}
 Result<Bytes> ParseBase64Url(std::string_view t) { return Decode(t, Alpha::kUrl, Pad::kOptional); }
 Result<Bytes> ParseBase64Lenient(std::string_view t) { return Decode(t, Alpha::kEither, Pad::kOptional); }
 

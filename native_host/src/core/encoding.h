@@ -22,6 +22,9 @@ std::string FormatBase64Url(ByteView data);  // no padding
 Result<Bytes> ParseBase64(std::string_view text);
 // Standard alphabet, padding optional (but if present must be correct).
 Result<Bytes> ParseBase64NoPadOk(std::string_view text);
+// Standard alphabet, padding optional, non-zero trailing (pad) bits ignored: how RFC 9651 §4.2.7
+// parses a byte sequence ("aGVsbG9=" and "aGVsbG8=" both read "hello").
+Result<Bytes> ParseBase64IgnoringPadBits(std::string_view text);
 // Base64url alphabet without padding (padding tolerated if correct).
 Result<Bytes> ParseBase64Url(std::string_view text);
 // Either alphabet (not mixed), padding optional.

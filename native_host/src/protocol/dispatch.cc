@@ -19,6 +19,14 @@ constexpr int64_t kMaxLogLimit = 500;
 
 std::string_view Clip(std::string_view s, size_t n) { return s.size() <= n ? s : s.substr(0, n); }
 
+// A body digest field: base64 (either alphabet, padding optional) of exactly `size` bytes.
+Result<Bytes> Digest(std::string_view field, std::string_view text, size_t size) {
+  auto h = ParseBase64Lenient(text);
+  if (!h || h->size() != size)
+    return BadField(field, "expected base64 of " + std::to_string(size) + " bytes");
+  return std::move(*h);
+}
+
 #define ASSIGN_OR_RETURN(lhs, expr)       \
   auto lhs##_r_ = (expr);                 \
   if (!lhs##_r_) return lhs##_r_.error(); \
@@ -176,20 +184,15 @@ class Request {
     req.origin = origin;
     req.url = url;
     req.destination = destination;
-    {
-      auto h = ParseBase64Lenient(sha256);
-      if (!h || h->size() != 32) return BadField("sha256", "expected base64 of 32 bytes");
-      std::copy(h->begin(), h->end(), req.sha256.begin());
-    }
+    ASSIGN_OR_RETURN(h256, Digest("sha256", sha256, 32));
+    std::copy(h256.begin(), h256.end(), req.sha256.begin());
     if (sha384) {
-      auto h = ParseBase64Lenient(*sha384);
-      if (!h || h->size() != 48) return BadField("sha384", "expected base64 of 48 bytes");
-      req.sha384 = std::move(*h);
+      ASSIGN_OR_RETURN(h384, Digest("sha384", *sha384, 48));
+      req.sha384 = std::move(h384);
     }
     if (sha512) {
-      auto h = ParseBase64Lenient(*sha512);
-      if (!h || h->size() != 64) return BadField("sha512", "expected base64 of 64 bytes");
-      req.sha512 = std::move(*h);
+      ASSIGN_OR_RETURN(h512, Digest("sha512", *sha512, 64));
+      req.sha512 = std::move(h512);
     }
     req.integrity = integrity.value_or("");
     req.status = status.value_or(200);

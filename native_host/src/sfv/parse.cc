@@ -4,6 +4,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/encoding.h"
 #include "sfv/sfv.h"
 #include "sfv/text.h"
 
@@ -286,7 +287,7 @@ class Parser {
     if (end == std::string_view::npos)
       return Fail(ErrorCode::kSfvBadByteSequence, "unterminated byte sequence");
     std::string_view b64 = in_.substr(pos_, end - pos_);
-    auto decoded = text::DecodeBase64Lenient(b64);
+    auto decoded = ParseBase64IgnoringPadBits(b64);
     if (!decoded) return Fail(ErrorCode::kSfvBadByteSequence, "invalid base64");
     pos_ = end + 1;
     return BareItem(ByteSequence{std::move(*decoded)});

@@ -50,39 +50,4 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-namespace {
-int B64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (IsDigit(c)) return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-}  // namespace
-
-std::optional<Bytes> DecodeBase64Lenient(std::string_view s) {
-  size_t pad = 0;
-  while (pad < s.size() && s[s.size() - 1 - pad] == '=') ++pad;
-  std::string_view body = s.substr(0, s.size() - pad);
-  if (body.size() % 4 == 1) return std::nullopt;
-  if (pad > 0 && (pad > 2 || (body.size() + pad) % 4 != 0)) return std::nullopt;
-  Bytes out;
-  out.reserve(body.size() / 4 * 3 + 2);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (char c : body) {
-    int v = B64Value(c);
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<uint8_t>(acc >> bits));
-      acc &= (1u << bits) - 1;
-    }
-  }
-  return out;
-}
-
 }  // namespace verity::sfv::text

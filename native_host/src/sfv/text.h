@@ -1,7 +1,6 @@
 // Character classes and small codecs used by the RFC 9651 parser and serialiser (internal to sfv).
 //
 //   IsTokenChar('/') == true   (tchar / ":" / "/", RFC 9651 §3.3.4)
-//   DecodeBase64Lenient("aGVsbG8") -> "hello"   (padding optional, pad bits ignored, §4.2.7)
 //   IsValidUtf8("\xc3\xbc") == true; IsValidUtf8("\xc0\xaf") == false (overlong)
 #pragma once
 
@@ -27,8 +26,5 @@ inline bool IsKeyChar(char c) {
 int LcHexValue(char c);
 // Strict UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
 bool IsValidUtf8(std::string_view s);
-// Standard-alphabet base64; '=' padding optional but only at the end and never more than needed;
-// non-zero trailing bits ignored. nullopt on any other character or an impossible length.
-std::optional<Bytes> DecodeBase64Lenient(std::string_view s);
 
 }  // namespace verity::sfv::text

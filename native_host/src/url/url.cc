@@ -172,9 +172,11 @@ Status ParseAuthority(std::string_view auth, std::string_view scheme, Url& url) 
   if (auth.find('@') != std::string_view::npos) return MakeError(ErrorCode::kUrlUserinfo, std::string(auth));
   if (!auth.empty() && auth[0] == '[') {
     size_t close = auth.find(']');
-    if (close == std::string_view::npos) return MakeError(ErrorCode::kUrlBadHost, "unterminated IPv6 literal");
+    if (close == std::string_view::npos)
+      return MakeError(ErrorCode::kUrlBadHost, "unterminated IPv6 literal");
     std::string_view after = auth.substr(close + 1);
-    if (!after.empty() && after[0] != ':') return MakeError(ErrorCode::kUrlBadHost, "junk after IPv6 literal");
+    if (!after.empty() && after[0] != ':')
+      return MakeError(ErrorCode::kUrlBadHost, "junk after IPv6 literal");
     auto v6 = CanonicalIpv6(auth.substr(1, close - 1));
     if (!v6) return v6.error();
     url.host = std::move(*v6);
@@ -217,14 +219,22 @@ std::string SchemeOf(std::string_view s) {
   return {};
 }
 
+// rest: "/path?query", "/path", "?query" (path "/") or empty (path "/").
 void SetPathAndQuery(std::string_view rest, Url& url) {
-  // rest: "/path?query" or "?query" handled by caller; here rest starts with '/' or is empty.
   size_t q = rest.find('?');
   std::string_view path = rest.substr(0, q);
   url.path = NormalizePath(path.empty() ? std::string_view("/") : path);
   url.has_query = q != std::string_view::npos;
   url.query.clear();
   if (url.has_query) AppendEncoded(url.query, rest.substr(q + 1), InQueryEncodeSet);
+}
+
+// "host[:port]/path?query" after "scheme://" (or after "//" of a scheme-relative reference).
+Status ParseAfterScheme(std::string_view rest, Url& url) {
+  size_t end = rest.find_first_of("/?");
+  VERITY_RETURN_IF_ERROR(ParseAuthority(rest.substr(0, end), url.scheme, url));
+  SetPathAndQuery(end == std::string_view::npos ? std::string_view() : rest.substr(end), url);
+  return OkStatus();
 }
 
 Result<Url> Resolve(std::string_view ref, const Url* base) {
@@ -243,35 +253,15 @@ Result<Url> Resolve(std::string_view ref, const Url* base) {
     if (scheme != "http" && scheme != "https") return MakeError(ErrorCode::kUrlUnsupportedScheme, scheme);
     std::string_view rest = ref.substr(scheme.size() + 1);
     if (rest.substr(0, 2) != "//") return MakeError(ErrorCode::kUrlSyntax, "expected \"//\" after scheme");
-    rest.remove_prefix(2);
-    size_t end = rest.find_first_of("/?");
     url.scheme = std::move(scheme);
-    VERITY_RETURN_IF_ERROR(ParseAuthority(rest.substr(0, end), url.scheme, url));
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-    if (!rest.empty() && rest[0] == '?') {
-      url.path.assign(1, '/');
-      url.has_query = true;
-      AppendEncoded(url.query, rest.substr(1), InQueryEncodeSet);
-    } else {
-      SetPathAndQuery(rest, url);
-    }
+    VERITY_RETURN_IF_ERROR(ParseAfterScheme(rest.substr(2), url));
     return url;
   }
   if (base == nullptr) return MakeError(ErrorCode::kUrlSyntax, "relative URL without a base");
 
   url.scheme = base->scheme;
   if (ref.substr(0, 2) == "//") {
-    std::string_view rest = ref.substr(2);
-    size_t end = rest.find_first_of("/?");
-    VERITY_RETURN_IF_ERROR(ParseAuthority(rest.substr(0, end), url.scheme, url));
-    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-    if (!rest.empty() && rest[0] == '?') {
-      url.path.assign(1, '/');
-      url.has_query = true;
-      AppendEncoded(url.query, rest.substr(1), InQueryEncodeSet);
-    } else {
-      SetPathAndQuery(rest, url);
-    }
+    VERITY_RETURN_IF_ERROR(ParseAfterScheme(ref.substr(2), url));
     return url;
   }
   url.host = base->host;

@@ -1,6 +1,7 @@
+#include "core/encoding.h"
+
 #include <doctest/doctest.h>
 
-#include "core/encoding.h"
 #include "core/error.h"
 
 using namespace verity;
@@ -17,13 +18,22 @@ TEST_CASE("base64 round trip and RFC 4648 §10 vectors") {
 }
 
 TEST_CASE("base64 strictness") {
-  CHECK_FALSE(ParseBase64("Zg").ok());      // padding required in strict form
+  CHECK_FALSE(ParseBase64("Zg").ok());  // padding required in strict form
   CHECK(ParseBase64NoPadOk("Zg").ok());
-  CHECK_FALSE(ParseBase64("Zh==").ok());    // non-zero trailing bits
-  CHECK_FALSE(ParseBase64("Zg=").ok());     // wrong padding
+  CHECK_FALSE(ParseBase64("Zh==").ok());  // non-zero trailing bits
+  CHECK_FALSE(ParseBase64NoPadOk("Zh").ok());
+  // RFC 9651 §4.2.7: pad bits ignored, padding optional, everything else as strict.
+  CHECK(ToString(*ParseBase64IgnoringPadBits("Zh==")) == "f");
+  CHECK(ToString(*ParseBase64IgnoringPadBits("Zh")) == "f");
+  CHECK(ToString(*ParseBase64IgnoringPadBits("aGVsbG9=")) == "hello");
+  CHECK_FALSE(ParseBase64IgnoringPadBits("Zh=").ok());
+  CHECK_FALSE(ParseBase64IgnoringPadBits("Z===").ok());
+  CHECK_FALSE(ParseBase64IgnoringPadBits("Z").ok());
+  CHECK_FALSE(ParseBase64IgnoringPadBits("-_8").ok());  // url alphabet
+  CHECK_FALSE(ParseBase64("Zg=").ok());                 // wrong padding
   CHECK_FALSE(ParseBase64("Z===").ok());
-  CHECK_FALSE(ParseBase64("Zm 9v").ok());   // whitespace
-  CHECK_FALSE(ParseBase64("-_8=").ok());    // url alphabet in std
+  CHECK_FALSE(ParseBase64("Zm 9v").ok());  // whitespace
+  CHECK_FALSE(ParseBase64("-_8=").ok());   // url alphabet in std
   CHECK(ToString(*ParseBase64Url("-_8")) == "\xfb\xff");
   CHECK_FALSE(ParseBase64Url("+/8").ok());
   CHECK(ParseBase64Lenient("+/8=").ok());
