@@ -20,13 +20,14 @@ export function storageSet(key, value) {
   return api.storage.local.set({ [key]: value });
 }
 
-export function setBadge(tabId, { text, color, title }) {
+// One field of a tab's toolbar badge ('text' | 'color' | 'title'); lib/badge.js decides when.
+export function setBadgeField(tabId, field, value) {
   if (!action || typeof tabId !== 'number' || tabId < 0) return;
-  const ignore = () => {};
+  const call = field === 'text' ? () => action.setBadgeText({ tabId, text: value })
+    : field === 'color' ? () => action.setBadgeBackgroundColor({ tabId, color: value })
+      : () => action.setTitle({ tabId, title: value });
   // The tab may be gone by now: badge calls are best effort.
-  Promise.resolve(action.setBadgeText({ tabId, text })).catch(ignore);
-  Promise.resolve(action.setBadgeBackgroundColor({ tabId, color })).catch(ignore);
-  Promise.resolve(action.setTitle({ tabId, title })).catch(ignore);
+  Promise.resolve().then(call).catch(() => {});
 }
 
 export function pageUrl(path, params) {

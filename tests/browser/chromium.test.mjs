@@ -100,6 +100,15 @@ async function main() {
     eq(V(verdicts, '/free.png').destination, 'image', 'image destination');
     const rows = await logFor(O.enforce, `${O.enforce}/app.js`);
     assert(rows.some(r => r.action === 'allow'), 'host log has the allowed script');
+    // The toolbar badge (coalesced writes, lib/badge.js) ends on the page's final counts.
+    const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.enforce}/index.html`);
+    const allowed = await E(id => globalThis.verity.tabs.get(id).counts.allow, tabId);
+    assert(allowed >= 7, 'allowed count ' + allowed);
+    const badge = await waitFor(async () => {
+      const b = await E(id => Promise.all([chrome.action.getBadgeText({ tabId: id }), chrome.action.getTitle({ tabId: id })]), tabId);
+      return b[1] === `Verity: enforce, ${allowed} allowed` ? b : null;
+    }, { what: 'badge title with the final count' });
+    eq(badge[0], 'ok', 'badge text');
   });
 
   const cases = [
@@ -118,6 +127,10 @@ async function main() {
       assert(v && v.action === 'block' && v.reason === reason, 'extension verdict: ' + JSON.stringify(v));
       const rows = await logFor(O.enforce, `${O.enforce}${res}`);
       assert(rows.some(r => r.action === 'block' && r.reason === reason), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
+      const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.enforce}${pagePath}`);
+      const blocked = await E(id => globalThis.verity.tabs.get(id).counts.block, tabId);
+      assert(blocked >= 1, 'blocked count ' + blocked);
+      await waitFor(async () => (await E(id => chrome.action.getBadgeText({ tabId: id }), tabId)) === String(blocked), { what: `badge text ${blocked}` });
     });
   }
 

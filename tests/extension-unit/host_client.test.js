@@ -79,3 +79,100 @@ test('connect throwing is an unavailable host, backoff doubles up to the cap', a
   c.advance(300); await hc.request({ type: 'hello' }); assert.equal(hc.backoffMs, 300);
   assert.equal(n, 4);
 });
+
+// Verdict batching (docs/protocol.md "batch").
+const V = n => ({ type: 'verdict', url: `https://a.example/${n}.js` });
+const answer = req => ({ id: req.id, ok: true, type: 'verdict', action: 'allow', reason: 'match', url: req.url });
+
+test('verdicts: alone when nothing is in flight, the rest gathered into one batch', async () => {
+  const c = clock(); let port;
+  const hc = new HostClient({ connect: () => (port = fakePort(() => {})), ...c });
+  hc.batchMax = 256;
+  const first = hc.requestVerdict(V(0));
+  assert.equal(port.sent.length, 1);
+  assert.equal(port.sent[0].type, 'verdict', 'the first goes alone, at once');
+  const rest = [1, 2, 3].map(n => hc.requestVerdict(V(n)));
+  assert.equal(port.sent.length, 1, 'queued while one is in flight');
+  port.reply(answer(port.sent[0]));
+  assert.equal((await first).url, 'https://a.example/0.js');
+  assert.equal(port.sent.length, 2);
+  const batch = port.sent[1];
+  assert.equal(batch.type, 'batch');
+  assert.deepEqual(batch.requests.map(r => r.url), [1, 2, 3].map(n => `https://a.example/${n}.js`));
+  assert.equal(new Set([batch.id, ...batch.requests.map(r => r.id)]).size, 4, 'distinct ids');
+  // replies in any order, matched by the entry ids
+  port.reply({ id: batch.id, ok: true, type: 'batch', replies: batch.requests.map(answer).reverse() });
+  const got = await Promise.all(rest);
+  assert.deepEqual(got.map(r => r.url), [1, 2, 3].map(n => `https://a.example/${n}.js`));
+  // idle again: the next verdict goes alone
+  hc.requestVerdict(V(4));
+  assert.equal(port.sent[2].type, 'verdict');
+});
+
+test('verdicts: at most batchMax per batch; the rest follows', async () => {
+  const c = clock(); let port;
+  const hc = new HostClient({ connect: () => (port = fakePort(() => {})), ...c });
+  hc.batchMax = 2;
+  const ps = [0, 1, 2, 3, 4].map(n => hc.requestVerdict(V(n)));
+  port.reply(answer(port.sent[0]));
+  assert.deepEqual(port.sent[1].requests.map(r => r.url.slice(-4)), ['1.js', '2.js']);
+  port.reply({ id: port.sent[1].id, ok: true, type: 'batch', replies: port.sent[1].requests.map(answer) });
+  assert.deepEqual(port.sent[2].requests.map(r => r.url.slice(-4)), ['3.js', '4.js']);
+  port.reply({ id: port.sent[2].id, ok: true, type: 'batch', replies: port.sent[2].requests.map(answer) });
+  assert.equal((await Promise.all(ps)).filter(r => r.action === 'allow').length, 5);
+});
+
+test('verdicts: a refused batch or a missing entry fails each member, never allows', async () => {
+  const c = clock(); let port;
+  const hc = new HostClient({ connect: () => (port = fakePort(() => {})), ...c });
+  hc.batchMax = 256;
+  const first = hc.requestVerdict(V(0));
+  const a = [1, 2].map(n => hc.requestVerdict(V(n)));
+  port.reply(answer(port.sent[0])); await first;
+  port.reply({ id: port.sent[1].id, ok: false, error: { code: 'protocol.bad_batch', detail: 'x' } });
+  for (const r of await Promise.all(a)) { assert.equal(r.ok, false); assert.equal(r.error.code, 'protocol.bad_batch'); }
+  const b = [3, 4].map(n => hc.requestVerdict(V(n)));
+  const c1 = hc.requestVerdict(V(5));
+  port.reply(answer(port.sent[2]));          // V(3) went alone
+  const batch = port.sent[3];                 // V(4), V(5)
+  port.reply({ id: batch.id, ok: true, type: 'batch', replies: [answer(batch.requests[0])] });
+  const [r3, r4] = await Promise.all(b); const r5 = await c1;
+  assert.equal(r3.action, 'allow'); assert.equal(r4.action, 'allow');
+  assert.equal(r5.ok, false); assert.equal(r5.error.code, 'host.bad_reply');
+  // an entry that was not in the batch cannot be answered through it
+  const d = hc.requestVerdict(V(6));
+  const e = hc.requestVerdict(V(7)), f = hc.requestVerdict(V(8));
+  port.reply({ id: port.sent[4].id, ok: true, action: 'allow' });
+  await d;
+  const fb = port.sent[5];
+  port.reply({ id: fb.id, ok: true, type: 'batch', replies: [{ id: 99999, ok: true, action: 'allow' }, answer(fb.requests[1])] });
+  assert.equal((await e).error.code, 'host.bad_reply');
+  assert.equal((await f).action, 'allow');
+});
+
+test('verdicts: host exit fails the queue and the batch in flight; timeouts free the queue', async () => {
+  const c = clock(); const ports = [];
+  const hc = new HostClient({ connect: () => { const p = fakePort(() => {}); ports.push(p); return p; }, ...c, batchTimeoutMs: 300 });
+  hc.batchMax = 256;
+  const all = [0, 1, 2].map(n => hc.requestVerdict(V(n), 1000));
+  ports[0].die('Native host has exited.');
+  for (const r of await Promise.all(all)) assert.equal(r.error.code, 'host.disconnected');
+  c.advance(300);                              // after the backoff: a new port
+  const x = hc.requestVerdict(V(3), 200);
+  const y = hc.requestVerdict(V(4), 1000);
+  assert.equal(ports.length, 2);
+  c.advance(201);                              // x times out; y still queued behind the silent one
+  assert.equal((await x).error.code, 'host.timeout');
+  assert.equal(ports[1].sent.length, 1);
+  c.advance(100);                              // the in-flight slot is freed: y goes
+  assert.equal(ports[1].sent.length, 2);
+  ports[1].reply(answer(ports[1].sent[1]));
+  assert.equal((await y).action, 'allow');
+});
+
+test('verdicts without batchMax (host did not announce batches) go one by one', async () => {
+  const c = clock(); let port;
+  const hc = new HostClient({ connect: () => (port = fakePort(() => {})), ...c });
+  [0, 1, 2].map(n => hc.requestVerdict(V(n)));
+  assert.deepEqual(port.sent.map(m => m.type), ['verdict', 'verdict', 'verdict']);
+});

@@ -40,7 +40,7 @@ export function installChromium(core) {
 
   const tabRec = tabId => {
     let r = tabs.get(tabId);
-    if (!r) { r = { attached: null, mainFrameId: null, sessions: new Map(), docSeen: null, blockedUrl: null, reloads: 0, mainHeaders: null, pendingHop: null }; tabs.set(tabId, r); }
+    if (!r) { r = { attached: null, mainFrameId: null, sessions: new Map(), docSeen: null, prevDocSeen: null, blockedUrl: null, reloads: 0, mainHeaders: null, pendingHop: null }; tabs.set(tabId, r); }
     return r;
   };
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
@@ -100,11 +100,14 @@ export function installChromium(core) {
     trace.push({ detach: reason, tabId: source.tabId });
   });
 
-  api.tabs.onRemoved.addListener(tabId => { tabs.delete(tabId); core.tabs.delete(tabId); });
+  api.tabs.onRemoved.addListener(tabId => { tabs.delete(tabId); core.forgetTab(tabId); });
 
   api.webNavigation.onBeforeNavigate.addListener(d => {
     if (d.frameId !== 0) return;
     const r = tabRec(d.tabId);
+    // The previous document's commit may still be on its way to us (events are delivered late);
+    // remember it with this navigation's start so that commit is not mistaken for an unchecked one.
+    r.prevDocSeen = r.docSeen ? { url: r.docSeen, before: d.timeStamp } : null;
     r.docSeen = null;
     r.mainHeaders = null;
     r.pendingHop = null;
@@ -133,7 +136,8 @@ export function installChromium(core) {
     const url = stripFragment(d.url);
     if (!origin) { if (!d.url.startsWith(api.runtime.getURL(''))) detach(d.tabId); return; }
     if (r.blockedUrl === url) { r.blockedUrl = null; return; }     // error page of a blocked document
-    if (r.docSeen === url) {                                       // seen through Fetch
+    const seenEarlier = r.prevDocSeen && r.prevDocSeen.url === url && d.timeStamp <= r.prevDocSeen.before;
+    if (r.docSeen === url || seenEarlier) {                        // seen through Fetch
       r.reloads = 0;
       const t = core.tabs.get(d.tabId);
       if (!(t && t.state && t.state.checked) && r.attached) detach(d.tabId);

@@ -2,11 +2,12 @@
 // fetching, per-response verdicts (hash -> host -> enforcement), per-tab counters and badge,
 // overrides and the block page. chromium.js and firefox.js feed it responses.
 
-import { api, browserName, extensionVersion, connectNative, storageGet, storageSet, setBadge, pageUrl, navigateTab } from '../compat.js';
+import { api, browserName, extensionVersion, connectNative, storageGet, storageSet, setBadgeField, pageUrl, navigateTab } from '../compat.js';
 import { HOST_NAME, HostType, Action } from '../lib/messages.js';
 import { HostClient } from '../lib/host_client.js';
 import { applyHostState, applySetting, isCheckedLocally, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';
 import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
+import { BadgeWriter } from '../lib/badge.js';
 import { digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
 import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
@@ -30,6 +31,7 @@ export class Core {
     this.noPolicy = new NoPolicyMemo();   // sites that publish no M2DMRT policy (lib/m2dmrt.js)
     this.hopCache = new HopCache();       // subresource hosts' answers, per (page, O, D)
     this.pageSeq = 0;
+    this.badges = new BadgeWriter(setBadgeField);
     this.host = new HostClient({ connect: () => connectNative(HOST_NAME), onStatus: () => this.refreshAllBadges() });
     this.ready = this.load();
   }
@@ -57,6 +59,9 @@ export class Core {
 
   // A hello or status reply's preload list replaces the stored one.
   notePreload(reply) {
+    if (reply && reply.ok && reply.type === 'hello' && Number.isInteger(reply.batch_max) && reply.batch_max > 0) {
+      this.host.batchMax = Math.min(reply.batch_max, 256);
+    }
     const p = preloadFromReply(reply);
     if (!p) return;
     this.preloaded = p;
@@ -98,6 +103,12 @@ export class Core {
       return r;
     }
     return { ...stateWithoutHost(origin, headers, this.cache, this.preloaded), hostError: r.error };
+  }
+
+  // The tab was closed.
+  forgetTab(tabId) {
+    this.tabs.delete(tabId);
+    this.badges.forget(tabId);
   }
 
   // Top-level navigation committed to a checked (or unchecked) site: reset the tab's counters.
@@ -159,7 +170,8 @@ export class Core {
     if (sri) msg.integrity = sri;
     if (typeof tabId === 'number' && tabId >= 0) msg.tab = tabId;
     const t0 = performance.now();
-    const reply = await this.ask(msg, TIMEOUTS.verdict);
+    this.hostCalls += 1;
+    const reply = await this.host.requestVerdict(msg, TIMEOUTS.verdict);
     const hostMs = performance.now() - t0;
     const res = enforcementFor(state, reply, { overridden: this.overridden(origin) });
     if (t && t.origin === origin) {
@@ -215,7 +227,7 @@ export class Core {
   updateBadge(tabId) {
     const t = this.tabs.get(tabId);
     if (!t) return;
-    setBadge(tabId, badgeFor(t.state, t.counts, this.host.available()));
+    this.badges.set(tabId, badgeFor(t.state, t.counts, this.host.available()));
   }
 
   refreshAllBadges() { for (const id of this.tabs.keys()) this.updateBadge(id); }

@@ -200,7 +200,7 @@ export function installFirefox(core) {
     };
   }
 
-  api.tabs.onRemoved.addListener(tabId => { unwatchTab(tabId); core.tabs.delete(tabId); });
+  api.tabs.onRemoved.addListener(tabId => { unwatchTab(tabId); core.forgetTab(tabId); });
   core.onSettingChanged = (origin, setting) => {
     if (setting !== 'off') return;
     for (const [id, t] of core.tabs) if (t.origin === origin) { t.state = null; unwatchTab(id); }

@@ -5,11 +5,15 @@
 //    branch on the code only and fail closed.
 //  - The port is opened lazily and reopened after the host exits, with a backoff between attempts
 //    (min..max ms, doubling; reset by any reply). Requests during the backoff fail at once.
+//  - requestVerdict(msg, timeoutMs) is request() for verdicts, gathered (docs/protocol.md "batch"):
+//    sent alone when no verdict message is in flight, else queued and sent as one `batch` when the
+//    one in flight is answered. An idle page pays no delay; a burst of responses pays one round
+//    trip per batch instead of one per response. Only once the host announced `batchMax` (hello).
 // `connect` is injected (runtime.connectNative in the extension, a fake in unit tests).
 
 export class HostClient {
   constructor({ connect, now = () => Date.now(), setTimer = (f, ms) => setTimeout(f, ms), clearTimer = h => clearTimeout(h),
-                minBackoffMs = 200, maxBackoffMs = 3000, onStatus = () => {} }) {
+                minBackoffMs = 200, maxBackoffMs = 3000, onStatus = () => {}, batchTimeoutMs = 5000 }) {
     this.connect = connect;
     this.now = now;
     this.setTimer = setTimer;
@@ -25,6 +29,10 @@ export class HostClient {
     this.up = null;           // null: never tried; true: last reply ok; false: last attempt failed
     this.lastError = null;
     this.connects = 0;
+    this.batchMax = 0;        // set from the host's hello reply (batch_max); 0: no batching
+    this.batchTimeoutMs = batchTimeoutMs;
+    this.queue = [];          // verdict messages (with ids) waiting for the one in flight
+    this.inFlight = null;     // { id, members: [ids], timer } of the verdict message in flight
   }
 
   available() { return this.up !== false; }
@@ -51,11 +59,33 @@ export class HostClient {
     this.backoffMs = 0;
     this.retryAt = 0;
     this.setUp(true, null);
-    const p = this.pending.get(m.id);
-    if (!p) return; // framing-level error (id null) or a reply after its timeout
-    this.pending.delete(m.id);
+    const batch = this.inFlight && this.inFlight.id === m.id ? this.inFlight : null;
+    if (batch && batch.members.length > 1) {
+      this.clearTimer(batch.timer);
+      this.inFlight = null;
+      if (m.ok === true && Array.isArray(m.replies)) {
+        for (const r of m.replies) if (r && typeof r === 'object' && batch.members.includes(r.id)) this.settle(r.id, r);
+      }
+      // A refused batch, or an entry the host did not answer: each member fails on its own.
+      const error = (m.ok === false && m.error) || { code: 'host.bad_reply', detail: 'no reply for this entry of the batch' };
+      for (const id of batch.members) this.settle(id, { id, ok: false, error });
+      this.pump();
+      return;
+    }
+    this.settle(m.id, m);  // a framing-level error (id null) or a reply after its timeout: no-op
+    if (batch) {
+      this.clearTimer(batch.timer);
+      this.inFlight = null;
+      this.pump();
+    }
+  }
+
+  settle(id, reply) {
+    const p = this.pending.get(id);
+    if (!p) return;
+    this.pending.delete(id);
     this.clearTimer(p.timer);
-    p.resolve(m);
+    p.resolve(reply);
   }
 
   onDisconnect(port, p) {
@@ -63,6 +93,8 @@ export class HostClient {
     const err = (p && p.error && p.error.message) || (globalThis.chrome && chrome.runtime && chrome.runtime.lastError && chrome.runtime.lastError.message) || 'native host exited';
     this.port = null;
     this.failed(err);
+    this.queue = [];
+    if (this.inFlight) { this.clearTimer(this.inFlight.timer); this.inFlight = null; }
     for (const [id, q] of this.pending) {
       this.clearTimer(q.timer);
       q.resolve({ id, ok: false, error: { code: 'host.disconnected', detail: err } });
@@ -107,6 +139,47 @@ export class HostClient {
         resolve({ id, ok: false, error: { code: 'host.unavailable', detail: String(e && e.message || e) } });
       }
     });
+  }
+
+  requestVerdict(msg, timeoutMs = 5000) {
+    if (!this.batchMax) return this.request(msg, timeoutMs);
+    const id = ++this.seq;
+    return new Promise(resolve => {
+      const timer = this.setTimer(() => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        this.queue = this.queue.filter(q => q.id !== id);
+        resolve({ id, ok: false, error: { code: 'host.timeout', detail: `no reply to ${msg.type} within ${timeoutMs} ms` } });
+      }, timeoutMs);
+      this.pending.set(id, { resolve, timer });
+      this.queue.push({ ...msg, id });
+      this.pump();
+    });
+  }
+
+  // Sends the queued verdicts (one alone, several as a batch) unless a verdict message is in flight.
+  pump() {
+    if (this.inFlight || this.queue.length === 0) return;
+    const port = this.ensurePort();
+    const items = this.queue.splice(0, port ? this.batchMax : this.queue.length);
+    if (!port) {
+      for (const it of items) this.settle(it.id, { id: it.id, ok: false, error: { code: 'host.unavailable', detail: this.lastError || 'native host unavailable' } });
+      return;
+    }
+    const out = items.length === 1 ? items[0] : { type: 'batch', id: ++this.seq, requests: items };
+    // Should the host never answer, the members time out on their own and the next batch goes.
+    const timer = this.setTimer(() => { if (this.inFlight && this.inFlight.id === out.id) { this.inFlight = null; this.pump(); } }, this.batchTimeoutMs);
+    this.inFlight = { id: out.id, members: items.map(it => it.id), timer };
+    try {
+      port.postMessage(out);
+    } catch (e) {
+      this.clearTimer(timer);
+      this.inFlight = null;
+      this.port = null;
+      this.failed(String(e && e.message || e));
+      for (const it of items) this.settle(it.id, { id: it.id, ok: false, error: { code: 'host.unavailable', detail: String(e && e.message || e) } });
+      this.pump();   // the rest of the queue fails now too (backoff), not at its timeout
+    }
   }
 
   disconnect() {

@@ -16,6 +16,7 @@ constexpr size_t kMaxDetail = 1024;
 // Room kept free below 1 MiB for the envelope around log rows.
 constexpr size_t kReplyBudget = kMaxOutboundBytes - 4096;
 constexpr int64_t kMaxLogLimit = 500;
+constexpr std::string_view kNoRoomDetail = "no room left in the batch reply";
 
 std::string_view Clip(std::string_view s, size_t n) { return s.size() <= n ? s : s.substr(0, n); }
 
@@ -107,6 +108,7 @@ class Request {
     WriteConfig(w_, engine_.config_status());
     w_.Key("data_dir").String(engine_.data_dir());
     w_.Key("max_message_bytes").Uint(engine_.max_message_bytes());
+    w_.Key("batch_max").Uint(kMaxBatchRequests);
     WritePreload(engine_.Preload());
     return OkStatus();
   }
@@ -373,7 +375,10 @@ std::string Dispatcher::Handle(std::string_view payload) {
                                                                : ErrorCode::kProtocolInvalidJson;
     return FormatErrorReply("null", c, parsed.error().detail);
   }
-  const json::Value& msg = *parsed;
+  return HandleMessage(*parsed, false);
+}
+
+std::string Dispatcher::HandleMessage(const json::Value& msg, bool in_batch) {
   if (!msg.is_object())
     return FormatErrorReply("null", ErrorCode::kProtocolNotAnObject, "expected a JSON object");
   const json::Value* id = msg.Find("id");
@@ -386,6 +391,15 @@ std::string Dispatcher::Handle(std::string_view payload) {
   std::string id_json = id->is_string() ? json::Quote(id->AsString()) : std::to_string(*id->AsInt());
   auto type = msg.GetString("type");
   if (!type) return FormatErrorReply(id_json, ErrorCode::kProtocolMissingType, "\"type\" must be a string");
+  if (*type == "batch") {
+    if (in_batch)
+      return FormatErrorReply(id_json, ErrorCode::kProtocolBadBatch, "a batch may not hold a batch");
+    return HandleBatch(id_json, msg);
+  }
+  if (in_batch && *type != "verdict") {
+    return FormatErrorReply(id_json, ErrorCode::kProtocolBadBatch,
+                            "only verdict messages may be batched, not " + std::string(Clip(*type, 64)));
+  }
   HandlerFn fn = nullptr;
   for (const auto& h : kHandlers) {
     if (h.type == *type) {
@@ -409,6 +423,46 @@ std::string Dispatcher::Handle(std::string_view payload) {
   if (w.size() >= kMaxOutboundBytes) {
     return FormatErrorReply(id_json, ErrorCode::kProtocolReplyTooLarge,
                             "reply of " + std::to_string(w.size()) + " bytes is not below 1 MiB");
+  }
+  return w.Take();
+}
+
+std::string Dispatcher::HandleBatch(const std::string& id_json, const json::Value& msg) {
+  const json::Value* reqs = msg.Find("requests");
+  if (!reqs || !reqs->is_array())
+    return FormatErrorReply(id_json, ErrorCode::kProtocolBadField, "requests: expected an array");
+  const auto& items = reqs->items();
+  if (items.empty() || items.size() > kMaxBatchRequests) {
+    return FormatErrorReply(id_json, ErrorCode::kProtocolBadBatch,
+                            "a batch holds 1 to " + std::to_string(kMaxBatchRequests) + " requests, not " +
+                                std::to_string(items.size()));
+  }
+  json::Writer w;
+  w.BeginObject();
+  w.Key("id").Raw(id_json);
+  w.Key("ok").Bool(true);
+  w.Key("type").String("batch");
+  w.Key("replies").BeginArray();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const json::Value& item = items[i];
+    std::string reply = HandleMessage(item, true);
+    // Every entry gets an answer and the whole stays below 1 MiB: room is kept for an error reply
+    // to each entry still to come, and an entry that does not fit is answered with
+    // protocol.reply_too_large (which never allows anything).
+    size_t reserve = (items.size() - i - 1) * kMaxBatchNoRoomReplyBytes;
+    if (w.size() + reply.size() + 2 + reserve + 64 >= batch_reply_limit_) {
+      const json::Value* iid = item.is_object() ? item.Find("id") : nullptr;
+      std::string iid_json = "null";
+      if (iid && iid->is_string() && iid->AsString().size() <= 256) iid_json = json::Quote(iid->AsString());
+      if (iid && iid->AsInt()) iid_json = std::to_string(*iid->AsInt());
+      reply = FormatErrorReply(iid_json, ErrorCode::kProtocolReplyTooLarge, kNoRoomDetail);
+    }
+    w.Raw(reply);
+  }
+  w.EndArray();
+  w.EndObject();
+  if (w.size() >= batch_reply_limit_) {  // only if the limit is below the reserve the loop keeps
+    return FormatErrorReply(id_json, ErrorCode::kProtocolReplyTooLarge, "batch reply over the limit");
   }
   return w.Take();
 }
