@@ -5,6 +5,7 @@
 //   a batch of verdict requests (URLs cycling over the manifest, 1 in 16 tampered) and reads every
 //   reply. items_per_second = verdicts per second through stdio framing, dispatch, decision and the
 //   SQLite verdict log.
+// BM_PipeVerdictBatches/K: the same 10,000 verdicts as `batch` messages of K verdicts each.
 // BM_DispatchVerdict: the same request through Dispatcher::Handle in-process (no pipes).
 // BM_LoadManifest/N: split + SHA-256 + parse of an N-entry manifest response (what `manifest` costs).
 // BM_LoadManifestWithProof/N: the same with transparency required: the proof line is a
@@ -17,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <filesystem>
@@ -83,6 +85,8 @@ std::string HostBinary() {
   return (std::filesystem::path(buf).parent_path() / ".." / ".." / "verity-host").string();
 }
 
+constexpr std::string_view kAllow = "\"action\":\"allow\"";
+
 class Host {
  public:
   Host() {
@@ -135,7 +139,7 @@ class Host {
       if (len >= protocol::kMaxOutboundBytes) std::abort();
       buf_.resize(len);
       ReadExact(buf_.data(), len);
-      if (buf_.find("\"action\":\"allow\"") != std::string::npos) ++allows;
+      for (size_t at = buf_.find(kAllow); at != std::string::npos; at = buf_.find(kAllow, at + 1)) ++allows;
     }
     w.join();
     return allows;
@@ -171,6 +175,31 @@ void BM_PipeVerdicts(benchmark::State& state) {
       static_cast<double>(allows) / static_cast<double>(state.iterations() * batch);
 }
 BENCHMARK(BM_PipeVerdicts)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// The same 10,000 verdicts sent as `batch` messages of range(0) verdicts each (what the extension
+// sends while a verdict is in flight; docs/protocol.md "batch").
+void BM_PipeVerdictBatches(benchmark::State& state) {
+  const int entries = 10000, total = 10000;
+  const int per = static_cast<int>(state.range(0));
+  Host host;
+  host.Exchange(SetupRequests(entries), 2);
+  std::string requests;
+  size_t messages = 0;
+  for (int k = 0; k < total; k += per) {
+    std::string b = R"({"id":)" + std::to_string(1000000 + k) + R"(,"type":"batch","requests":[)";
+    for (int j = k; j < std::min(total, k + per); ++j) {
+      b += (j > k ? "," : "") + VerdictRequest(100 + j, (j * 7919) % entries, j % 16 == 15);
+    }
+    requests += protocol::EncodeFrame(b + "]}");
+    ++messages;
+  }
+  size_t allows = 0;
+  for (auto _ : state) allows += host.Exchange(requests, messages);
+  state.SetItemsProcessed(state.iterations() * total);
+  state.counters["allow_fraction"] =
+      static_cast<double>(allows) / static_cast<double>(state.iterations() * total);
+}
+BENCHMARK(BM_PipeVerdictBatches)->Arg(16)->Arg(64)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_DispatchVerdict(benchmark::State& state) {
   char tmpl[] = "/tmp/verity-bench-XXXXXX";

@@ -1,8 +1,9 @@
 // Page-load benchmark (scripts/bench-pageload.sh): loads bench.html (1 document + 50 listed
 // resources) N times per configuration and prints medians and overhead ratios.
-//   node bench.mjs HOST_BIN [N] [browsers...]
+//   node bench.mjs HOST_BIN [N] [browsers...]       env BENCH_HTTP2=1: serve over HTTP/2
 // Configurations per browser: "verify" (extension + host, site enforced), "off" (extension
-// installed, site switched off in the popup setting), "none" (no extension).
+// installed, site switched off in the popup setting), "none" (a second browser without the
+// extension), measured in interleaved rounds.
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
@@ -14,63 +15,71 @@ const N = Number(process.argv[3] || 15);
 const browsers = process.argv.slice(4).length ? process.argv.slice(4) : ['chromium', 'firefox'];
 const work = mkWork('verity-bench-');
 const tls = makeTls(path.join(work, 'tls'));
-const site = await startSite(work, tls, { verify: 'enforce', off: 'enforce', none: 'enforce', plain: 'none' });
+const http2 = process.env.BENCH_HTTP2 === '1';
+const site = await startSite(work, tls, { verify: 'enforce', off: 'enforce', none: 'enforce', plain: 'none' }, { http2 });
 const { wrapper } = writeHostWrapper(work, hostBin);
 const results = {};
 
-async function timeLoads(page, url, n, before) {
-  const ts = [];
-  for (let i = 0; i < n + 2; i++) {            // 2 warm-up loads not counted
-    if (before) await before();
-    const t0 = performance.now();
-    await page.goto(url, { waitUntil: 'load', timeout: 60000 });
-    await waitFor(() => page.evaluate(() => window.R && window.R.done && window.R.n === 25), { timeout: 30000, interval: 10, what: 'bench page' });
-    if (i >= 2) ts.push(performance.now() - t0);
-  }
-  return ts;
+// One timed load: from goto to the page's own "all 25 scripts ran" signal.
+async function timeLoad(page, url) {
+  const t0 = performance.now();
+  await page.goto(url, { waitUntil: 'load', timeout: 60000 });
+  await waitFor(() => page.evaluate(() => window.R && window.R.done && window.R.n === 25), { timeout: 30000, interval: 10, what: 'bench page' });
+  return performance.now() - t0;
 }
 
+// The configurations are interleaved (verify, off, none, verify, ...), so that load on the machine
+// falls on all three alike; 2 warm-up rounds are not counted.
+async function timeRounds(configs, n) {
+  const out = Object.fromEntries(Object.keys(configs).map(k => [k, []]));
+  for (let i = 0; i < n + 2; i++) {
+    for (const [name, { page, url }] of Object.entries(configs)) {
+      const ms = await timeLoad(page, url);
+      if (i >= 2) out[name].push(ms);
+    }
+  }
+  return out;
+}
+
+const url = name => `${site.origins[name]}/bench.html`;
 try {
   for (const b of browsers) {
-    results[b] = {};
     if (b === 'chromium') {
       const ext = stageExtension('chromium', path.join(work, 'ext-chromium'));
-      let { ctx, sw } = await launchChromium(chromium, { work, ext, wrapper });
-      let page = ctx.pages()[0] || await ctx.newPage();
+      const { ctx, sw } = await launchChromium(chromium, { work, ext, wrapper });
+      const r = await sw.evaluate(o => globalThis.verity.setSite(o, 'off'), site.origins.off);
+      if (!r.ok) throw new Error('set_site failed ' + JSON.stringify(r));
+      const verify = ctx.pages()[0] || await ctx.newPage();
+      const off = await ctx.newPage();
       // enroll (first sight reloads), then measure
-      await page.goto(`${site.origins.verify}/bench.html`); await sleep(3000);
+      await verify.goto(url('verify')); await sleep(3000);
+      const bare = await launchChromium(chromium, { work });
+      const none = bare.ctx.pages()[0] || await bare.ctx.newPage();
       try {
-        results[b].verify = await timeLoads(page, `${site.origins.verify}/bench.html`, N);
+        results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') } }, N);
       } catch (e) {
         console.log(JSON.stringify(await sw.evaluate(() => globalThis.verityTrace.filter(x => !x.rt))));
         throw e;
       }
       results[b].hostMs = await sw.evaluate(() => globalThis.verity.recent.map(r => r.hostMs));
-      const r = await sw.evaluate(o => globalThis.verity.setSite(o, 'off'), site.origins.off);
-      if (!r.ok) throw new Error('set_site failed ' + JSON.stringify(r));
-      results[b].off = await timeLoads(page, `${site.origins.off}/bench.html`, N);
       await ctx.close();
-      ({ ctx } = await launchChromium(chromium, { work }));
-      page = ctx.pages()[0] || await ctx.newPage();
-      results[b].none = await timeLoads(page, `${site.origins.none}/bench.html`, N);
-      await ctx.close();
+      await bare.ctx.close();
     } else if (b === 'firefox') {
       const ext = stageExtension('firefox', path.join(work, 'ext-firefox'), { testBridge: true });
-      let { browser } = await launchFirefox(puppeteer, { work, ext, wrapper });
+      const { browser } = await launchFirefox(puppeteer, { work, ext, wrapper });
       const ctl = await browser.newPage();
       await ctl.goto(`${site.origins.plain}/blank.html`);
       await waitFor(() => bridgeCall(ctl, 'debugState'), { what: 'test bridge' });
-      let page = await browser.newPage();
-      results[b].verify = await timeLoads(page, `${site.origins.verify}/bench.html`, N);
-      results[b].hostMs = (await bridgeCall(ctl, 'debugState')).recent.map(r => r.hostMs);
       const r = await bridgeCall(ctl, 'setSite', site.origins.off, 'off');
       if (!r.ok) throw new Error('set_site failed ' + JSON.stringify(r));
-      results[b].off = await timeLoads(page, `${site.origins.off}/bench.html`, N);
+      const verify = await browser.newPage();
+      const off = await browser.newPage();
+      const bare = await launchFirefox(puppeteer, { work });
+      const none = await bare.browser.newPage();
+      results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') } }, N);
+      results[b].hostMs = (await bridgeCall(ctl, 'debugState')).recent.map(r => r.hostMs);
       await browser.close();
-      ({ browser } = await launchFirefox(puppeteer, { work }));
-      page = await browser.newPage();
-      results[b].none = await timeLoads(page, `${site.origins.none}/bench.html`, N);
-      await browser.close();
+      await bare.browser.close();
     }
   }
 } finally {
@@ -79,7 +88,7 @@ try {
 }
 
 const f = x => x.toFixed(1);
-console.log(`\nPage load of bench.html (1 document + 25 scripts + 25 stylesheets, all listed), local HTTPS, N=${N} per configuration, median ms:`);
+console.log(`\nPage load of bench.html (1 document + 25 scripts + 25 stylesheets, all listed), local HTTPS over ${http2 ? 'HTTP/2 (site/server_h2.mjs)' : 'HTTP/1.0 (site/server.py)'}, N=${N} interleaved rounds, median ms:`);
 console.log('| browser | no extension | extension, site off | extension verifying | verify / none | off / none | verdict round trip (median, ms) |');
 console.log('|---|---|---|---|---|---|---|');
 for (const [b, r] of Object.entries(results)) {

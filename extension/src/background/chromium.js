@@ -112,7 +112,10 @@ export function installChromium(core) {
     r.mainHeaders = null;
     r.pendingHop = null;
     const origin = originOf(d.url);
-    if (origin && core.isCheckedLocally(origin)) attach(d.tabId).catch(() => {});
+    if (origin && core.isCheckedLocally(origin)) {
+      attach(d.tabId).catch(() => {});
+      core.prefetchManifest(origin);
+    }
   });
 
   // Observe (never block) top-level response headers to discover enrollment on first sight.

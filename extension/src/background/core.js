@@ -16,6 +16,7 @@ const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
 export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000, hop: 10000 };
 const OVERRIDE_MS = 60 * 60 * 1000;
+const PREFETCH_MAX_AGE_MS = 10000;   // a prefetched manifest older than this is fetched again
 const RECENT_MAX = 500;
 
 export class Core {
@@ -23,7 +24,8 @@ export class Core {
     this.cache = {};
     this.preloaded = new Set();     // hosts on the host's trusted preload list (hello reply)
     this.tabs = new Map();          // tabId -> { origin, state, counts, integrity: Map(url -> sri) }
-    this.manifests = new Map();     // origin -> Promise<reply>
+    this.manifests = new Map();     // origin -> { promise: Promise<reply>, connects }
+    this.prefetched = new Map();    // origin -> { url, promise, at } started at navigation start
     this.overrides = new Map();     // origin -> expiry (ms)
     this.recent = [];               // last verdicts, for the demo and tests (DEBUG_STATE)
     this.hostCalls = 0;
@@ -124,15 +126,30 @@ export class Core {
 
   // Fetch the manifest named by the site state and hand it to the host before any resource verdict
   // of this page. force: refetch (each top-level navigation); otherwise reuse the last one.
+  // A fetch started by prefetchManifest() for this navigation counts as the refetch.
   ensureManifest(origin, state, { force = false } = {}) {
     if (!state || !state.checked || !state.manifest_url) return Promise.resolve(null);
     // A new host process (after a crash/restart) has not seen the manifest: send it again.
     const prev = this.manifests.get(origin);
     if (!force && prev && prev.connects === this.host.connects) return prev.promise;
+    const pf = this.prefetched.get(origin);
+    this.prefetched.delete(origin);
+    if (force && pf && prev && pf.promise === prev.promise && pf.url === state.manifest_url && Date.now() - pf.at < PREFETCH_MAX_AGE_MS) return prev.promise;
     const promise = this.fetchAndSendManifest(origin, state.manifest_url);
     this.manifests.set(origin, { promise, connects: this.host.connects });
     promise.then(() => { const e = this.manifests.get(origin); if (e && e.promise === promise) e.connects = this.host.connects; });
     return promise;
+  }
+
+  // A top-level navigation to `origin` starts and the cache says the site is checked: fetch its
+  // manifest now, alongside the document request, instead of after the document's response came
+  // in (the response still waits for it). Nothing happens for other sites or a site switched off.
+  prefetchManifest(origin) {
+    const st = this.cachedState(origin);
+    if (!st || !st.manifest_url) return;
+    const promise = this.ensureManifest(origin, st, { force: true });
+    this.prefetched.set(origin, { url: st.manifest_url, promise, at: Date.now() });
+    if (this.prefetched.size > 50) this.prefetched.delete(this.prefetched.keys().next().value);
   }
 
   async fetchAndSendManifest(origin, url) {

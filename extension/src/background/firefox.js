@@ -88,6 +88,12 @@ export function installFirefox(core) {
   // Top-level responses of every tab: read the headers locally; hold only announced/known sites.
   api.webRequest.onHeadersReceived.addListener(d => (own(d) ? undefined : onTopLevel(d)),
     { urls: URLS, types: ['main_frame'] }, ['blocking', 'responseHeaders']);
+  // A top-level request to a site the cache says is checked: its manifest is fetched alongside.
+  api.webRequest.onBeforeRequest.addListener(d => {
+    if (own(d)) return;
+    const origin = originOf(d.url);
+    if (origin && core.isCheckedLocally(origin)) core.prefetchManifest(origin);
+  }, { urls: URLS, types: ['main_frame'] });
   // Requests outside tabs (a checked site's service worker): rare; filtered by topOf().
   api.webRequest.onHeadersReceived.addListener(onSubresource, { urls: URLS, tabId: -1 }, ['blocking', 'responseHeaders']);
 

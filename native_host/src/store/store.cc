@@ -61,6 +61,32 @@ CREATE TABLE IF NOT EXISTS manifest(
   updated_ms INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
+// v2: the log without AUTOINCREMENT (one b-tree write less per row: no sqlite_sequence update) and
+// without the (action, seq) index (a filter by action alone walks the log by seq; the log is
+// bounded by log.max_rows). Row numbers are still never reused: retention always keeps the newest
+// row (EnforceRetention), so max(seq) + 1 only grows. Together ~15 % more verdicts/s
+// (docs/performance.md).
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE log_v2(
+  seq INTEGER PRIMARY KEY,
+  time_ms INTEGER NOT NULL,
+  browser TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  url TEXT NOT NULL,
+  destination TEXT NOT NULL,
+  action TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  manifest_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('verdict', 'event')));
+INSERT INTO log_v2 SELECT seq, time_ms, browser, origin, url, destination, action, reason, detail, manifest_id, kind FROM log;
+DROP TABLE log;
+ALTER TABLE log_v2 RENAME TO log;
+CREATE INDEX log_origin ON log(origin, seq);
+CREATE INDEX log_time ON log(time_ms);
+DELETE FROM sqlite_sequence WHERE name = 'log';
+)sql";
+
 constexpr const char* kLogColumns =
     "seq, time_ms, browser, origin, url, destination, action, reason, detail, manifest_id, kind";
 
@@ -315,7 +341,7 @@ Status Store::Migrate() {
   v = version();  // another process may have migrated meanwhile
   if (!v) return v.error();
   if (*v < 1) VERITY_RETURN_IF_ERROR(Exec(kSchemaV1));
-  // Future migrations: if (*v < 2) { ALTER ... }
+  if (*v < 2) VERITY_RETURN_IF_ERROR(Exec(kSchemaV2));
   if (*v < kSchemaVersion) {
     VERITY_RETURN_IF_ERROR(Exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str()));
   }
@@ -353,6 +379,10 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
   }
   if (rc != SQLITE_OK) return SqlError(db, rc, "journal_mode");
   VERITY_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=NORMAL"));
+  // A page cache that holds the log's hot index pages (16 MiB; the default 2 MiB made every group
+  // commit re-read index pages with pread(2)), and the database read through a memory map.
+  VERITY_RETURN_IF_ERROR(store->Exec("PRAGMA cache_size=-16384"));
+  VERITY_RETURN_IF_ERROR(store->Exec("PRAGMA mmap_size=268435456"));
   VERITY_RETURN_IF_ERROR(store->Migrate());
   if (options.quick_check_on_open) {
     auto check = store->Prepare("PRAGMA quick_check(1)");
@@ -481,7 +511,9 @@ Result<uint64_t> Store::EnforceRetention(int64_t now_ms) {
   VERITY_RETURN_IF_ERROR(tx.Begin());
   uint64_t deleted = 0;
   if (options_.retention_days > 0) {
-    auto s = Prepare("DELETE FROM log WHERE time_ms < :cutoff");
+    // The newest row stays even when it is older than the cutoff (it goes at the first pass after a
+    // newer row exists): max(seq) never drops, so a seq is never handed out twice.
+    auto s = Prepare("DELETE FROM log WHERE time_ms < :cutoff AND seq < (SELECT max(seq) FROM log)");
     if (!s) return s.error();
     StmtScope scope(*s);
     // Saturating: absurd day counts just mean "keep everything".

@@ -48,7 +48,7 @@ struct sqlite3_stmt;
 
 namespace verity::store {
 
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // ---- verdict log ----------------------------------------------------------------------------------
 

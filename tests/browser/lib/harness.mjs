@@ -55,14 +55,16 @@ export async function freePort() {
 // Generates the site and serves it: { origins: {enforce, report, ...}, log: [], stop() }.
 // modes: { name: 'enforce' | 'report' | 'none' | ['enforce', dir] } (dir: serve another root;
 // a function returning it; 'enforce/86400': that max-age). prepare(root): runs after the site is generated, before serving.
-export async function startSite(work, tls, modes, { prepare } = {}) {
+// http2: serve with site/server_h2.mjs (HTTP/2) instead of site/server.py (HTTP/1.0).
+export async function startSite(work, tls, modes, { prepare, http2 = false } = {}) {
   const root = path.join(work, 'www');
   execFileSync('python3', [path.join(here, 'site', 'make_site.py'), root], { stdio: 'ignore' });
   if (prepare) prepare(root);
   const ports = {};
   for (const name of Object.keys(modes)) ports[name] = await freePort();
   const specs = Object.entries(modes).map(([name, mode]) => Array.isArray(mode) ? `${ports[name]}:${mode[0]}:${typeof mode[1] === 'function' ? mode[1]() : mode[1]}` : `${ports[name]}:${mode}`);
-  const srv = spawn('python3', [path.join(here, 'site', 'server.py'), root, tls.cert, tls.key, ...specs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [cmd, script] = http2 ? [process.execPath, 'server_h2.mjs'] : ['python3', 'server.py'];
+  const srv = spawn(cmd, [path.join(here, 'site', script), root, tls.cert, tls.key, ...specs], { stdio: ['ignore', 'pipe', 'inherit'] });
   const log = [];
   await new Promise((res, rej) => {
     const t = setTimeout(() => rej(new Error('site server did not start')), 10000);

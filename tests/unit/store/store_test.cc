@@ -311,7 +311,67 @@ TEST_CASE("store: retention by age") {
     REQUIRE(n.ok());
     CHECK(*n == 10);
     CHECK(*s->CountRows() == 10);
+    // Everything is old: all rows but the newest go (it keeps max(seq), so seq is never reused);
+    // it goes at the first pass after a newer row came.
+    REQUIRE(s->EnforceRetention(now + 10 * day).ok());
+    CHECK(*s->CountRows() == 1);
+    CHECK(s->Query(LogQuery{})->rows.front().seq == 30);
+    REQUIRE(s->Append(MakeRow(0, now + 10 * day)).ok());
+    REQUIRE(s->EnforceRetention(now + 10 * day).ok());
+    CHECK(*s->CountRows() == 1);
+    CHECK(s->Query(LogQuery{})->rows.front().seq == 31);
   }
+}
+
+TEST_CASE("store: a schema v1 database is migrated in place, rows and numbering kept") {
+  REQUIRE(testing::HaveSqliteCli());
+  TempDir dir;
+  const std::string db = dir.File("verity.db");
+  // The v1 log table as shipped in schema version 1 (fixture), with three rows, the newest deleted.
+  const std::string v1 =
+      "PRAGMA journal_mode=WAL;"
+      "CREATE TABLE log(seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, browser TEXT NOT "
+      "NULL,"
+      " origin TEXT NOT NULL, url TEXT NOT NULL, destination TEXT NOT NULL, action TEXT NOT NULL,"
+      " reason TEXT NOT NULL, detail TEXT NOT NULL, manifest_id TEXT NOT NULL,"
+      " kind TEXT NOT NULL CHECK(kind IN ('verdict', 'event')));"
+      "CREATE INDEX log_origin ON log(origin, seq); CREATE INDEX log_action ON log(action, seq);"
+      "CREATE INDEX log_time ON log(time_ms);"
+      "INSERT INTO log VALUES(1, 1000, 'firefox', 'https://a.example', 'https://a.example/1', 'script', "
+      "'allow',"
+      " 'match', '', 'm', 'verdict');"
+      "INSERT INTO log VALUES(2, 2000, 'firefox', 'https://b.example', 'https://b.example/2', 'script', "
+      "'block',"
+      " 'no_manifest_match', 'd', 'm', 'verdict');"
+      "INSERT INTO log VALUES(3, 3000, 'firefox', 'https://b.example', 'https://b.example/3', 'image', "
+      "'allow',"
+      " 'match', '', 'm', 'verdict');"
+      "PRAGMA user_version = 1;";
+  int st = -1;
+  SqliteCli(db, v1, &st);
+  REQUIRE(st == 0);
+  StoreOptions o;
+  o.path = db;
+  o.retention_days = 0;
+  o.max_rows = 0;
+  {
+    auto s = MustOpen(o);
+    CHECK(*s->CountRows() == 3);
+    LogQuery q;
+    q.action = "block";
+    auto blocked = s->Query(q);
+    REQUIRE(blocked.ok());
+    REQUIRE(blocked->rows.size() == 1);
+    CHECK(blocked->rows[0].seq == 2);
+    CHECK(blocked->rows[0].origin == "https://b.example");
+    CHECK(*s->Append(MakeRow(0, Now())) == 4);
+  }
+  CHECK(SqliteCli(db, "PRAGMA user_version") == "2");
+  CHECK(SqliteCli(db,
+                  "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'log' ORDER BY name") ==
+        "log_origin\nlog_time");
+  CHECK(SqliteCli(db, "SELECT sql LIKE '%AUTOINCREMENT%' FROM sqlite_master WHERE name = 'log'") == "0");
+  CHECK(SqliteCli(db, "PRAGMA integrity_check") == "ok");
 }
 
 TEST_CASE("store: retention by row count, on open and every N appends; seq never reused") {
@@ -341,7 +401,7 @@ TEST_CASE("store: retention by row count, on open and every N appends; seq never
   {
     auto s2 = MustOpen(o2);
     REQUIRE(s2->EnforceRetention(now + 10 * 86400000LL).ok());
-    CHECK(*s2->CountRows() == 0);
+    CHECK(*s2->CountRows() == 1);  // the newest row is kept
     CHECK(*s2->Append(MakeRow(0, now)) == 206);
   }
   // Reopen with a lower limit: enforced on open.
