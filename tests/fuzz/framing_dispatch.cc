@@ -3,7 +3,8 @@
 // verity-host runs them. Properties checked on every input:
 //   - no crash, no hang (the fuzzer's timeouts), no sanitizer report;
 //   - the session ends with status 0 (memory input never fails with an I/O error);
-//   - every reply frame is valid JSON, an object, < 1 MiB, and carries "id" and "ok".
+//   - every reply frame is valid JSON, an object, < 1 MiB, and carries "id" and "ok"; so does every
+//     entry of a batch reply.
 // Frames declaring more than 4 KiB are over the fuzz cap (kept small so the fuzzer explores
 // the cap path cheaply).
 #include <cstdint>
@@ -40,6 +41,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (ev.payload.size() >= protocol::kMaxOutboundBytes) std::abort();
     auto v = json::Parse(ev.payload);
     if (!v || !v->is_object() || !v->Find("id") || !v->GetBool("ok")) std::abort();
+    // A batch reply answers each entry with an object of its own that has "id" and "ok".
+    if (const json::Value* r = v->Find("replies"); r && v->GetString("type").value_or("") == "batch") {
+      if (!r->is_array() || r->items().empty()) std::abort();
+      for (const auto& e : r->items()) {
+        if (!e.is_object() || !e.Find("id") || !e.GetBool("ok")) std::abort();
+      }
+    }
   }
   return 0;
 }
