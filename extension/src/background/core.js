@@ -147,6 +147,7 @@ export class Core {
   prefetchManifest(origin) {
     const st = this.cachedState(origin);
     if (!st || !st.manifest_url) return;
+    this.prefetched.delete(origin);   // a prefetch of an earlier navigation is never reused here
     const promise = this.ensureManifest(origin, st, { force: true });
     this.prefetched.set(origin, { url: st.manifest_url, promise, at: Date.now() });
     if (this.prefetched.size > 50) this.prefetched.delete(this.prefetched.keys().next().value);

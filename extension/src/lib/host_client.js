@@ -80,6 +80,19 @@ export class HostClient {
     }
   }
 
+  // Registers request `id` as waiting for its reply; it resolves with host.timeout after timeoutMs
+  // (and leaves the verdict queue, if it is still there). Returns the timer.
+  pend(id, msg, timeoutMs, resolve) {
+    const timer = this.setTimer(() => {
+      if (!this.pending.has(id)) return;
+      this.pending.delete(id);
+      this.queue = this.queue.filter(q => q.id !== id);
+      resolve({ id, ok: false, error: { code: 'host.timeout', detail: `no reply to ${msg.type} within ${timeoutMs} ms` } });
+    }, timeoutMs);
+    this.pending.set(id, { resolve, timer });
+    return timer;
+  }
+
   settle(id, reply) {
     const p = this.pending.get(id);
     if (!p) return;
@@ -123,12 +136,7 @@ export class HostClient {
         resolve({ id, ok: false, error: { code: 'host.unavailable', detail: this.lastError || 'native host unavailable' } });
         return;
       }
-      const timer = this.setTimer(() => {
-        if (!this.pending.has(id)) return;
-        this.pending.delete(id);
-        resolve({ id, ok: false, error: { code: 'host.timeout', detail: `no reply to ${msg.type} within ${timeoutMs} ms` } });
-      }, timeoutMs);
-      this.pending.set(id, { resolve, timer });
+      const timer = this.pend(id, msg, timeoutMs, resolve);
       try {
         port.postMessage({ ...msg, id });
       } catch (e) {
@@ -145,13 +153,7 @@ export class HostClient {
     if (!this.batchMax) return this.request(msg, timeoutMs);
     const id = ++this.seq;
     return new Promise(resolve => {
-      const timer = this.setTimer(() => {
-        if (!this.pending.has(id)) return;
-        this.pending.delete(id);
-        this.queue = this.queue.filter(q => q.id !== id);
-        resolve({ id, ok: false, error: { code: 'host.timeout', detail: `no reply to ${msg.type} within ${timeoutMs} ms` } });
-      }, timeoutMs);
-      this.pending.set(id, { resolve, timer });
+      this.pend(id, msg, timeoutMs, resolve);
       this.queue.push({ ...msg, id });
       this.pump();
     });

@@ -12,7 +12,6 @@
 namespace verity::protocol {
 namespace {
 
-constexpr size_t kMaxDetail = 1024;
 // Room kept free below 1 MiB for the envelope around log rows.
 constexpr size_t kReplyBudget = kMaxOutboundBytes - 4096;
 constexpr int64_t kMaxLogLimit = 500;
@@ -35,7 +34,7 @@ Result<Bytes> Digest(std::string_view field, std::string_view text, size_t size)
 
 void WriteConfig(json::Writer& w, const policy::ConfigStatus& c) {
   w.BeginObject().Key("ok").Bool(c.ok);
-  if (!c.ok) w.Key("code").String(c.code).Key("detail").String(Clip(c.detail, kMaxDetail));
+  if (!c.ok) w.Key("code").String(c.code).Key("detail").String(ClipDetail(c.detail));
   w.EndObject();
 }
 
@@ -49,18 +48,8 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   w.BeginObject();
   w.Key("origin").String(s.origin);
   w.Key("checked").Bool(s.checked);
-  w.Key("mode");
-  if (s.mode) {
-    w.String(*s.mode);
-  } else {
-    w.Null();
-  }
-  w.Key("manifest_url");
-  if (s.manifest_url.empty()) {
-    w.Null();
-  } else {
-    w.String(s.manifest_url);
-  }
+  WriteStringOrNull(w, "mode", s.mode ? std::optional<std::string_view>(*s.mode) : std::nullopt);
+  WriteNonEmptyOrNull(w, "manifest_url", s.manifest_url);
   w.Key("expires");
   if (s.expires) {
     w.Int(s.expires);
@@ -150,24 +139,14 @@ class Request {
       return BadField("body", "required string missing (body or body_b64)");
     }
     ASSIGN_OR_RETURN(rep, engine_.IngestManifest(req));
-    w_.Key("manifest_id");
-    if (rep.manifest_id.empty()) {
-      w_.Null();
-    } else {
-      w_.String(rep.manifest_id);
-    }
-    w_.Key("dialect");
-    if (rep.dialect.empty()) {
-      w_.Null();
-    } else {
-      w_.String(rep.dialect);
-    }
+    WriteNonEmptyOrNull(w_, "manifest_id", rep.manifest_id);
+    WriteNonEmptyOrNull(w_, "dialect", rep.dialect);
     w_.Key("entries").Uint(rep.entries);
     w_.Key("transparency").String(rep.transparency);
     if (!rep.transparency_code.empty()) w_.Key("transparency_code").String(rep.transparency_code);
     w_.Key("state").String(rep.state);
     if (!rep.reason.empty()) w_.Key("reason").String(rep.reason);
-    if (!rep.detail.empty()) w_.Key("detail").String(Clip(rep.detail, kMaxDetail));
+    if (!rep.detail.empty()) w_.Key("detail").String(ClipDetail(rep.detail));
     return OkStatus();
   }
 
@@ -203,13 +182,8 @@ class Request {
     ASSIGN_OR_RETURN(v, engine_.Decide(req));
     w_.Key("action").String(policy::FormatAction(v.action));
     w_.Key("reason").String(v.reason);
-    w_.Key("detail").String(Clip(v.detail, kMaxDetail));
-    w_.Key("manifest_id");
-    if (v.manifest_id.empty()) {
-      w_.Null();
-    } else {
-      w_.String(v.manifest_id);
-    }
+    w_.Key("detail").String(ClipDetail(v.detail));
+    WriteNonEmptyOrNull(w_, "manifest_id", v.manifest_id);
     return OkStatus();
   }
 
@@ -253,12 +227,7 @@ class Request {
       w_.Raw(row.str());
     }
     w_.EndArray();
-    w_.Key("next_cursor");
-    if (next) {
-      w_.String(*next);
-    } else {
-      w_.Null();
-    }
+    WriteStringOrNull(w_, "next_cursor", next ? std::optional<std::string_view>(*next) : std::nullopt);
     return OkStatus();
   }
 
@@ -284,7 +253,7 @@ class Request {
     req.reason = reason.value_or("");
     ASSIGN_OR_RETURN(rep, engine_.Override(req));
     w_.Key("granted").Bool(rep.granted);
-    w_.Key("detail").String(Clip(rep.detail, kMaxDetail));
+    w_.Key("detail").String(ClipDetail(rep.detail));
     return OkStatus();
   }
 
@@ -314,7 +283,7 @@ class Request {
   void WritePreload(const policy::PreloadInfo& p) {
     w_.Key("preload").BeginObject().Key("status").String(p.status);
     if (p.issued != 0) w_.Key("issued").Uint(p.issued);
-    if (!p.detail.empty()) w_.Key("detail").String(Clip(p.detail, kMaxDetail));
+    if (!p.detail.empty()) w_.Key("detail").String(ClipDetail(p.detail));
     w_.EndObject();
     w_.Key("preloaded").BeginArray();
     for (const auto& d : p.domains) w_.String(d);
@@ -353,6 +322,18 @@ constexpr HandlerEntry kHandlers[] = {
 };
 // clang-format on
 
+// The message's id, serialised for echoing ("7", "\"a\""); protocol.missing_id when absent or unusable.
+Result<std::string> IdJson(const json::Value& msg) {
+  const json::Value* id = msg.Find("id");
+  if (!id || !(id->is_string() || id->AsInt())) {
+    return MakeError(ErrorCode::kProtocolMissingId, "\"id\" must be an integer or a string");
+  }
+  if (id->is_string() && id->AsString().size() > 256) {
+    return MakeError(ErrorCode::kProtocolMissingId, "string \"id\" longer than 256 bytes");
+  }
+  return id->is_string() ? json::Quote(id->AsString()) : std::to_string(*id->AsInt());
+}
+
 }  // namespace
 
 std::string FormatErrorReply(std::string_view id_json, ErrorCode code, std::string_view detail) {
@@ -362,7 +343,7 @@ std::string FormatErrorReply(std::string_view id_json, ErrorCode code, std::stri
   w.Key("ok").Bool(false);
   w.Key("error").BeginObject();
   w.Key("code").String(WireName(code));
-  w.Key("detail").String(Clip(detail, kMaxDetail));
+  w.Key("detail").String(ClipDetail(detail));
   w.EndObject();
   w.EndObject();
   return w.Take();
@@ -381,14 +362,9 @@ std::string Dispatcher::Handle(std::string_view payload) {
 std::string Dispatcher::HandleMessage(const json::Value& msg, bool in_batch) {
   if (!msg.is_object())
     return FormatErrorReply("null", ErrorCode::kProtocolNotAnObject, "expected a JSON object");
-  const json::Value* id = msg.Find("id");
-  if (!id || !(id->is_string() || id->AsInt())) {
-    return FormatErrorReply("null", ErrorCode::kProtocolMissingId, "\"id\" must be an integer or a string");
-  }
-  if (id->is_string() && id->AsString().size() > 256) {
-    return FormatErrorReply("null", ErrorCode::kProtocolMissingId, "string \"id\" longer than 256 bytes");
-  }
-  std::string id_json = id->is_string() ? json::Quote(id->AsString()) : std::to_string(*id->AsInt());
+  auto id = IdJson(msg);
+  if (!id) return FormatErrorReply("null", ErrorCode::kProtocolMissingId, id.error().detail);
+  const std::string& id_json = *id;
   auto type = msg.GetString("type");
   if (!type) return FormatErrorReply(id_json, ErrorCode::kProtocolMissingType, "\"type\" must be a string");
   if (*type == "batch") {
@@ -451,11 +427,11 @@ std::string Dispatcher::HandleBatch(const std::string& id_json, const json::Valu
     // protocol.reply_too_large (which never allows anything).
     size_t reserve = (items.size() - i - 1) * kMaxBatchNoRoomReplyBytes;
     if (w.size() + reply.size() + 2 + reserve + 64 >= batch_reply_limit_) {
-      const json::Value* iid = item.is_object() ? item.Find("id") : nullptr;
-      std::string iid_json = "null";
-      if (iid && iid->is_string() && iid->AsString().size() <= 256) iid_json = json::Quote(iid->AsString());
-      if (iid && iid->AsInt()) iid_json = std::to_string(*iid->AsInt());
-      reply = FormatErrorReply(iid_json, ErrorCode::kProtocolReplyTooLarge, kNoRoomDetail);
+      std::string iid = "null";
+      if (item.is_object()) {
+        if (auto r = IdJson(item)) iid = *r;
+      }
+      reply = FormatErrorReply(iid, ErrorCode::kProtocolReplyTooLarge, kNoRoomDetail);
     }
     w.Raw(reply);
   }

@@ -34,4 +34,13 @@ Result<std::optional<bool>> OptBool(const json::Value& msg, std::string_view nam
   return std::optional<bool>(v->AsBool());
 }
 
+void WriteStringOrNull(json::Writer& w, std::string_view key, std::optional<std::string_view> value) {
+  w.Key(key);
+  if (value) {
+    w.String(*value);
+  } else {
+    w.Null();
+  }
+}
+
 }  // namespace verity::protocol

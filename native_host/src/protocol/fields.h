@@ -2,6 +2,7 @@
 // absent or null -> nullopt (optional) or protocol.bad_field (required); present with the wrong JSON
 // type -> protocol.bad_field whose detail names the member, e.g.
 //   {"type":"verdict","url":7}  ReqString(msg, "url") -> protocol.bad_field "url: expected a string"
+// And the reply side: a string member that is null when absent, and details cut to 1 KiB.
 #pragma once
 
 #include <cstdint>
@@ -18,5 +19,16 @@ Result<std::optional<std::string_view>> OptString(const json::Value& msg, std::s
 Result<std::string_view> ReqString(const json::Value& msg, std::string_view name);
 Result<std::optional<int64_t>> OptInt(const json::Value& msg, std::string_view name);
 Result<std::optional<bool>> OptBool(const json::Value& msg, std::string_view name);
+
+// Longest "detail" a reply carries.
+inline constexpr size_t kMaxDetail = 1024;
+inline std::string_view ClipDetail(std::string_view s) {
+  return s.size() <= kMaxDetail ? s : s.substr(0, kMaxDetail);
+}
+// "key":"value", or "key":null when the value is absent (nullopt; empty for WriteNonEmptyOrNull).
+void WriteStringOrNull(json::Writer& w, std::string_view key, std::optional<std::string_view> value);
+inline void WriteNonEmptyOrNull(json::Writer& w, std::string_view key, std::string_view value) {
+  WriteStringOrNull(w, key, value.empty() ? std::nullopt : std::optional<std::string_view>(value));
+}
 
 }  // namespace verity::protocol

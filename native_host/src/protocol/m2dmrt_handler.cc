@@ -210,19 +210,10 @@ Status HandleM2dmrtCheck(policy::Engine& engine, const json::Value& msg, json::W
     engine.RecordHop(policy::HopLogEntry{*origin, dest_text, log_dest, a.action, a.reason, a.detail});
     w.Key("action").String(policy::FormatAction(a.action));
     w.Key("reason").String(a.reason);
-    w.Key("state");
-    if (a.state) {
-      w.String(m2dmrt::HopStateName(*a.state));
-    } else {
-      w.Null();
-    }
-    w.Key("policy");
-    if (a.policy.empty()) {
-      w.Null();
-    } else {
-      w.String(a.policy);
-    }
-    w.Key("detail").String(a.detail.size() > 1024 ? a.detail.substr(0, 1024) : a.detail);
+    WriteStringOrNull(
+        w, "state", a.state ? std::optional<std::string_view>(m2dmrt::HopStateName(*a.state)) : std::nullopt);
+    WriteNonEmptyOrNull(w, "policy", a.policy);
+    w.Key("detail").String(ClipDetail(a.detail));
     w.Key("origin_host").String(o).Key("dest_host").String(d);
     if (!a.keys.empty()) w.Key("keys").String(a.keys);
     if (!a.dns.empty()) w.Key("dns").String(a.dns);
