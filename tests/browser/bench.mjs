@@ -3,12 +3,13 @@
 //   node bench.mjs HOST_BIN [N] [browsers...]       env BENCH_HTTP2=1: serve over HTTP/2
 // Configurations per browser: "verify" (extension + host, site enforced), "off" (extension
 // installed, site switched off in the popup setting), "none" (a second browser without the
-// extension), measured in interleaved rounds.
+// extension), "floor" (a third browser with only the interception mechanism, floor/README.md),
+// measured in interleaved rounds.
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep } from './lib/harness.mjs';
+import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep, CHROMIUM_FLAGS } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || '');
 const N = Number(process.argv[3] || 15);
@@ -16,7 +17,8 @@ const browsers = process.argv.slice(4).length ? process.argv.slice(4) : ['chromi
 const work = mkWork('verity-bench-');
 const tls = makeTls(path.join(work, 'tls'));
 const http2 = process.env.BENCH_HTTP2 === '1';
-const site = await startSite(work, tls, { verify: 'enforce', off: 'enforce', none: 'enforce', plain: 'none' }, { http2 });
+const site = await startSite(work, tls, { verify: 'enforce', off: 'enforce', none: 'enforce', floor: 'enforce', plain: 'none' }, { http2 });
+const floorExt = b => path.join(path.dirname(new URL(import.meta.url).pathname), 'floor', b);
 const { wrapper } = writeHostWrapper(work, hostBin);
 const results = {};
 
@@ -42,6 +44,19 @@ async function timeRounds(configs, n) {
 }
 
 const url = name => `${site.origins[name]}/bench.html`;
+
+// Chromium with the floor extension, attached to its page after a first load.
+async function launchChromiumFloor() {
+  const udd = fs.mkdtempSync(path.join(work, 'chromium-floor-'));
+  const ext = floorExt('chromium');
+  const ctx = await chromium.launchPersistentContext(udd, { executablePath: process.env.CHROME || '/usr/bin/chromium',
+    headless: true, ignoreHTTPSErrors: true, timeout: 60000, args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`] });
+  const page = ctx.pages()[0] || await ctx.newPage();
+  await page.goto(url('floor'));
+  const sw = ctx.serviceWorkers()[0] || await ctx.waitForEvent('serviceworker', { timeout: 20000 });
+  if (await sw.evaluate(() => globalThis.floorAttachAll()) < 1) throw new Error('floor extension did not attach');
+  return { ctx, page };
+}
 try {
   for (const b of browsers) {
     if (b === 'chromium') {
@@ -55,8 +70,9 @@ try {
       await verify.goto(url('verify')); await sleep(3000);
       const bare = await launchChromium(chromium, { work });
       const none = bare.ctx.pages()[0] || await bare.ctx.newPage();
+      const fl = await launchChromiumFloor();
       try {
-        results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') } }, N);
+        results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: fl.page, url: url('floor') } }, N);
       } catch (e) {
         console.log(JSON.stringify(await sw.evaluate(() => globalThis.verityTrace.filter(x => !x.rt))));
         throw e;
@@ -64,6 +80,7 @@ try {
       results[b].hostMs = await sw.evaluate(() => globalThis.verity.recent.map(r => r.hostMs));
       await ctx.close();
       await bare.ctx.close();
+      await fl.ctx.close();
     } else if (b === 'firefox') {
       const ext = stageExtension('firefox', path.join(work, 'ext-firefox'), { testBridge: true });
       const { browser } = await launchFirefox(puppeteer, { work, ext, wrapper });
@@ -76,10 +93,16 @@ try {
       const off = await browser.newPage();
       const bare = await launchFirefox(puppeteer, { work });
       const none = await bare.browser.newPage();
-      results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') } }, N);
+      const fl = await launchFirefox(puppeteer, { work, ext: floorExt('firefox') });
+      const floor = await fl.browser.newPage();
+      await floor.goto(url('floor'));
+      const marked = () => floor.evaluate(() => [...document.childNodes, ...document.documentElement.childNodes].some(n => n.nodeType === 8 && n.data === 'verity-floor'));
+      await waitFor(async () => { await floor.reload(); return marked(); }, { timeout: 20000, interval: 200, what: 'floor extension in Firefox' });
+      results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: floor, url: url('floor') } }, N);
       results[b].hostMs = (await bridgeCall(ctl, 'debugState')).recent.map(r => r.hostMs);
       await browser.close();
       await bare.browser.close();
+      await fl.browser.close();
     }
   }
 } finally {
@@ -89,10 +112,11 @@ try {
 
 const f = x => x.toFixed(1);
 console.log(`\nPage load of bench.html (1 document + 25 scripts + 25 stylesheets, all listed), local HTTPS over ${http2 ? 'HTTP/2 (site/server_h2.mjs)' : 'HTTP/1.0 (site/server.py)'}, N=${N} interleaved rounds, median ms:`);
-console.log('| browser | no extension | extension, site off | extension verifying | verify / none | off / none | verdict round trip (median, ms) |');
-console.log('|---|---|---|---|---|---|---|');
+console.log('| browser | no extension | extension, site off | interception floor | extension verifying | verify / none | off / none | floor / none | verify / floor | verdict round trip (median, ms) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const [b, r] of Object.entries(results)) {
-  const m = { none: median(r.none), off: median(r.off), verify: median(r.verify) };
-  console.log(`| ${b} | ${f(m.none)} | ${f(m.off)} | ${f(m.verify)} | ${(m.verify / m.none).toFixed(2)}x | ${(m.off / m.none).toFixed(2)}x | ${f(median(r.hostMs))} |`);
+  const m = { none: median(r.none), off: median(r.off), floor: median(r.floor), verify: median(r.verify) };
+  const x = (a, c) => `${(a / c).toFixed(2)}x`;
+  console.log(`| ${b} | ${f(m.none)} | ${f(m.off)} | ${f(m.floor)} | ${f(m.verify)} | ${x(m.verify, m.none)} | ${x(m.off, m.none)} | ${x(m.floor, m.none)} | ${x(m.verify, m.floor)} | ${f(median(r.hostMs))} |`);
 }
 console.log('\nJSON ' + JSON.stringify(results));

@@ -6,7 +6,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
+import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
@@ -133,6 +133,8 @@ async function main() {
       await waitFor(async () => (await E(id => chrome.action.getBadgeText({ tabId: id }), tabId)) === String(blocked), { what: `badge text ${blocked}` });
     });
   }
+
+  await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 1 }));  // the extension disables the cache in checked tabs: fetched again, through Fetch
 
   await t.test('tampered document is blocked with the block page', async () => {
     const { block } = await visit(`${O.enforce}/tampered-doc.html`, { expectBlock: true });

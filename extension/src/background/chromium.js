@@ -8,7 +8,8 @@
 //    sight of the header, or attach came too late) -> attach and reload; an unchecked site -> detach.
 //  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
 //  - Network.setCacheDisabled: every response comes from the network and passes through Fetch, so
-//    there are no unverifiable memory/disk-cache hits or 304s.
+//    there are no unverifiable memory/disk-cache hits or 304s (a cached response never pauses in
+//    Fetch). It holds only while the Network domain is enabled, so Network.enable stays on.
 //  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host becomes
 //    the tab's pending hop, with the origin's certificate (Network.getCertificate, read after the
 //    origin's document was let through). The destination's response is held paused while the host

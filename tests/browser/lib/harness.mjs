@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import net from 'node:net';
+import crypto from 'node:crypto';
 
 export const here = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 export const repo = path.resolve(here, '..', '..');
@@ -83,6 +84,45 @@ export async function startSite(work, tls, modes, { prepare, http2 = false } = {
 // A real transparency proof for the site (site/make_transparency.py, made with verity-cli next to
 // the host binary or $VERITY_CLI_BIN): returns { good, bad } site folders and writes the host config
 // that trusts the proof's service and witnesses into <work>/xdg-config/verity/config.json.
+// Runs fn() while the site's manifest (ROOT/manifest.json: JSON line + proof line) lists `key`
+// with the SHA-256 of `bytes` — as if the operator had published a new version of that resource —
+// and puts the manifest back afterwards.
+export async function withManifestEntry(root, key, bytes, fn) {
+  const file = path.join(root, 'manifest.json');
+  const original = fs.readFileSync(file, 'utf8');
+  const [json, ...rest] = original.split('\n');
+  const m = JSON.parse(json);
+  if (!(key in m.hashes)) throw new Error(`manifest has no entry ${key}`);
+  m.hashes[key] = crypto.createHash('sha256').update(bytes).digest('base64url');
+  fs.writeFileSync(file, [JSON.stringify(m), ...rest].join('\n'));
+  try { return await fn(); } finally { fs.writeFileSync(file, original); }
+}
+
+// Browser test case shared by both suites (README.md "Cache"): /c/cached.js is cacheable
+// (max-age=3600). After a first page ran it, the site publishes a new version (its manifest entry
+// changes); the second page's copy (from the cache or fetched again: expectFetches is how many
+// requests for it the server must see) must be checked against the manifest of that moment: it
+// no longer matches, so it is blocked and does not run. visit(url) -> { R, verdicts }.
+export const CACHEABLE_SCRIPT_CASE = 'cacheable script: its second load (cache or network) is checked against the current manifest';
+export async function checkCacheableScript({ visit, site, logFor, expectFetches }) {
+  const O = site.origins;
+  const res = `${O.enforce}/c/cached.js`;
+  const first = await visit(`${O.enforce}/cache-a.html`);
+  eq(first.R.cached, 'ran', 'first page runs the listed script');
+  const fetches = () => site.log.filter(l => l.split(' ')[1] === '/c/cached.js').length;
+  await withManifestEntry(site.root, '/c/cached.js', 'window.R.cached = "v2";\n', async () => {
+    const before = fetches();
+    const { R, verdicts } = await visit(`${O.enforce}/cache-b.html`);
+    eq(fetches() - before, expectFetches, 'requests for /c/cached.js the server saw for the second page');
+    eq(R.cached, undefined, 'the old copy ran');
+    const v = verdicts.find(x => x.url === res);
+    assert(v && v.action === 'block' && v.reason === 'no_manifest_match', 'extension verdict: ' + JSON.stringify(v));
+  });
+  const rows = await logFor(O.enforce, res);
+  assert(rows.some(r => r.action === 'allow') && rows.some(r => r.action === 'block' && r.reason === 'no_manifest_match'),
+    'host log: ' + JSON.stringify(rows.slice(0, 3)));
+}
+
 export function makeTransparencySite(work, hostBin, root) {
   const cli = process.env.VERITY_CLI_BIN || path.join(path.dirname(hostBin), 'verity-cli');
   const out = path.join(work, 'transparency');

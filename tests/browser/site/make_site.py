@@ -7,6 +7,8 @@
     file, served tampered;  /tampered-doc.html listed with a wrong hash;  /u/extra.js not listed;
     /free.png not listed (passive: allowed).
   bench.html loads 50 listed resources (for scripts/bench-pageload.sh).
+  /cache-a.html and /cache-b.html both load /c/cached.js, which server.py serves cacheable (the
+  tests change its manifest entry between the two pages: the second copy comes from the cache).
 
 Pages record what ran in window.R and set R.done when finished; tests read it.
 usage: make_site.py [OUT_DIR]"""
@@ -114,6 +116,13 @@ add('/sri.js', SRI_JS)
 sri384 = 'sha384-' + base64.b64encode(hashlib.sha384(SRI_JS.encode()).digest()).decode()
 add('/sri.html', f'{HEAD}<title>sri</title>{PRELUDE}<body><script src="/sri.js" integrity="{sri384}" crossorigin="anonymous"></script>'
     '<script>window.addEventListener("load", done);</script></body>')
+# Cache: /c/ is served with `Cache-Control: max-age=3600` (server.py); the browser tests change the
+# manifest entry of /c/cached.js between the two pages, so the copy the second page gets from the
+# browser's cache must still be checked against the manifest of that moment.
+add('/c/cached.js', 'window.R.cached = "ran";\n')
+for name in ('cache-a', 'cache-b'):
+    add(f'/{name}.html', f'{HEAD}<title>{name}</title>{PRELUDE}<body><script src="/c/cached.js"></script>'
+        '<script>window.addEventListener("load", done);</script></body>')
 # 50-resource page for the page-load benchmark
 bench_res = []
 for i in range(25):

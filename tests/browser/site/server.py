@@ -6,7 +6,8 @@ usage: server.py ROOT CERT KEY PORT:MODE[:DIR] [PORT:MODE[:DIR] ...]
   optionally with a max-age (enforce/86400, default 0): HTML responses carry
   `Integrity-Policy-WAICT-v1: max-age=MAX_AGE, mode=MODE, manifest="/manifest.json"` (none: no header).
   A max-age > 0 makes the manifest's transparency proof required. Every response is
-  `Cache-Control: no-store`. Prints "ready" when listening.
+  `Cache-Control: no-store` but those under /c/ (`max-age=3600`: cacheable, for the cache tests).
+  Prints "ready" when listening.
   Each request is logged to stdout as "<port> <path> dest=<Sec-Fetch-Dest>"."""
 import http.server, ssl, sys, threading, functools
 
@@ -20,7 +21,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     max_age = '0'
 
     def end_headers(self):
-        self.send_header('Cache-Control', 'no-store')
+        self.send_header('Cache-Control', 'max-age=3600' if self.path.startswith('/c/') else 'no-store')
         if self.mode != 'none' and self.path.split('?')[0].endswith('.html'):
             self.send_header('Integrity-Policy-WAICT-v1', f'max-age={self.max_age}, mode={self.mode}, manifest="/manifest.json"')
         super().end_headers()

@@ -18,7 +18,7 @@ function handler(dir, mode, maxAge) {
     if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
     fs.readFile(file, (err, body) => {
       if (err) { res.writeHead(404, { 'cache-control': 'no-store' }); res.end(); return; }
-      const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': 'no-store' };
+      const headers = { 'content-type': TYPES[path.extname(file)] || 'application/octet-stream', 'cache-control': urlPath.startsWith('/c/') ? 'max-age=3600' : 'no-store' };
       if (mode !== 'none' && urlPath.endsWith('.html')) {
         headers['integrity-policy-waict-v1'] = `max-age=${maxAge}, mode=${mode}, manifest="/manifest.json"`;
       }
