@@ -9,6 +9,17 @@ test('base64 round trip, large input', () => {
   assert.deepEqual(bytesFromBase64(base64FromBytes(b)), b);
 });
 
+test('bytesFromBase64: the atob fallback and a native decoder give the bytes node decodes', () => {
+  const viaBuffer = s => new Uint8Array(Buffer.from(s, 'base64'));
+  for (const n of [0, 1, 2, 3, 65536 + 1]) {
+    const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = (i * 131 + 7) & 255;
+    const b64 = Buffer.from(b).toString('base64');
+    assert.deepEqual(bytesFromBase64(b64, { native: null }), b, `fallback, ${n} bytes`);
+    assert.deepEqual(bytesFromBase64(b64, { native: viaBuffer }), b, `native, ${n} bytes`);
+  }
+  assert.throws(() => bytesFromBase64('not base64!', { native: null }));
+});
+
 test('digests match node:crypto, extra algorithms only on request', async () => {
   const body = new TextEncoder().encode('console.log(1)\n');
   const d = await digestsFor(body, undefined, webcrypto.subtle);

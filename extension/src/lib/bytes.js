@@ -8,7 +8,13 @@ export function base64FromBytes(bytes) {
   return btoa(s);
 }
 
-export function bytesFromBase64(b64) {
+// Response bodies from CDP (Fetch.getResponseBody) arrive as base64. The native decoder, where the
+// browser has it (Chromium 140+, Firefox 133+), took half the time of atob + copy loop on a 2 MB
+// body in Chromium 156 (22 vs 46 ms, docs/performance.md).
+const nativeFromBase64 = typeof Uint8Array.fromBase64 === 'function' ? b64 => Uint8Array.fromBase64(b64) : null;
+
+export function bytesFromBase64(b64, { native = nativeFromBase64 } = {}) {
+  if (native) return native(b64);
   const s = atob(b64);
   const u = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
