@@ -81,9 +81,6 @@ export async function startSite(work, tls, modes, { prepare, http2 = false } = {
   return { origins, root, log, stop: () => srv.kill() };
 }
 
-// A real transparency proof for the site (site/make_transparency.py, made with verity-cli next to
-// the host binary or $VERITY_CLI_BIN): returns { good, bad } site folders and writes the host config
-// that trusts the proof's service and witnesses into <work>/xdg-config/verity/config.json.
 // Runs fn() while the site's manifest (ROOT/manifest.json: JSON line + proof line) lists `key`
 // with the SHA-256 of `bytes` — as if the operator had published a new version of that resource —
 // and puts the manifest back afterwards.
@@ -123,6 +120,9 @@ export async function checkCacheableScript({ visit, site, logFor, expectFetches 
     'host log: ' + JSON.stringify(rows.slice(0, 3)));
 }
 
+// A real transparency proof for the site (site/make_transparency.py, made with verity-cli next to
+// the host binary or $VERITY_CLI_BIN): returns { good, bad } site folders and writes the host config
+// that trusts the proof's service and witnesses into <work>/xdg-config/verity/config.json.
 export function makeTransparencySite(work, hostBin, root) {
   const cli = process.env.VERITY_CLI_BIN || path.join(path.dirname(hostBin), 'verity-cli');
   const out = path.join(work, 'transparency');
