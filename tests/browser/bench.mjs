@@ -9,7 +9,7 @@ import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep, CHROMIUM_FLAGS } from './lib/harness.mjs';
+import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || '');
 const N = Number(process.argv[3] || 15);
@@ -30,8 +30,8 @@ async function timeLoad(page, url) {
   return performance.now() - t0;
 }
 
-// The configurations are interleaved (verify, off, none, verify, ...), so that load on the machine
-// falls on all three alike; 2 warm-up rounds are not counted.
+// The configurations are interleaved (verify, off, none, floor, verify, ...), so that load on the
+// machine falls on all alike; 2 warm-up rounds are not counted.
 async function timeRounds(configs, n) {
   const out = Object.fromEntries(Object.keys(configs).map(k => [k, []]));
   for (let i = 0; i < n + 2; i++) {
@@ -47,13 +47,9 @@ const url = name => `${site.origins[name]}/bench.html`;
 
 // Chromium with the floor extension, attached to its page after a first load.
 async function launchChromiumFloor() {
-  const udd = fs.mkdtempSync(path.join(work, 'chromium-floor-'));
-  const ext = floorExt('chromium');
-  const ctx = await chromium.launchPersistentContext(udd, { executablePath: process.env.CHROME || '/usr/bin/chromium',
-    headless: true, ignoreHTTPSErrors: true, timeout: 60000, args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${ext}`, `--load-extension=${ext}`] });
+  const { ctx, sw } = await launchChromium(chromium, { work, ext: floorExt('chromium'), verity: false });
   const page = ctx.pages()[0] || await ctx.newPage();
   await page.goto(url('floor'));
-  const sw = ctx.serviceWorkers()[0] || await ctx.waitForEvent('serviceworker', { timeout: 20000 });
   if (await sw.evaluate(() => globalThis.floorAttachAll()) < 1) throw new Error('floor extension did not attach');
   return { ctx, page };
 }

@@ -51,6 +51,7 @@ async function main() {
     return r.rows;
   };
   const logFor = async (origin, url) => (await hostLog({ origin })).filter(r => r.url === url);
+  const tabIdOf = url => E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), url);
 
   // Navigate and wait for the verified load (or the block page). A first visit to a site is
   // attached and reloaded by the extension: wait for the load that follows the reload.
@@ -101,7 +102,7 @@ async function main() {
     const rows = await logFor(O.enforce, `${O.enforce}/app.js`);
     assert(rows.some(r => r.action === 'allow'), 'host log has the allowed script');
     // The toolbar badge (coalesced writes, lib/badge.js) ends on the page's final counts.
-    const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.enforce}/index.html`);
+    const tabId = await tabIdOf(`${O.enforce}/index.html`);
     const allowed = await E(id => globalThis.verity.tabs.get(id).counts.allow, tabId);
     assert(allowed >= 7, 'allowed count ' + allowed);
     const badge = await waitFor(async () => {
@@ -127,7 +128,7 @@ async function main() {
       assert(v && v.action === 'block' && v.reason === reason, 'extension verdict: ' + JSON.stringify(v));
       const rows = await logFor(O.enforce, `${O.enforce}${res}`);
       assert(rows.some(r => r.action === 'block' && r.reason === reason), 'host log: ' + JSON.stringify(rows.slice(0, 3)));
-      const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.enforce}${pagePath}`);
+      const tabId = await tabIdOf(`${O.enforce}${pagePath}`);
       const blocked = await E(id => globalThis.verity.tabs.get(id).counts.block, tabId);
       assert(blocked >= 1, 'blocked count ' + blocked);
       await waitFor(async () => (await E(id => chrome.action.getBadgeText({ tabId: id }), tabId)) === String(blocked), { what: `badge text ${blocked}` });
@@ -173,7 +174,7 @@ async function main() {
 
   await t.test('popup renders site status, counters and the log', async () => {
     await visit(`${O.enforce}/tampered-script.html`);
-    const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.enforce}/tampered-script.html`);
+    const tabId = await tabIdOf(`${O.enforce}/tampered-script.html`);
     const popup = await ctx.newPage();
     await popup.setViewportSize({ width: 600, height: 700 });
     await popup.goto(`chrome-extension://${CHROMIUM_ID}/src/ui/popup.html?tab=${tabId}`);
@@ -235,7 +236,7 @@ async function main() {
     eq((await recentSince(s0)).length, 0, 'extension verdicts');
     eq(await E(() => globalThis.verity.hostCalls), calls0, 'host calls while off');
     eq((await hostLog({ origin: O.toggle })).length, rowsBefore, 'host log rows for the site');
-    const tabId = await E(u => chrome.tabs.query({}).then(ts => ts.find(t => t.url === u).id), `${O.toggle}/tampered-script.html`);
+    const tabId = await tabIdOf(`${O.toggle}/tampered-script.html`);
     eq(await E(id => globalThis.verityChromium.isAttached(id), tabId), false, 'extension debugger attached to the off site');
   });
 

@@ -176,3 +176,30 @@ test('verdicts without batchMax (host did not announce batches) go one by one', 
   [0, 1, 2].map(n => hc.requestVerdict(V(n)));
   assert.deepEqual(port.sent.map(m => m.type), ['verdict', 'verdict', 'verdict']);
 });
+
+test('a port that refuses postMessage: the request and every queued verdict fail as unavailable, backoff starts', async () => {
+  const c = clock(); let refuse = false; const ports = [];
+  const hc = new HostClient({ connect: () => { const p = fakePort(() => { if (refuse) throw new Error('Attempt to postMessage on disconnected port'); }); ports.push(p); return p; }, ...c });
+  hc.batchMax = 256;
+  const first = hc.requestVerdict(V(0));          // in flight on a working port
+  const queued = [1, 2].map(n => hc.requestVerdict(V(n)));
+  refuse = true;
+  ports[0].reply(answer(ports[0].sent[0]));       // the batch of 1, 2 is posted now and refused
+  assert.equal((await first).action, 'allow');
+  for (const r of await Promise.all(queued)) {
+    assert.equal(r.ok, false);
+    assert.equal(r.error.code, 'host.unavailable');
+    assert.match(r.error.detail, /disconnected port/);
+  }
+  assert.equal(hc.available(), false);
+  assert.equal(hc.port, null, 'the refusing port is dropped');
+  const r = await hc.request({ type: 'hello' });  // during the backoff: no new port, unavailable at once
+  assert.equal(r.error.code, 'host.unavailable');
+  assert.equal(ports.length, 1);
+  c.advance(hc.backoffMs);                        // after it, a new port that also refuses
+  const r2 = await hc.request({ type: 'hello' });
+  assert.equal(ports.length, 2);
+  assert.equal(r2.error.code, 'host.unavailable');
+  assert.match(r2.error.detail, /disconnected port/);
+  assert.equal(hc.pending.size, 0, 'nothing left waiting for a reply');
+});

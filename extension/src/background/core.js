@@ -4,7 +4,7 @@
 
 import { api, browserName, extensionVersion, connectNative, storageGet, storageSet, setBadgeField, pageUrl, navigateTab } from '../compat.js';
 import { HOST_NAME, HostType, Action } from '../lib/messages.js';
-import { HostClient } from '../lib/host_client.js';
+import { HostClient, BATCH_MAX_CAP } from '../lib/host_client.js';
 import { applyHostState, applySetting, isCheckedLocally, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';
 import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
 import { BadgeWriter } from '../lib/badge.js';
@@ -62,7 +62,7 @@ export class Core {
   // A hello or status reply's preload list replaces the stored one.
   notePreload(reply) {
     if (reply && reply.ok && reply.type === 'hello' && Number.isInteger(reply.batch_max) && reply.batch_max > 0) {
-      this.host.batchMax = Math.min(reply.batch_max, 256);
+      this.host.batchMax = Math.min(reply.batch_max, BATCH_MAX_CAP);
     }
     const p = preloadFromReply(reply);
     if (!p) return;

@@ -11,6 +11,9 @@
 //    trip per batch instead of one per response. Only once the host announced `batchMax` (hello).
 // `connect` is injected (runtime.connectNative in the extension, a fake in unit tests).
 
+// Most verdicts one batch may carry, whatever the host announces (its kMaxBatchRequests).
+export const BATCH_MAX_CAP = 256;
+
 export class HostClient {
   constructor({ connect, now = () => Date.now(), setTimer = (f, ms) => setTimeout(f, ms), clearTimer = h => clearTimeout(h),
                 minBackoffMs = 200, maxBackoffMs = 3000, onStatus = () => {}, batchTimeoutMs = 5000 }) {
@@ -60,24 +63,18 @@ export class HostClient {
     this.retryAt = 0;
     this.setUp(true, null);
     const batch = this.inFlight && this.inFlight.id === m.id ? this.inFlight : null;
+    if (batch) { this.clearTimer(batch.timer); this.inFlight = null; }
     if (batch && batch.members.length > 1) {
-      this.clearTimer(batch.timer);
-      this.inFlight = null;
       if (m.ok === true && Array.isArray(m.replies)) {
         for (const r of m.replies) if (r && typeof r === 'object' && batch.members.includes(r.id)) this.settle(r.id, r);
       }
       // A refused batch, or an entry the host did not answer: each member fails on its own.
       const error = (m.ok === false && m.error) || { code: 'host.bad_reply', detail: 'no reply for this entry of the batch' };
       for (const id of batch.members) this.settle(id, { id, ok: false, error });
-      this.pump();
-      return;
+    } else {
+      this.settle(m.id, m);  // a framing-level error (id null) or a reply after its timeout: no-op
     }
-    this.settle(m.id, m);  // a framing-level error (id null) or a reply after its timeout: no-op
-    if (batch) {
-      this.clearTimer(batch.timer);
-      this.inFlight = null;
-      this.pump();
-    }
+    if (batch) this.pump();
   }
 
   // Registers request `id` as waiting for its reply; it resolves with host.timeout after timeoutMs
@@ -128,24 +125,32 @@ export class HostClient {
     if (changed) this.onStatus(up, err);
   }
 
+  // The reply a request gets when the host cannot be reached.
+  unavailable(id, detail = this.lastError || 'native host unavailable') {
+    return { id, ok: false, error: { code: 'host.unavailable', detail } };
+  }
+
+  // Posts `out`; if the port refuses it, drops the port (backoff) and returns the error text.
+  post(port, out) {
+    try {
+      port.postMessage(out);
+      return null;
+    } catch (e) {
+      const err = String(e && e.message || e);
+      this.port = null;
+      this.failed(err);
+      return err;
+    }
+  }
+
   request(msg, timeoutMs = 5000) {
     const id = ++this.seq;
     return new Promise(resolve => {
       const port = this.ensurePort();
-      if (!port) {
-        resolve({ id, ok: false, error: { code: 'host.unavailable', detail: this.lastError || 'native host unavailable' } });
-        return;
-      }
-      const timer = this.pend(id, msg, timeoutMs, resolve);
-      try {
-        port.postMessage({ ...msg, id });
-      } catch (e) {
-        this.pending.delete(id);
-        this.clearTimer(timer);
-        this.port = null;
-        this.failed(String(e && e.message || e));
-        resolve({ id, ok: false, error: { code: 'host.unavailable', detail: String(e && e.message || e) } });
-      }
+      if (!port) { resolve(this.unavailable(id)); return; }
+      this.pend(id, msg, timeoutMs, resolve);
+      const err = this.post(port, { ...msg, id });
+      if (err) this.settle(id, this.unavailable(id, err));
     });
   }
 
@@ -165,21 +170,18 @@ export class HostClient {
     const port = this.ensurePort();
     const items = this.queue.splice(0, port ? this.batchMax : this.queue.length);
     if (!port) {
-      for (const it of items) this.settle(it.id, { id: it.id, ok: false, error: { code: 'host.unavailable', detail: this.lastError || 'native host unavailable' } });
+      for (const it of items) this.settle(it.id, this.unavailable(it.id));
       return;
     }
     const out = items.length === 1 ? items[0] : { type: 'batch', id: ++this.seq, requests: items };
     // Should the host never answer, the members time out on their own and the next batch goes.
     const timer = this.setTimer(() => { if (this.inFlight && this.inFlight.id === out.id) { this.inFlight = null; this.pump(); } }, this.batchTimeoutMs);
     this.inFlight = { id: out.id, members: items.map(it => it.id), timer };
-    try {
-      port.postMessage(out);
-    } catch (e) {
+    const err = this.post(port, out);
+    if (err) {
       this.clearTimer(timer);
       this.inFlight = null;
-      this.port = null;
-      this.failed(String(e && e.message || e));
-      for (const it of items) this.settle(it.id, { id: it.id, ok: false, error: { code: 'host.unavailable', detail: String(e && e.message || e) } });
+      for (const it of items) this.settle(it.id, this.unavailable(it.id, err));
       this.pump();   // the rest of the queue fails now too (backoff), not at its timeout
     }
   }

@@ -17,8 +17,6 @@ constexpr size_t kReplyBudget = kMaxOutboundBytes - 4096;
 constexpr int64_t kMaxLogLimit = 500;
 constexpr std::string_view kNoRoomDetail = "no room left in the batch reply";
 
-std::string_view Clip(std::string_view s, size_t n) { return s.size() <= n ? s : s.substr(0, n); }
-
 // A body digest field: base64 (either alphabet, padding optional) of exactly `size` bytes.
 Result<Bytes> Digest(std::string_view field, std::string_view text, size_t size) {
   auto h = ParseBase64Lenient(text);
@@ -48,7 +46,7 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   w.BeginObject();
   w.Key("origin").String(s.origin);
   w.Key("checked").Bool(s.checked);
-  WriteStringOrNull(w, "mode", s.mode ? std::optional<std::string_view>(*s.mode) : std::nullopt);
+  WriteStringOrNull(w, "mode", s.mode);
   WriteNonEmptyOrNull(w, "manifest_url", s.manifest_url);
   w.Key("expires");
   if (s.expires) {
@@ -227,7 +225,7 @@ class Request {
       w_.Raw(row.str());
     }
     w_.EndArray();
-    WriteStringOrNull(w_, "next_cursor", next ? std::optional<std::string_view>(*next) : std::nullopt);
+    WriteStringOrNull(w_, "next_cursor", next);
     return OkStatus();
   }
 

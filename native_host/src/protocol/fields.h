@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "core/error.h"
@@ -20,13 +21,17 @@ Result<std::string_view> ReqString(const json::Value& msg, std::string_view name
 Result<std::optional<int64_t>> OptInt(const json::Value& msg, std::string_view name);
 Result<std::optional<bool>> OptBool(const json::Value& msg, std::string_view name);
 
+// The first n bytes of s (all of it if shorter).
+inline std::string_view Clip(std::string_view s, size_t n) { return s.size() <= n ? s : s.substr(0, n); }
 // Longest "detail" a reply carries.
 inline constexpr size_t kMaxDetail = 1024;
-inline std::string_view ClipDetail(std::string_view s) {
-  return s.size() <= kMaxDetail ? s : s.substr(0, kMaxDetail);
-}
+inline std::string_view ClipDetail(std::string_view s) { return Clip(s, kMaxDetail); }
 // "key":"value", or "key":null when the value is absent (nullopt; empty for WriteNonEmptyOrNull).
 void WriteStringOrNull(json::Writer& w, std::string_view key, std::optional<std::string_view> value);
+inline void WriteStringOrNull(json::Writer& w, std::string_view key,
+                              const std::optional<std::string>& value) {
+  WriteStringOrNull(w, key, value ? std::optional<std::string_view>(*value) : std::nullopt);
+}
 inline void WriteNonEmptyOrNull(json::Writer& w, std::string_view key, std::string_view value) {
   WriteStringOrNull(w, key, value.empty() ? std::nullopt : std::optional<std::string_view>(value));
 }

@@ -84,7 +84,7 @@ export async function startSite(work, tls, modes, { prepare, http2 = false } = {
 // Runs fn() while the site's manifest (ROOT/manifest.json: JSON line + proof line) lists `key`
 // with the SHA-256 of `bytes` — as if the operator had published a new version of that resource —
 // and puts the manifest back afterwards.
-export async function withManifestEntry(root, key, bytes, fn) {
+async function withManifestEntry(root, key, bytes, fn) {
   const file = path.join(root, 'manifest.json');
   const original = fs.readFileSync(file, 'utf8');
   const [json, ...rest] = original.split('\n');
@@ -231,9 +231,10 @@ export function eq(a, b, msg) { if (JSON.stringify(a) !== JSON.stringify(b)) thr
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--disable-default-apps', '--no-first-run', '--ignore-certificate-errors', '--disable-features=DialMediaRouteProvider'];
 
-// Headless Chromium with (ext set) or without the extension; the host manifest goes into the
-// profile's NativeMessagingHosts folder. Returns { ctx, sw }.
-export async function launchChromium(chromium, { work, ext, wrapper }) {
+// Headless Chromium with (ext set) or without an extension; the host manifest goes into the
+// profile's NativeMessagingHosts folder. Returns { ctx, sw }: sw is Verity's service worker, ready,
+// or with verity: false (another extension, e.g. floor/), that extension's service worker.
+export async function launchChromium(chromium, { work, ext, wrapper, verity = true }) {
   const udd = fs.mkdtempSync(path.join(work, 'chromium-profile-'));
   if (wrapper) {
     fs.mkdirSync(path.join(udd, 'NativeMessagingHosts'), { recursive: true });
@@ -244,8 +245,9 @@ export async function launchChromium(chromium, { work, ext, wrapper }) {
     headless: true, ignoreHTTPSErrors: true, timeout: 60000, args });
   let sw = null;
   if (ext) {
-    sw = ctx.serviceWorkers().find(w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`)) || await ctx.waitForEvent('serviceworker', { timeout: 20000 });
-    await sw.evaluate(() => globalThis.verity.ready);
+    const prefix = `chrome-extension://${verity ? CHROMIUM_ID + '/' : ''}`;
+    sw = ctx.serviceWorkers().find(w => w.url().startsWith(prefix)) || await ctx.waitForEvent('serviceworker', { timeout: 20000 });
+    if (verity) await sw.evaluate(() => globalThis.verity.ready);
   }
   return { ctx, sw };
 }

@@ -327,26 +327,23 @@ TEST_CASE("store: a schema v1 database is migrated in place, rows and numbering 
   REQUIRE(testing::HaveSqliteCli());
   TempDir dir;
   const std::string db = dir.File("verity.db");
-  // The v1 log table as shipped in schema version 1 (fixture), with three rows, the newest deleted.
-  const std::string v1 =
-      "PRAGMA journal_mode=WAL;"
-      "CREATE TABLE log(seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, browser TEXT NOT "
-      "NULL,"
-      " origin TEXT NOT NULL, url TEXT NOT NULL, destination TEXT NOT NULL, action TEXT NOT NULL,"
-      " reason TEXT NOT NULL, detail TEXT NOT NULL, manifest_id TEXT NOT NULL,"
-      " kind TEXT NOT NULL CHECK(kind IN ('verdict', 'event')));"
-      "CREATE INDEX log_origin ON log(origin, seq); CREATE INDEX log_action ON log(action, seq);"
-      "CREATE INDEX log_time ON log(time_ms);"
-      "INSERT INTO log VALUES(1, 1000, 'firefox', 'https://a.example', 'https://a.example/1', 'script', "
-      "'allow',"
-      " 'match', '', 'm', 'verdict');"
-      "INSERT INTO log VALUES(2, 2000, 'firefox', 'https://b.example', 'https://b.example/2', 'script', "
-      "'block',"
-      " 'no_manifest_match', 'd', 'm', 'verdict');"
-      "INSERT INTO log VALUES(3, 3000, 'firefox', 'https://b.example', 'https://b.example/3', 'image', "
-      "'allow',"
-      " 'match', '', 'm', 'verdict');"
-      "PRAGMA user_version = 1;";
+  // The v1 log table as shipped in schema version 1 (fixture), with three rows.
+  const std::string v1 = R"sql(
+PRAGMA journal_mode=WAL;
+CREATE TABLE log(seq INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, browser TEXT NOT NULL,
+  origin TEXT NOT NULL, url TEXT NOT NULL, destination TEXT NOT NULL, action TEXT NOT NULL,
+  reason TEXT NOT NULL, detail TEXT NOT NULL, manifest_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK(kind IN ('verdict', 'event')));
+CREATE INDEX log_origin ON log(origin, seq); CREATE INDEX log_action ON log(action, seq);
+CREATE INDEX log_time ON log(time_ms);
+INSERT INTO log VALUES(1, 1000, 'firefox', 'https://a.example', 'https://a.example/1', 'script', 'allow',
+  'match', '', 'm', 'verdict');
+INSERT INTO log VALUES(2, 2000, 'firefox', 'https://b.example', 'https://b.example/2', 'script', 'block',
+  'no_manifest_match', 'd', 'm', 'verdict');
+INSERT INTO log VALUES(3, 3000, 'firefox', 'https://b.example', 'https://b.example/3', 'image', 'allow',
+  'match', '', 'm', 'verdict');
+PRAGMA user_version = 1;
+)sql";
   int st = -1;
   SqliteCli(db, v1, &st);
   REQUIRE(st == 0);
