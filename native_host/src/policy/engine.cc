@@ -1,15 +1,14 @@
 #include "policy/engine.h"
 
-#include <cstdio>
-#include <unordered_map>
-
 #include "config/config.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "dns/resolver.h"
 #include "headers/site_record.h"
 #include "policy/rules.h"
+#include "policy/site_cache.h"
 #include "policy/transparency_gate.h"
+#include "policy/verdict_log.h"
 #include "store/store.h"
 #include "url/url.h"
 
@@ -39,42 +38,6 @@ Result<std::string> NormalizeOrigin(std::string_view origin) {
 }
 
 namespace {
-
-constexpr size_t kMaxLoggedField = 4096;
-constexpr size_t kMaxCachedSites = 10000;
-
-std::string ClipField(std::string_view s) {
-  if (s.size() <= kMaxLoggedField) return std::string(s);
-  return std::string(s.substr(0, kMaxLoggedField)) + "...";
-}
-
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-};
-
-// Per-origin state kept in memory (loaded lazily from the store).
-struct Site {
-  std::string origin;
-  bool loaded = false;
-  std::optional<headers::SiteRecord> record;  // stored record (dead once expires_at <= now)
-  int64_t record_max_age = 0;                 // max-age of the header that produced it
-  // The latest valid WAICT header. It applies by itself (without a live stored record) until
-  // seen + max-age, or for the rest of the session when max-age = 0 (such a header stores nothing).
-  // A site_state without the header does not clear it (the extension also sends header-less
-  // site_state to query); an invalid header does (draft: invalid = absent).
-  std::optional<headers::WaictPolicy> current;
-  int64_t current_seen_s = 0;
-  bool header_last = false;  // the latest site_state carried a valid WAICT header
-  Setting setting = Setting::kDefault;
-  std::string domain;      // host of the origin: the transparency (MPT, rollback) domain
-  bool preloaded = false;  // on the trusted preload list (https origins only)
-  std::optional<W3cIntegrityPolicy> w3c;
-  std::optional<integrity::DestinationPolicy> dest_policy;  // Firefox dialect blocked-destinations
-  std::shared_ptr<const LoadedManifest> manifest;           // null: none received yet
-  ManifestSummary summary;
-  uint64_t counts[kActionCount] = {};
-};
 
 // What the record, the latest header and the user's setting add up to.
 struct Effective {
@@ -141,6 +104,16 @@ Effective Evaluate(const Site& s, int64_t now_s) {
   return e;
 }
 
+// The store filter for an origin as the user typed it (normalized when it is one).
+store::LogQuery ToStoreQuery(const std::optional<std::string>& origin) {
+  store::LogQuery q;
+  if (origin) {
+    auto n = NormalizeOrigin(*origin);
+    q.origin = n ? *n : *origin;
+  }
+  return q;
+}
+
 }  // namespace
 
 struct Engine::Impl {
@@ -152,14 +125,12 @@ struct Engine::Impl {
   std::string db_path;
   std::unique_ptr<store::Store> store;
   std::string store_error;
-  std::unordered_map<std::string, Site, StringHash, std::equal_to<>> sites;         // by normalized origin
-  std::unordered_map<std::string, std::string, StringHash, std::equal_to<>> alias;  // as sent -> normalized
+  Diagnostics* diag = &StderrDiagnostics();
+  SiteCache sites;
   std::optional<transparency::WitnessPolicy> witness_policy;
   std::optional<Error> witness_policy_error;  // the config's transparency keys are unusable
   PreloadState preload;
-  std::vector<store::LogRow> pending;
-  int64_t oldest_pending_ms = 0;
-  uint64_t totals[kActionCount] = {};
+  std::unique_ptr<VerdictLog> log;  // after `store`: destroyed (and committed) first
 
   std::unique_ptr<dns::Resolver> resolver;  // M2DMRT hops; created on the first hop that needs DNS
 
@@ -175,44 +146,34 @@ struct Engine::Impl {
   }
   int64_t NowS() { return clock() / 1000; }
 
-  Result<Site*> GetSite(std::string_view origin_in) {
-    // Hot path (every verdict): origin spelled as before -> cached site, no allocation.
-    if (auto a = alias.find(origin_in); a != alias.end()) {
-      if (auto it = sites.find(a->second); it != sites.end()) return &it->second;
+  Result<Site*> GetSite(std::string_view origin) {
+    return sites.Get(origin, [this](Site& s) { return LoadSite(s); });
+  }
+
+  // A site seen for the first time: its stored record, setting and manifest. A read error is
+  // returned (never taken as "not enrolled").
+  Status LoadSite(Site& s) {
+    s.domain = OriginDomain(s.origin);
+    s.preloaded = s.origin.starts_with("https://") && preload.Contains(s.domain, NowS());
+    if (!store) return OkStatus();
+    auto rec = store->GetSite(s.origin);
+    if (!rec) return rec.error();
+    if (*rec) {
+      s.record = FromStoreRecord(**rec);
+      s.record_max_age = (*rec)->max_age;
+      s.dest_policy = HeaderDestinationPolicy(*s.record);
     }
-    auto n = NormalizeOrigin(origin_in);
-    if (!n) return n.error();
-    std::string origin = std::move(*n);
-    if (alias.size() > 4 * kMaxCachedSites) alias.clear();
-    alias.emplace(std::string(origin_in), origin);
-    if (sites.size() >= kMaxCachedSites && sites.find(origin) == sites.end()) {
-      // Bound memory against a flood of distinct origins: drop the cache (stored records, settings
-      // and manifests reload on demand; only max-age=0 header state of other origins is lost, and
-      // the next navigation's site_state brings it back).
-      Flush();
-      sites.clear();
+    auto set = store->GetSetting(s.origin);
+    if (!set) return set.error();
+    s.setting = static_cast<Setting>(*set);
+    auto m = store->GetManifest(s.origin);
+    if (!m) return m.error();
+    if (*m) {
+      // Re-parse the cached bytes (a cached verdict is never trusted; parsing is cheap).
+      s.manifest = Load(s, AsChars((*m)->bytes));
+      s.summary = s.manifest->summary;
     }
-    Site& s = sites[origin];
-    if (!s.loaded) {
-      s.origin = origin;
-      s.loaded = true;
-      s.domain = OriginDomain(origin);
-      s.preloaded = origin.starts_with("https://") && preload.Contains(s.domain, NowS());
-      if (store) {
-        if (auto rec = store->GetSite(origin); rec && *rec) {
-          s.record = FromStoreRecord(**rec);
-          s.record_max_age = (*rec)->max_age;
-          s.dest_policy = HeaderDestinationPolicy(*s.record);
-        }
-        if (auto set = store->GetSetting(origin); set) s.setting = static_cast<Setting>(*set);
-        if (auto m = store->GetManifest(origin); m && *m) {
-          // Re-parse the cached bytes (a cached verdict is never trusted; parsing is cheap).
-          s.manifest = Load(s, AsChars((*m)->bytes));
-          s.summary = s.manifest->summary;
-        }
-      }
-    }
-    return &s;
+    return OkStatus();
   }
 
   // The signed preload list (design §4.2): transparency.preload_list_file, else
@@ -228,11 +189,8 @@ struct Engine::Impl {
     }
     preload = LoadPreloadList(path, cfg.transparency, witness_policy ? &*witness_policy : nullptr, NowS());
     if (preload.status == "absent") return;
-    if (preload.status != "ok") {
-      std::fprintf(stderr, "verity-host: preload list %s: %s: %s\n", path.c_str(), preload.status.c_str(),
-                   preload.detail.c_str());
-    }
-    Log(Event("", path, "preload_list", preload.status, preload.detail, ""));
+    if (preload.status != "ok") diag->Report("preload list " + path, preload.status + ": " + preload.detail);
+    log->AppendEvent("", path, "preload_list", preload.status, preload.detail, "");
   }
 
   ProofContext Proof(const Site& s) {
@@ -291,50 +249,16 @@ struct Engine::Impl {
     if (v.checked && v.manifest_url.empty()) v.manifest_url = s.origin + "/.well-known/waict/manifest";
     return v;
   }
-
-  void Log(store::LogRow row) {
-    if (!store) return;
-    if (pending.empty()) oldest_pending_ms = row.time_ms;
-    pending.push_back(std::move(row));
-    if (pending.size() >= opt.log_batch_rows ||
-        pending.back().time_ms - oldest_pending_ms >= static_cast<int64_t>(opt.log_flush_interval_ms)) {
-      Flush();
-    }
-  }
-
-  void Flush() {
-    if (pending.empty() || !store) return;
-    auto r = store->AppendBatch(pending);
-    if (!r) std::fprintf(stderr, "verity-host: verdict log write failed: %s\n", r.error().detail.c_str());
-    pending.clear();
-  }
-
-  store::LogRow Event(const std::string& origin, std::string_view url, std::string_view action,
-                      std::string_view reason, std::string_view detail, std::string_view manifest_id) {
-    store::LogRow row;
-    row.time_ms = NowMs();
-    row.browser = opt.browser;
-    row.origin = origin;
-    row.url = ClipField(url);
-    row.action = std::string(action);
-    row.reason = std::string(reason);
-    row.detail = ClipField(detail);
-    row.manifest_id = std::string(manifest_id);
-    row.kind = "event";
-    return row;
-  }
 };
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Engine::~Engine() {
-  if (impl_) impl_->Flush();
-}
+Engine::~Engine() = default;  // the verdict log commits when it is destroyed
 
 std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->opt = std::move(options);
   impl->clock = impl->opt.clock ? impl->opt.clock : Clock(SystemClockMillis);
-  if (impl->opt.log_batch_rows == 0) impl->opt.log_batch_rows = 1;
+  if (impl->opt.diagnostics) impl->diag = impl->opt.diagnostics;
   // Configuration: a broken file is remembered and reported; defaults keep the host answering.
   if (!impl->opt.in_memory_store || !impl->opt.config_path.empty()) {
     std::string path = impl->opt.config_path;
@@ -383,6 +307,10 @@ std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
       impl->store_error = std::string(WireName(st.code())) + ": " + st.error().detail;
     }
   }
+  impl->log = std::make_unique<VerdictLog>(
+      impl->store.get(),
+      VerdictLogOptions{impl->opt.browser, impl->opt.log_batch_rows, impl->opt.log_flush_interval_ms},
+      impl->clock, *impl->diag);
   impl->LoadPreload();
   return std::unique_ptr<Engine>(new Engine(std::move(impl)));
 }
@@ -403,7 +331,7 @@ PreloadInfo Engine::Preload() const {
   }
   return info;
 }
-void Engine::Idle() { impl_->Flush(); }
+Status Engine::CommitLog() { return impl_->log->Commit(); }
 
 Result<SiteView> Engine::SiteState(const SiteStateRequest& req) {
   auto site = impl_->GetSite(req.origin);
@@ -411,6 +339,7 @@ Result<SiteView> Engine::SiteState(const SiteStateRequest& req) {
   Site& s = **site;
   std::string_view waict, w3c;
   bool has_waict = false, has_w3c = false;
+  Status saved;
   for (const auto& [name, value] : req.headers) {
     if (name == kWaictHeader) {
       waict = value;
@@ -432,12 +361,12 @@ Result<SiteView> Engine::SiteState(const SiteStateRequest& req) {
         if (impl_->store) {
           store::SiteRecord rec = ToStoreRecord(s.origin, *upd.record, waict, s.record_max_age);
           rec.updated_ms = impl_->NowMs();
-          (void)impl_->store->PutSite(rec);
+          saved = impl_->store->PutSite(rec);
         }
       } else if (impl_->store) {
-        (void)impl_->store->DeleteSite(s.origin);
+        saved = impl_->store->DeleteSite(s.origin);
       }
-      s.record = upd.record;
+      s.record = upd.record;  // in memory even when the store failed: this session stays protected
     }
     const headers::SiteRecord* effective = headers::IsLive(s.record, now_s) ? &*s.record : nullptr;
     headers::SiteRecord from_header;
@@ -447,7 +376,7 @@ Result<SiteView> Engine::SiteState(const SiteStateRequest& req) {
       effective = &from_header;
     }
     s.dest_policy = effective ? HeaderDestinationPolicy(*effective) : std::nullopt;
-    if (!upd.event.empty()) impl_->Log(impl_->Event(s.origin, "", "site_header", upd.event, upd.note, ""));
+    if (!upd.event.empty()) impl_->log->AppendEvent(s.origin, "", "site_header", upd.event, upd.note, "");
   } else {
     s.header_last = false;  // see Site::current: a header-less site_state may be a plain query
   }
@@ -459,6 +388,7 @@ Result<SiteView> Engine::SiteState(const SiteStateRequest& req) {
       s.w3c.reset();
     }
   }
+  if (!saved) return saved.error();  // the record could not be persisted: say so
   return impl_->View(s);
 }
 
@@ -467,6 +397,7 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
   if (!site) return site.error();
   Site& s = **site;
   ManifestReply rep;
+  Status saved;
   std::shared_ptr<const LoadedManifest> m;
   if (req.status != 200 || req.body.empty()) {
     auto lm = std::make_shared<LoadedManifest>();
@@ -494,14 +425,15 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
       cm.manifest_id = m->summary.id;
       cm.bytes.assign(req.body.begin(), req.body.end());
       cm.state = m->summary.state;
-      (void)impl_->store->PutManifest(cm);
+      saved = impl_->store->PutManifest(cm);
     } else {
-      (void)impl_->store->DeleteManifest(s.origin);
+      saved = impl_->store->DeleteManifest(s.origin);
     }
   }
-  impl_->Log(impl_->Event(s.origin, req.url, "manifest", m->summary.state,
+  impl_->log->AppendEvent(s.origin, req.url, "manifest", m->summary.state,
                           m->summary.reason.empty() ? m->detail : m->summary.reason + ": " + m->detail,
-                          m->summary.id));
+                          m->summary.id);
+  if (!saved) return saved.error();
   return rep;
 }
 
@@ -546,58 +478,20 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
     }
   }
   if (v.action == Action::kBlock && !enforced) v.action = Action::kReport;
-  auto ai = static_cast<size_t>(v.action);
-  s.counts[ai]++;
-  impl_->totals[ai]++;
-  store::LogRow row;
-  row.time_ms = impl_->NowMs();
-  row.browser = impl_->opt.browser;
-  row.origin = s.origin;
-  row.url = ClipField(req.url);
-  row.destination = ClipField(req.destination);
-  row.action = std::string(FormatAction(v.action));
-  row.reason = v.reason;
-  row.detail = ClipField(v.detail);
-  row.manifest_id = v.manifest_id;
-  row.kind = "verdict";
-  impl_->Log(std::move(row));
+  s.counts[static_cast<size_t>(v.action)]++;
+  impl_->log->AppendVerdict(s.origin, req.url, req.destination, v.action, v.reason, v.detail, v.manifest_id);
   return v;
 }
 
 Result<LogPage> Engine::QueryLog(const LogQuery& q) {
   if (!impl_->store) return MakeError(ErrorCode::kPolicyStoreUnavailable, impl_->store_error);
-  impl_->Flush();
-  store::LogQuery sq;
-  if (q.origin) {
-    auto n = NormalizeOrigin(*q.origin);
-    sq.origin = n ? *n : *q.origin;
-  }
+  store::LogQuery sq = ToStoreQuery(q.origin);
   if (q.action) sq.action = std::string(FormatAction(*q.action));
   if (q.since) sq.since_ms = *q.since * 1000;
   if (q.until) sq.until_ms = *q.until * 1000;
   sq.limit = q.limit;
   sq.cursor = q.cursor;
-  auto page = impl_->store->Query(sq);
-  if (!page) return page.error();
-  LogPage out;
-  out.rows.reserve(page->rows.size());
-  for (auto& r : page->rows) {
-    LogRow o;
-    o.seq = r.seq;
-    o.time_ms = r.time_ms;
-    o.browser = std::move(r.browser);
-    o.origin = std::move(r.origin);
-    o.url = std::move(r.url);
-    o.destination = std::move(r.destination);
-    o.action = std::move(r.action);
-    o.reason = std::move(r.reason);
-    o.detail = std::move(r.detail);
-    o.manifest_id = std::move(r.manifest_id);
-    o.kind = std::move(r.kind);
-    out.rows.push_back(std::move(o));
-  }
-  out.next_cursor = page->next_cursor;
-  return out;
+  return impl_->log->Query(sq);
 }
 
 std::string Engine::CursorAfter(const LogRow& row) const { return store::FormatCursor(row.seq); }
@@ -607,7 +501,7 @@ Result<Setting> Engine::SetSite(std::string_view origin, Setting setting) {
   if (!site) return site.error();
   Site& s = **site;
   if (impl_->store) {
-    impl_->Flush();  // keep log order
+    VERITY_RETURN_IF_ERROR(impl_->log->Commit());  // keep log order
     auto r = impl_->store->SetSetting(s.origin, static_cast<store::SiteSetting>(setting), impl_->opt.browser,
                                       impl_->NowMs());
     if (!r) return r.error();
@@ -629,8 +523,8 @@ Result<OverrideReply> Engine::Override(const OverrideRequest& req) {
     rep.granted = true;
     rep.detail = "granted by the user";
   }
-  impl_->Log(impl_->Event(s.origin, req.url, "override", rep.granted ? "granted" : "refused",
-                          "reason " + std::string(req.reason) + "; " + rep.detail, s.summary.id));
+  impl_->log->AppendEvent(s.origin, req.url, "override", rep.granted ? "granted" : "refused",
+                          "reason " + std::string(req.reason) + "; " + rep.detail, s.summary.id);
   return rep;
 }
 
@@ -639,16 +533,20 @@ Result<StatusReply> Engine::HostStatus(std::optional<std::string_view> origin) {
   st.config = impl_->config_status;
   st.db_ok = impl_->store != nullptr;
   st.db = impl_->store ? impl_->db_path : "unavailable: " + impl_->store_error;
-  const uint64_t* c = impl_->totals;
+  auto count = [this](Action a) { return impl_->log->total(a); };
   if (origin) {
     auto site = impl_->GetSite(*origin);
     if (!site) return site.error();
     st.site = impl_->View(**site);
-    c = (*site)->counts;
+    const uint64_t* c = (*site)->counts;
+    st.allow = c[static_cast<size_t>(Action::kAllow)];
+    st.block = c[static_cast<size_t>(Action::kBlock)];
+    st.report = c[static_cast<size_t>(Action::kReport)];
+  } else {
+    st.allow = count(Action::kAllow);
+    st.block = count(Action::kBlock);
+    st.report = count(Action::kReport);
   }
-  st.allow = c[static_cast<size_t>(Action::kAllow)];
-  st.block = c[static_cast<size_t>(Action::kBlock)];
-  st.report = c[static_cast<size_t>(Action::kReport)];
   return st;
 }
 
@@ -667,39 +565,15 @@ Result<HopVerdict> Engine::CheckHop(const HopRequest& req) {
   ctx.now_s = impl_->NowS();
   ctx.resolver = [this]() { return impl_->Resolver(); };
   HopVerdict v = DecideHop(*target, ctx);
-  auto ai = static_cast<size_t>(v.action);
-  s.counts[ai]++;
-  impl_->totals[ai]++;
-  store::LogRow row =
-      impl_->Event(s.origin, target->dest_url, FormatAction(v.action), v.reason, v.detail, "");
-  row.destination = "m2dmrt-hop:" + std::string(FormatHopKind(req.kind));
-  row.kind = "verdict";
-  impl_->Log(std::move(row));
+  s.counts[static_cast<size_t>(v.action)]++;
+  impl_->log->AppendVerdict(s.origin, target->dest_url, "m2dmrt-hop:" + std::string(FormatHopKind(req.kind)),
+                            v.action, v.reason, v.detail, "");
   return v;
 }
 
-Status Engine::ExportLog(std::string_view format, std::optional<std::string> origin,
-                         const std::string& out_path) {
+Status Engine::ExportLog(LogExportFormat format, std::optional<std::string> origin, std::ostream& out) {
   if (!impl_->store) return MakeError(ErrorCode::kPolicyStoreUnavailable, impl_->store_error);
-  impl_->Flush();
-  store::LogQuery q;
-  if (origin) {
-    auto n = NormalizeOrigin(*origin);
-    q.origin = n ? *n : *origin;
-  }
-  FILE* out = stdout;
-  if (!out_path.empty() && out_path != "-") {
-    out = std::fopen(out_path.c_str(), "w");
-    if (!out) return MakeError(ErrorCode::kIo, "cannot open " + out_path);
-  }
-  Status st = format == "csv" ? store::ExportCsv(*impl_->store, q, out)
-                              : store::ExportJson(*impl_->store, q, store::JsonExportStyle::kArray, out);
-  if (out != stdout) {
-    if (std::fclose(out) != 0 && st) st = MakeError(ErrorCode::kIo, "cannot write " + out_path);
-  } else {
-    std::fflush(out);
-  }
-  return st;
+  return impl_->log->Export(format, ToStoreQuery(origin), out);
 }
 
 }  // namespace verity::policy

@@ -14,6 +14,13 @@
 //   block/no_manifest_match
 //   CheckHop({origin, "https://pay.example/checkout", kRedirect, ...})  -> policy/hop.h (M2DMRT)
 //
+// Its parts, one concern each: policy/site_cache.h (per-origin memory, loaded from the store),
+// policy/verdict_log.h (the log rows, group commit and the rule "no reply before its log row is
+// committed"), policy/diagnostics.h (operator messages, passed in), policy/hop.h (the M2DMRT hop
+// decision), policy/rules.h (bridges to the format modules) and policy/transparency_gate.h. The
+// engine loads the config and the preload list, keeps rollback memory and decides; store errors
+// are returned to the caller (a read error is never taken as "not enrolled").
+//
 // Fail closed: a config error, an unusable store or a missing manifest never turns into "allow" for
 // an enforced site. Transparency (design §4.2, policy/transparency_gate.h) is required when the
 // policy's max-age > 0 or the site is on the trusted preload list: the manifest response's
@@ -27,6 +34,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,7 +44,10 @@
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "policy/diagnostics.h"
 #include "policy/hop.h"
+#include "policy/verdict_log.h"
+#include "store/store.h"
 
 namespace verity::config {
 struct M2dmrtConfig;
@@ -62,10 +73,11 @@ struct EngineOptions {
       data_dir;  // empty: default (config data_dir, else $XDG_DATA_HOME/verity, ~/.local/share/verity)
   std::string config_path;  // empty: config::DefaultConfigPath()
   std::string browser = "chromium";
-  bool in_memory_store = false;   // tests / fuzzing: no files at all
-  bool offline = false;           // fuzzing: M2DMRT hop checks never touch the network (DNS, TLS probe)
-  ResolverFactory make_resolver;  // empty: MakeConfiguredResolver (tests inject a fake DNS)
-  Clock clock;                    // empty: SystemClockMillis
+  bool in_memory_store = false;        // tests / fuzzing: no files at all
+  bool offline = false;                // fuzzing: M2DMRT hop checks never touch the network (DNS, TLS probe)
+  ResolverFactory make_resolver;       // empty: MakeConfiguredResolver (tests inject a fake DNS)
+  Clock clock;                         // empty: SystemClockMillis
+  Diagnostics* diagnostics = nullptr;  // operator diagnostics; null: StderrDiagnostics()
   // Verdict-log batching (docs/performance.md): pending rows are committed when this many are queued,
   // when the oldest pending row is older than flush_interval_ms, or when Idle() is called.
   uint32_t log_batch_rows = 1024;
@@ -155,17 +167,10 @@ struct LogQuery {
   std::string cursor;            // opaque, from a previous page
 };
 
-struct LogRow {
-  int64_t seq = 0;
-  int64_t time_ms = 0;
-  std::string browser, origin, url, destination, action, reason, detail, manifest_id;
-  std::string kind;  // "verdict" | "event"
-};
-
-struct LogPage {
-  std::vector<LogRow> rows;
-  std::optional<std::string> next_cursor;
-};
+// Log rows as the store keeps them (store/store.h: seq, time_ms, browser, origin, url, destination,
+// action, reason, detail, manifest_id, kind "verdict" | "event").
+using LogRow = store::LogRow;
+using LogPage = store::LogPage;
 
 struct OverrideRequest {
   std::string origin;
@@ -228,11 +233,13 @@ class Engine {
   // needs DNS, never before); time comes from the injected clock.
   Result<HopVerdict> CheckHop(const HopRequest& req);
 
-  // Export the log (verity-host --export-log). format: "json" | "csv".
-  Status ExportLog(std::string_view format, std::optional<std::string> origin, const std::string& out_path);
+  // Every log row (of `origin` if given) to `out`, newest first (verity-host --export-log; the
+  // caller opens the file: protocol/log_export.h).
+  Status ExportLog(LogExportFormat format, std::optional<std::string> origin, std::ostream& out);
 
-  // Commit pending log rows (called when the input pipe is idle and at exit).
-  void Idle();
+  // Commits the queued log rows: the durability point of policy/verdict_log.h ("no reply before its
+  // log row is committed"); the session calls it before replies leave and when the input is idle.
+  Status CommitLog();
 
   struct Impl;
 

@@ -51,8 +51,9 @@ class Dispatcher {
       : engine_(engine), info_(std::move(info)), batch_reply_limit_(batch_reply_limit) {}
   // Handles one complete frame payload. Never fails; the returned JSON is < kMaxOutboundBytes.
   std::string Handle(std::string_view payload);
-  // Commits pending work (verdict log rows); called when the input is idle.
-  void Idle() { engine_.Idle(); }
+  // Commits the queued verdict log rows (policy/verdict_log.h durability rule): the session calls it
+  // before any reply is written and when the input is idle. A failure was reported by the log.
+  void Idle() { (void)engine_.CommitLog(); }
   policy::Engine& engine() { return engine_; }
 
  private:

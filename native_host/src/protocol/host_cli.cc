@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "policy/engine.h"
 #include "protocol/dispatch.h"
+#include "protocol/log_export.h"
 #include "protocol/self_check.h"
 #include "protocol/session.h"
 
@@ -101,7 +102,7 @@ int HostMain(int argc, char** argv) {
   if (a.self_check) return RunSelfCheck(eo, stdout);
   auto engine = policy::Engine::Open(eo);
   if (a.export_format) {
-    auto st = engine->ExportLog(*a.export_format, a.export_origin, a.export_out);
+    auto st = ExportLogToFile(*engine, *a.export_format, a.export_origin, a.export_out);
     if (!st) {
       std::fprintf(stderr, "verity-host: export failed: %s: %s\n", std::string(WireName(st.code())).c_str(),
                    st.error().detail.c_str());

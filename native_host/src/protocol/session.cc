@@ -3,10 +3,8 @@
 namespace verity::protocol {
 namespace {
 
-void Diag(std::FILE* f, const char* what, const std::string& detail) {
-  if (!f) return;
-  std::fprintf(f, "verity-host: %s%s%s\n", what, detail.empty() ? "" : ": ", detail.c_str());
-  std::fflush(f);
+void Diag(policy::Diagnostics* d, std::string_view what, std::string_view detail) {
+  if (d) d->Report(what, detail);
 }
 
 }  // namespace

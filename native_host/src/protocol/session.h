@@ -8,13 +8,14 @@
 //
 // Replies are buffered while more complete requests are already waiting in the input buffer
 // (pipelining) and flushed before the loop could block on a read; Dispatcher::Idle() (commit of
-// pending log rows) runs at the same points. End of input between frames or inside a frame ends the
+// queued log rows) runs before every write of replies, as the verdict log's durability rule asks
+// (policy/verdict_log.h), and when the input is idle. End of input between frames or inside a frame ends the
 // session with exit status 0 and one line on the diagnostics stream.
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
 
+#include "policy/diagnostics.h"
 #include "protocol/dispatch.h"
 #include "protocol/framing.h"
 
@@ -22,7 +23,7 @@ namespace verity::protocol {
 
 struct SessionOptions {
   uint32_t max_inbound_bytes = kDefaultMaxInboundBytes;
-  std::FILE* diagnostics = stderr;  // may be nullptr (fuzzing)
+  policy::Diagnostics* diagnostics = &policy::StderrDiagnostics();  // may be nullptr (fuzzing)
 };
 
 // Returns the process exit status: 0 on end of input (clean or truncated) or when the peer closed
