@@ -15,9 +15,13 @@ enum class Action : uint8_t {
 #define VERITY_ACTION(sym, wire, summary) sym,
 #include "core/actions.def"
 #undef VERITY_ACTION
-  kCount_
 };
-inline constexpr size_t kActionCount = static_cast<size_t>(Action::kCount_);
+// No kCount_ member, so that a switch over Action handles exactly the real actions (-Wswitch).
+inline constexpr size_t kActionCount = 0
+#define VERITY_ACTION(sym, wire, summary) +1
+#include "core/actions.def"
+#undef VERITY_ACTION
+    ;
 
 // Wire name ("allow"); "block" for an out-of-range value.
 std::string_view FormatAction(Action a);

@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/action.h"
 #include "core/bytes.h"
 #include "core/error.h"
 #include "integrity/destination.h"
@@ -47,7 +48,7 @@
 namespace verity::integrity {
 
 enum class Mode : uint8_t { kEnforce, kReport };
-enum class Action : uint8_t { kAllow, kBlock, kReport };
+using Action = ::verity::Action;  // the one action type (core/actions.def)
 
 Result<Mode> ParseMode(std::string_view s);  // "enforce" | "report"; else decision.bad_mode
 std::string_view ModeName(Mode m);

@@ -5,6 +5,7 @@
 #include "crypto/hash.h"
 #include "dns/resolver.h"
 #include "headers/site_record.h"
+#include "policy/reason.h"
 #include "policy/rules.h"
 #include "policy/site_cache.h"
 #include "policy/transparency_gate.h"
@@ -13,6 +14,16 @@
 #include "url/url.h"
 
 namespace verity::policy {
+
+// Setting and store::SiteSetting are cast into each other: the same values in the same order.
+static_assert(static_cast<int>(Setting::kDefault) == static_cast<int>(store::SiteSetting::kDefault) &&
+              static_cast<int>(Setting::kOff) == static_cast<int>(store::SiteSetting::kOff) &&
+              static_cast<int>(Setting::kVerify) == static_cast<int>(store::SiteSetting::kVerify) &&
+              static_cast<int>(Setting::kRequire) == static_cast<int>(store::SiteSetting::kRequire));
+// StatusReply reads the per-action counters by index.
+static_assert(static_cast<size_t>(Action::kAllow) < kActionCount &&
+              static_cast<size_t>(Action::kBlock) < kActionCount &&
+              static_cast<size_t>(Action::kReport) < kActionCount);
 
 std::string_view FormatSetting(Setting s) {
   return store::FormatSiteSetting(static_cast<store::SiteSetting>(s));
@@ -446,20 +457,20 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
   bool checked = e.checked, enforced = e.enforced;
   if (!checked) {
     v.action = Action::kAllow;
-    v.reason = s.setting == Setting::kOff ? "user_off" : "not_checked";
+    v.reason = FormatReason(s.setting == Setting::kOff ? Reason::kUserOff : Reason::kNotChecked);
     v.detail =
         s.setting == Setting::kOff ? "verification switched off for this site" : "site is not enrolled";
   } else if (!impl_->config_status.ok) {
     v.action = Action::kBlock;
-    v.reason = "config.invalid";
+    v.reason = FormatReason(Reason::kConfigInvalid);
     v.detail = impl_->config_status.detail;
   } else if (!impl_->store) {
     v.action = Action::kBlock;
-    v.reason = "policy.store_unavailable";
+    v.reason = FormatReason(Reason::kStoreUnavailable);
     v.detail = impl_->store_error;
   } else if (!s.manifest) {
     v.action = Action::kBlock;
-    v.reason = "manifest_unavailable";
+    v.reason = FormatReason(Reason::kManifestUnavailable);
     v.detail = "no manifest received for this site yet";
   } else {
     v.manifest_id = s.manifest->summary.id;

@@ -10,6 +10,7 @@
 #include "m2dmrt/declaration.h"
 #include "net/http.h"
 #include "policy/engine.h"
+#include "policy/reason.h"
 #include "url/url.h"
 
 namespace verity::policy {
@@ -70,20 +71,20 @@ Result<std::string> DnsHost(std::string_view host) {
   return h;
 }
 
-std::string_view ReasonFor(m2dmrt::HopState s) {
+Reason ReasonFor(m2dmrt::HopState s) {
   switch (s) {
     case m2dmrt::HopState::kMutual:
-      return "m2dmrt_mutual";
+      return Reason::kM2dmrtMutual;
     case m2dmrt::HopState::kOneSided:
-      return "m2dmrt_one_sided";
+      return Reason::kM2dmrtOneSided;
     case m2dmrt::HopState::kNone:
-      return "m2dmrt_none";
+      return Reason::kM2dmrtNone;
     case m2dmrt::HopState::kUnverifiable:
-      return "m2dmrt_unverifiable";
+      return Reason::kM2dmrtUnverifiable;
     case m2dmrt::HopState::kBogus:
       break;
   }
-  return "m2dmrt_bogus";
+  return Reason::kM2dmrtBogus;
 }
 
 // The state in plain words, first the relationship, then the evidence.
@@ -111,13 +112,13 @@ std::string PlainWords(const m2dmrt::HopResult& r, const std::string& o, const s
 
 m2dmrt::HopState SetState(HopVerdict& v, m2dmrt::HopState s) {
   v.state = m2dmrt::HopStateName(s);
-  v.reason = std::string(ReasonFor(s));
+  v.reason = std::string(FormatReason(ReasonFor(s)));
   return s;
 }
 
-void Allow(HopVerdict& v, std::string_view reason, std::string detail) {
+void Allow(HopVerdict& v, Reason reason, std::string detail) {
   v.action = Action::kAllow;
-  v.reason = std::string(reason);
+  v.reason = std::string(FormatReason(reason));
   v.detail = std::move(detail);
 }
 
@@ -146,7 +147,7 @@ std::optional<m2dmrt::SitePolicy> LookupSitePolicy(dns::Resolver& resolver, cons
     if (p && (!site_policy || *p == m2dmrt::SitePolicy::kEnforce)) site_policy = *p;
   }
   if (!site_policy) {
-    Allow(v, "m2dmrt_no_policy",
+    Allow(v, Reason::kM2dmrtNoPolicy,
           oh + " publishes no M2DMRT policy (" + *policy_name + "): hops are not checked");
     v.policy = "none";
   }
@@ -265,25 +266,25 @@ HopVerdict DecideHop(const HopTarget& t, const HopContext& ctx) {
   const std::string& o = t.origin_host;
   // 1. Privacy: nothing is looked up for a site Verity does not check.
   if (!ctx.checked) {
-    Allow(v, ctx.user_off ? "user_off" : "not_checked",
+    Allow(v, ctx.user_off ? Reason::kUserOff : Reason::kNotChecked,
           ctx.user_off ? "verification switched off for this site" : "site is not enrolled");
     return v;
   }
   // 2. Not a cross-host hop: nothing to look up either.
   if (o == t.dest_host) {
-    Allow(v, "same_host", "not a cross-host hop");
+    Allow(v, Reason::kSameHost, "not a cross-host hop");
     return v;
   }
   // 3. Fail closed on a broken configuration.
   if (!ctx.config_ok) {
-    v.reason = "config.invalid";
+    v.reason = FormatReason(Reason::kConfigInvalid);
     v.detail = std::string(ctx.config_detail);
     return v;
   }
   // 4. The site's opt-in. An IP literal cannot publish DNS records, hence no M2DMRT policy.
   auto oh = DnsHost(o);
   if (!oh) {
-    Allow(v, "m2dmrt_no_policy", o + " is not a DNS host name: it cannot publish an M2DMRT policy");
+    Allow(v, Reason::kM2dmrtNoPolicy, o + " is not a DNS host name: it cannot publish an M2DMRT policy");
     v.policy = "none";
     return v;
   }
