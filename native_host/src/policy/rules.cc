@@ -44,19 +44,36 @@ store::SiteRecord ToStoreRecord(const std::string& origin, const headers::SiteRe
   s.preload = r.preload;
   s.dialect = std::string(headers::DialectName(r.dialect));
   s.raw_header = std::string(raw_header);
+  s.categories = headers::FormatCategoryRecords(r.categories);
   return s;
 }
 
 headers::SiteRecord FromStoreRecord(const store::SiteRecord& s) {
   headers::SiteRecord r;
-  r.mode = s.mode == "enforce" ? headers::WaictMode::kEnforce : headers::WaictMode::kReport;
+  r.mode = headers::ParseModeToken(s.mode).value_or(headers::WaictMode::kEnforce);  // unknown: strictest
   r.expires_at = s.expires;
   r.manifest_url = s.manifest_url;
   r.preload = s.preload;
-  r.dialect = s.dialect == "firefox" ? headers::WaictDialect::kFirefoxNightly : headers::WaictDialect::kDraft;
+  r.dialect = headers::ParseDialectName(s.dialect).value_or(headers::WaictDialect::kDraft);
+  std::optional<headers::WaictPolicy> header;
   if (auto p = headers::ParseWaictPolicy(s.raw_header, s.origin); p) {
     r.endpoints = p->endpoints;
     r.blocked_destinations = p->blocked_destinations;
+    header = std::move(*p);
+  }
+  auto cats = headers::ParseCategoryRecords(s.categories);
+  if (cats && !s.categories.empty()) {
+    r.categories = *cats;
+  } else {
+    // A row from schema v1/v2 (or unreadable text): every category the row's header covers gets
+    // the row's mode and expiry; without a readable header, every fetch category and wasm (the v2
+    // reading, the widest one: fail closed).
+    for (size_t i = 0; i < headers::kCategoryCount; ++i) {
+      auto c = static_cast<headers::Category>(i);
+      bool covered = header ? header->modes[i].has_value()
+                            : (headers::IsFetchCategory(c) || c == headers::Category::kWasm);
+      if (covered) r.categories[i] = headers::CategoryRecord{r.mode, s.expires};
+    }
   }
   return r;
 }
