@@ -20,6 +20,7 @@ pkgs=(build-essential cmake pkg-config git ca-certificates
   clang sqlite3 openssl python3 zip)
 [ $want_browser = 1 ] && pkgs+=(chromium firefox-esr nodejs npm xvfb libnss3-tools)
 [ $want_dns = 1 ] && pkgs+=(nsd unbound ldnsutils)
+pkgs+=(clang-format shellcheck) # lint stage of scripts/test.sh (tests/lint/run.sh)
 
 missing=()
 for p in "${pkgs[@]}"; do

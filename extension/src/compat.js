@@ -1,5 +1,7 @@
 // The thin browser-compatibility layer: every other module gets browser APIs from here.
 // Chromium exposes `chrome.*` (promise-returning in MV3); Firefox exposes `browser.*`.
+import { TEST_BRIDGE_SCRIPT } from './lib/messages.js';
+
 export const api = globalThis.browser ?? globalThis.chrome;
 export const extensionOrigin = api.runtime.getURL('');
 export const isFirefox = extensionOrigin.startsWith('moz-extension:');
@@ -7,9 +9,23 @@ export const browserName = isFirefox ? 'firefox' : 'chromium';
 export const extensionVersion = api.runtime.getManifest().version;
 const action = api.action ?? api.browserAction;
 
+// A native port. Chromium tells why a port closed only in runtime.lastError while onDisconnect runs;
+// Firefox sets port.error. lib/ reads port.error alone, so it is filled in here (this listener is
+// added first, so it runs before the caller's).
 export function connectNative(name) {
-  return api.runtime.connectNative(name);
+  const port = api.runtime.connectNative(name);
+  port.onDisconnect.addListener(p => {
+    const err = api.runtime.lastError;
+    if (p && !p.error && err) {
+      try { p.error = { message: err.message }; } catch { /* a read-only port: the caller says "native host exited" */ }
+    }
+  });
+  return port;
 }
+
+// A test build (tests/browser stages the test bridge content script; the shipped manifests never do).
+export const testBuild = (api.runtime.getManifest().content_scripts || [])
+  .some(cs => (cs.js || []).some(js => js === TEST_BRIDGE_SCRIPT || js.endsWith('/' + TEST_BRIDGE_SCRIPT)));
 
 export async function storageGet(key, fallback) {
   const got = await api.storage.local.get(key);

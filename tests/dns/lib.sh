@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The M2DMRT DNSSEC test bed as shell functions, sourced by tests/dns/run.sh and tests/browser/run.sh.
 #   source tests/dns/lib.sh
 #   testbed_setup BUILD_DIR WORK   keys, declarations and signed zones under WORK; sets AUTH_PORT,

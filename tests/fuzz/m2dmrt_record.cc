@@ -9,7 +9,8 @@
 #include "m2dmrt/declaration.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const verity::Bytes spki = *verity::crypto::SpkiFromPem(*verity::crypto::GeneratePrivateKeyPem(verity::crypto::SigAlg::kEd25519));
+  static const verity::Bytes spki =
+      *verity::crypto::SpkiFromPem(*verity::crypto::GeneratePrivateKeyPem(verity::crypto::SigAlg::kEd25519));
   std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)verity::m2dmrt::ParsePolicyRecord(text);
   auto d = verity::m2dmrt::ParseDeclaration(text);

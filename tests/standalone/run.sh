@@ -21,7 +21,7 @@ parent="$(mktemp -d /tmp/verity-standalone.XXXXXX)"
 src="$parent/verity"
 mkdir "$src"
 git -C "$repo" archive --format=tar "$rev" | tar -x -C "$src"
-[ -z "$(ls -A "$parent" | grep -v '^verity$')" ] || { echo "standalone: $parent is not empty" >&2; exit 1; }
+[ -z "$(find "$parent" -mindepth 1 -maxdepth 1 ! -name verity)" ] || { echo "standalone: $parent is not empty" >&2; exit 1; }
 echo "standalone: $(git -C "$repo" rev-parse --short "$rev") copied to $src ($(find "$src" -type f | wc -l) files)"
 
 # Anything still naming the research folder outside the repository fails the check.

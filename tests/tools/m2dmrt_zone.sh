@@ -4,7 +4,7 @@
 set -uo pipefail
 cli="$1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
+cd "$tmp" || exit 1
 pass=0 fail=0
 ok() { if "$@" >out.txt 2>err.txt; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL (want success): $*"; cat err.txt; fi; }
 no() { if "$@" >out.txt 2>err.txt; then fail=$((fail + 1)); echo "FAIL (want refusal): $*"; else pass=$((pass + 1)); fi; }

@@ -21,7 +21,8 @@
 //    page from another host (script, style, image, font, fetch, worker, frame ...) is a subresource
 //    hop, asked once per (page, O, D) while the response is held; blocked: Fetch.failRequest.
 
-import { api } from '../compat.js';
+import { api, testBuild } from '../compat.js';
+import { createTrace } from '../lib/trace.js';
 import { destinationFromCdp } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
@@ -35,8 +36,7 @@ const MAX_RELOADS = 2;
 
 export function installChromium(core) {
   const tabs = new Map(); // tabId -> { attached: Promise|null, mainFrameId, sessions: Map(sessionId -> type), docSeen, reloads, mainHeaders }
-  const trace = [];
-  globalThis.verityTrace = trace;
+  const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
   const secFetchDest = new Map(); // CDP Network requestId -> Sec-Fetch-Dest
 
   const tabRec = tabId => {

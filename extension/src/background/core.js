@@ -2,7 +2,7 @@
 // fetching, per-response verdicts (hash -> host -> enforcement), per-tab counters and badge,
 // overrides and the block page. chromium.js and firefox.js feed it responses.
 
-import { api, browserName, extensionVersion, connectNative, storageGet, storageSet, setBadgeField, pageUrl, navigateTab } from '../compat.js';
+import { browserName, extensionVersion, connectNative, storageGet, storageSet, setBadgeField, pageUrl, navigateTab } from '../compat.js';
 import { HOST_NAME, HostType, Action } from '../lib/messages.js';
 import { HostClient, BATCH_MAX_CAP } from '../lib/host_client.js';
 import { applyHostState, applySetting, isCheckedLocally, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';

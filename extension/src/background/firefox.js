@@ -20,7 +20,8 @@
 //    page from another host is a hop too (kind subresource), asked once per (page, O, D) in its
 //    blocking onHeadersReceived with its certificate; blocked: the request is cancelled.
 
-import { api, extensionOrigin } from '../compat.js';
+import { api, extensionOrigin, testBuild } from '../compat.js';
+import { createTrace } from '../lib/trace.js';
 import { destinationFromFirefox } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
@@ -31,8 +32,7 @@ const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by V
 
 export function installFirefox(core) {
   const secFetchDest = new Map(); // requestId -> Sec-Fetch-Dest (only for tabs of checked sites)
-  const trace = [];
-  globalThis.verityTrace = trace;
+  const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
 
   const own = d => (d.originUrl || '').startsWith(extensionOrigin) || (d.documentUrl || '').startsWith(extensionOrigin);
 

@@ -1,6 +1,6 @@
 // Background entry point (Chromium service worker / Firefox event page, both ES modules).
-import { api, isFirefox, extensionOrigin, onMessage } from '../compat.js';
-import { Msg, SETTINGS, TEST_BRIDGE_SCRIPT } from '../lib/messages.js';
+import { api, isFirefox, extensionOrigin, onMessage, testBuild } from '../compat.js';
+import { Msg, SETTINGS } from '../lib/messages.js';
 import { createRouter } from '../lib/router.js';
 import { originOf } from '../lib/site_state.js';
 import { Core } from './core.js';
@@ -37,7 +37,6 @@ const handlers = {
 
 // Test builds (tests/browser stages the extension with a bridge content script) may drive the
 // background from a web page; a shipped manifest has no such script, so the handler is absent.
-const testBuild = (api.runtime.getManifest().content_scripts || []).some(cs => (cs.js || []).some(js => js === TEST_BRIDGE_SCRIPT || js.endsWith('/' + TEST_BRIDGE_SCRIPT)));
 if (testBuild) {
   const ops = {
     debugState: () => core.debugState(),

@@ -11,7 +11,7 @@
 //            (granted by the host, per site, for this session) turns block into pass but keeps the
 //            host's action for the counters and badge.
 
-import { Action, Reason } from './messages.js';
+import { Action, Reason, isExtensionCode } from './messages.js';
 import { modeFor } from './categories.js';
 
 const HOST_ACTIONS = [Action.ALLOW, Action.BLOCK, Action.REPORT, Action.WARN];
@@ -33,7 +33,7 @@ export function enforcementFor(state, reply, { overridden = false, destination }
   } else {
     // No usable verdict: host missing, crashed, timed out, or answered an error. Never allow.
     const code = reply && reply.error && reply.error.code;
-    reason = reply && reply.ok === false && code && !code.startsWith('host.') && code !== 'timeout' ? code : Reason.VERIFIER_UNAVAILABLE;
+    reason = reply && reply.ok === false && code && !isExtensionCode(code) ? code : Reason.VERIFIER_UNAVAILABLE;
     detail = (reply && reply.error && reply.error.detail) || 'the Verity verifier did not answer';
     action = fallbackAction(state, destination);
   }

@@ -9,7 +9,10 @@
 //    sent alone when no verdict message is in flight, else queued and sent as one `batch` when the
 //    one in flight is answered. An idle page pays no delay; a burst of responses pays one round
 //    trip per batch instead of one per response. Only once the host announced `batchMax` (hello).
-// `connect` is injected (runtime.connectNative in the extension, a fake in unit tests).
+// `connect` is injected (compat.js connectNative in the extension, a fake in unit tests); why a port
+// closed is read from port.error only (compat.js puts Chromium's runtime.lastError there).
+
+import { ExtCode } from './messages.js';
 
 // Most verdicts one batch may carry, whatever the host announces (its kMaxBatchRequests).
 export const BATCH_MAX_CAP = 256;
@@ -69,7 +72,7 @@ export class HostClient {
         for (const r of m.replies) if (r && typeof r === 'object' && batch.members.includes(r.id)) this.settle(r.id, r);
       }
       // A refused batch, or an entry the host did not answer: each member fails on its own.
-      const error = (m.ok === false && m.error) || { code: 'host.bad_reply', detail: 'no reply for this entry of the batch' };
+      const error = (m.ok === false && m.error) || { code: ExtCode.HOST_BAD_REPLY, detail: 'no reply for this entry of the batch' };
       for (const id of batch.members) this.settle(id, { id, ok: false, error });
     } else {
       this.settle(m.id, m);  // a framing-level error (id null) or a reply after its timeout: no-op
@@ -84,7 +87,7 @@ export class HostClient {
       if (!this.pending.has(id)) return;
       this.pending.delete(id);
       this.queue = this.queue.filter(q => q.id !== id);
-      resolve({ id, ok: false, error: { code: 'host.timeout', detail: `no reply to ${msg.type} within ${timeoutMs} ms` } });
+      resolve({ id, ok: false, error: { code: ExtCode.HOST_TIMEOUT, detail: `no reply to ${msg.type} within ${timeoutMs} ms` } });
     }, timeoutMs);
     this.pending.set(id, { resolve, timer });
     return timer;
@@ -100,14 +103,14 @@ export class HostClient {
 
   onDisconnect(port, p) {
     if (port !== this.port) return;
-    const err = (p && p.error && p.error.message) || (globalThis.chrome && chrome.runtime && chrome.runtime.lastError && chrome.runtime.lastError.message) || 'native host exited';
+    const err = (p && p.error && p.error.message) || 'native host exited'; // compat.js fills p.error in
     this.port = null;
     this.failed(err);
     this.queue = [];
     if (this.inFlight) { this.clearTimer(this.inFlight.timer); this.inFlight = null; }
     for (const [id, q] of this.pending) {
       this.clearTimer(q.timer);
-      q.resolve({ id, ok: false, error: { code: 'host.disconnected', detail: err } });
+      q.resolve({ id, ok: false, error: { code: ExtCode.HOST_DISCONNECTED, detail: err } });
     }
     this.pending.clear();
   }
@@ -127,7 +130,7 @@ export class HostClient {
 
   // The reply a request gets when the host cannot be reached.
   unavailable(id, detail = this.lastError || 'native host unavailable') {
-    return { id, ok: false, error: { code: 'host.unavailable', detail } };
+    return { id, ok: false, error: { code: ExtCode.HOST_UNAVAILABLE, detail } };
   }
 
   // Posts `out`; if the port refuses it, drops the port (backoff) and returns the error text.

@@ -3,7 +3,8 @@
 //  - Msg: internal runtime messages between the background, content scripts and extension pages.
 //    The router (background/router.js) accepts each Msg only from the sender kind listed in MsgFrom.
 // Content scripts are classic scripts and cannot import this file; content/sri_report.js repeats
-// the two strings it needs, and tests/extension-unit/messages.test.js checks they stay equal.
+// the two strings it needs, and tests/extension-unit/messages.test.js checks they stay equal (and
+// that ExtCode and Reason below are the ones docs/protocol.md "Appendix: extension codes" lists).
 
 export const HOST_NAME = 'org.verity.host';
 export const PROTOCOL_VERSION = 1;
@@ -50,6 +51,17 @@ export const MsgFrom = Object.freeze({
 export const TEST_BRIDGE_SCRIPT = 'test_bridge.js';
 
 export const Action = Object.freeze({ ALLOW: 'allow', BLOCK: 'block', REPORT: 'report', WARN: 'warn' });
+
+// Error codes the extension itself answers when the host cannot (lib/host_client.js): a reply
+// {ok:false, error:{code}} with one of these never came from the host. Every other code is the
+// host's (docs/protocol.md "Appendix: error codes").
+export const ExtCode = Object.freeze({
+  HOST_UNAVAILABLE: 'host.unavailable',   // the port could not be opened, or the host is in backoff
+  HOST_TIMEOUT: 'host.timeout',           // no reply within the request's time limit
+  HOST_DISCONNECTED: 'host.disconnected', // the host exited with the request in flight
+  HOST_BAD_REPLY: 'host.bad_reply',       // a batch reply without an entry for the request
+});
+export const isExtensionCode = code => Object.values(ExtCode).includes(code);
 
 // Reasons the extension itself produces (the host produces the others; see docs/protocol.md).
 export const Reason = Object.freeze({

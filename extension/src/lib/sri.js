@@ -50,7 +50,7 @@ export function scanIntegrityAttributes(html, baseUrl) {
 
 function parseAttributes(s) {
   const attrs = new Map();
-  const re = /([^\s"'>\/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+  const re = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
   let m;
   while ((m = re.exec(s)) !== null) {
     const name = m[1].toLowerCase();

@@ -12,6 +12,8 @@ struct Entry {
 
 constexpr std::array<Entry, static_cast<size_t>(ErrorCode::kCount_)> kEntries = {{
     {"ok", "ok"},
+// The order of the .def files is the order of the codes (append only): not sorted.
+// clang-format off
 #define VERITY_ERROR(sym, wire, summary) {wire, summary},
 #include "core/errors/core.def"
 #include "core/errors/crypto.def"
@@ -31,6 +33,7 @@ constexpr std::array<Entry, static_cast<size_t>(ErrorCode::kCount_)> kEntries = 
 #include "core/errors/policy.def"
 #include "core/errors/protocol.def"
 #undef VERITY_ERROR
+    // clang-format on
 }};
 
 }  // namespace

@@ -19,6 +19,8 @@ namespace verity {
 
 enum class ErrorCode : uint16_t {
   kOk = 0,
+// The order of the .def files is the order of the codes (append only): not sorted.
+// clang-format off
 #define VERITY_ERROR(sym, wire, summary) sym,
 #include "core/errors/core.def"
 #include "core/errors/crypto.def"
@@ -38,6 +40,7 @@ enum class ErrorCode : uint16_t {
 #include "core/errors/policy.def"
 #include "core/errors/protocol.def"
 #undef VERITY_ERROR
+  // clang-format on
   kCount_
 };
 
@@ -58,7 +61,7 @@ inline Error MakeError(ErrorCode code, std::string detail = {}) { return Error{c
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT(implicit)
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}      // NOLINT(implicit)
   Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT(implicit)
 
   bool ok() const { return v_.index() == 0; }
@@ -100,8 +103,8 @@ inline Status OkStatus() { return Status(); }
 }  // namespace verity
 
 // Propagate an error from a Result-returning expression.
-#define VERITY_RETURN_IF_ERROR(expr)             \
-  do {                                           \
-    auto verity_status_ = (expr);                \
+#define VERITY_RETURN_IF_ERROR(expr)                    \
+  do {                                                  \
+    auto verity_status_ = (expr);                       \
     if (!verity_status_) return verity_status_.error(); \
   } while (0)

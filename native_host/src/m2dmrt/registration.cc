@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/encoding.h"
+#include "crypto/certificate.h"
 #include "crypto/ed25519.h"
 #include "crypto/hash.h"
 #include "json/json.h"
@@ -507,7 +508,7 @@ RegAgentReply HandleRegAgentRequest(RegResponder& responder, const RegAgentReque
     if (!hello) return ErrorReply(hello.error());
     Bytes observed;
     if (!request.client_cert_der.empty()) {
-      if (!net::CertificateMatchesHost(request.client_cert_der, hello->host_a))
+      if (!crypto::CertificateMatchesHost(request.client_cert_der, hello->host_a))
         return ErrorReply(MakeError(ErrorCode::kM2dmrtRegHostMismatch,
                                     "client certificate is not valid for " + hello->host_a));
       auto spki = crypto::SpkiFromCertificateDer(request.client_cert_der);

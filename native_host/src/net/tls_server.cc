@@ -3,15 +3,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rand.h>
 #include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -22,6 +14,9 @@
 #include <charconv>
 #include <chrono>
 #include <cstring>
+
+#include "crypto/certificate.h"
+#include "crypto/openssl_error.h"
 
 namespace verity::net {
 namespace {
@@ -36,19 +31,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   return s;
-}
-
-std::string OpenSslError(std::string_view what) {
-  unsigned long e = ERR_get_error();
-  std::string out(what);
-  if (e != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    out += ": ";
-    out += buf;
-  }
-  ERR_clear_error();
-  return out;
 }
 
 const char* Reason(int status) {
@@ -218,24 +200,26 @@ Result<std::unique_ptr<TlsServer>> TlsServer::Listen(const TlsServerOptions& opt
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   impl->ctx = SSL_CTX_new(TLS_server_method());
-  if (!impl->ctx) return MakeError(ErrorCode::kNetTransport, OpenSslError("SSL_CTX_new"));
+  if (!impl->ctx) return MakeError(ErrorCode::kNetTransport, crypto::FormatOpenSslError("SSL_CTX_new"));
   SSL_CTX_set_min_proto_version(impl->ctx, TLS1_2_VERSION);
   if (SSL_CTX_use_certificate_chain_file(impl->ctx, options.cert_file.c_str()) != 1)
-    return MakeError(ErrorCode::kIo, OpenSslError("cannot load certificate " + options.cert_file));
+    return MakeError(ErrorCode::kIo,
+                     crypto::FormatOpenSslError("cannot load certificate " + options.cert_file));
   if (SSL_CTX_use_PrivateKey_file(impl->ctx, options.key_file.c_str(), SSL_FILETYPE_PEM) != 1)
-    return MakeError(ErrorCode::kIo, OpenSslError("cannot load key " + options.key_file));
+    return MakeError(ErrorCode::kIo, crypto::FormatOpenSslError("cannot load key " + options.key_file));
   if (SSL_CTX_check_private_key(impl->ctx) != 1)
-    return MakeError(ErrorCode::kIo, OpenSslError("key does not match certificate"));
+    return MakeError(ErrorCode::kIo, crypto::FormatOpenSslError("key does not match certificate"));
   if (options.require_client_cert) {
     if (options.client_ca_file.empty()) {
       if (SSL_CTX_set_default_verify_paths(impl->ctx) != 1)
-        return MakeError(ErrorCode::kIo, OpenSslError("cannot load the system trust store"));
+        return MakeError(ErrorCode::kIo, crypto::FormatOpenSslError("cannot load the system trust store"));
     } else if (SSL_CTX_load_verify_locations(impl->ctx, options.client_ca_file.c_str(), nullptr) != 1) {
-      return MakeError(ErrorCode::kIo, OpenSslError("cannot load client CA " + options.client_ca_file));
+      return MakeError(ErrorCode::kIo,
+                       crypto::FormatOpenSslError("cannot load client CA " + options.client_ca_file));
     }
     SSL_CTX_set_verify(impl->ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     // The peer presents its own site certificate: check it for the TLS server purpose.
-    SSL_CTX_set_purpose(impl->ctx, X509_PURPOSE_SSL_SERVER);
+    SSL_CTX_set_purpose(impl->ctx, crypto::X509PurposeSslServer());
     SSL_CTX_set_verify_depth(impl->ctx, 8);
   }
   impl->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -271,12 +255,12 @@ Status TlsServer::ServeOne(const HttpHandler& handler, int accept_timeout_ms) {
   std::unique_ptr<SSL, SslDeleter> ssl(SSL_new(impl_->ctx));
   if (!ssl) {
     close(cfd);
-    return MakeError(ErrorCode::kNetTransport, OpenSslError("SSL_new"));
+    return MakeError(ErrorCode::kNetTransport, crypto::FormatOpenSslError("SSL_new"));
   }
   SSL_set_fd(ssl.get(), cfd);
   Status result;
   if (SSL_accept(ssl.get()) != 1) {
-    result = MakeError(ErrorCode::kNetTransport, OpenSslError("TLS handshake failed"));
+    result = MakeError(ErrorCode::kNetTransport, crypto::FormatOpenSslError("TLS handshake failed"));
   } else {
     HttpReply reply = impl_->Handle(ssl.get(), handler, deadline);
     std::string out = FormatReply(reply);
@@ -289,20 +273,10 @@ Status TlsServer::ServeOne(const HttpHandler& handler, int accept_timeout_ms) {
     if (off < out.size()) result = MakeError(ErrorCode::kNetTransport, "could not send the reply");
     SSL_shutdown(ssl.get());
   }
-  ERR_clear_error();
+  crypto::ClearOpenSslErrors();
   ssl.reset();
   close(cfd);
   return result;
-}
-
-bool CertificateMatchesHost(ByteView cert_der, std::string_view host) {
-  const unsigned char* p = cert_der.data();
-  X509* x = d2i_X509(nullptr, &p, static_cast<long>(cert_der.size()));
-  if (!x) return false;
-  bool ok = p == cert_der.data() + cert_der.size() &&
-            X509_check_host(x, host.data(), host.size(), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, nullptr) == 1;
-  X509_free(x);
-  return ok;
 }
 
 namespace {
@@ -404,63 +378,6 @@ Result<PeerPostResult> PostObservingPeer(const PeerPostOptions& o, std::string_v
   curl_slist_free_all(headers);
   curl_slist_free_all(connect_list);
   curl_easy_cleanup(c);
-  return result;
-}
-
-Result<std::string> MakeSelfSignedCertificatePem(std::string_view private_key_pem, std::string_view host,
-                                                 int days) {
-  BIO* kb = BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size()));
-  EVP_PKEY* key = kb ? PEM_read_bio_PrivateKey(kb, nullptr, nullptr, nullptr) : nullptr;
-  BIO_free(kb);
-  if (!key) return MakeError(ErrorCode::kIo, OpenSslError("cannot read private key"));
-  X509* x = X509_new();
-  std::string result;
-  bool ok = x != nullptr;
-  if (ok) {
-    X509_set_version(x, 2);
-    unsigned char serial[16];
-    ok = RAND_bytes(serial, sizeof serial) == 1;
-    serial[0] &= 0x7f;
-    BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-    ok = ok && bn && BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(x)) != nullptr;
-    BN_free(bn);
-    X509_gmtime_adj(X509_getm_notBefore(x), -3600);
-    X509_gmtime_adj(X509_getm_notAfter(x), static_cast<long>(days) * 86400);
-    X509_set_pubkey(x, key);
-    X509_NAME* name = X509_get_subject_name(x);
-    std::string cn(host);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>(cn.c_str()),
-                               -1, -1, 0);
-    X509_set_issuer_name(x, name);
-    X509V3_CTX v3;
-    X509V3_set_ctx(&v3, x, x, nullptr, nullptr, 0);
-    std::string san = "DNS:" + cn;
-    const std::pair<int, std::string> exts[] = {
-        {NID_basic_constraints, "critical,CA:TRUE"},
-        {NID_subject_alt_name, san},
-        {NID_subject_key_identifier, "hash"},
-        {NID_key_usage, "critical,digitalSignature,keyCertSign"},
-    };
-    for (const auto& [nid, value] : exts) {
-      X509_EXTENSION* e = X509V3_EXT_conf_nid(nullptr, &v3, nid, value.c_str());
-      ok = ok && e && X509_add_ext(x, e, -1) == 1;
-      X509_EXTENSION_free(e);
-    }
-    int base = EVP_PKEY_get_base_id(key);
-    const EVP_MD* md = (base == EVP_PKEY_ED25519 || base == EVP_PKEY_ED448) ? nullptr : EVP_sha256();
-    ok = ok && X509_sign(x, key, md) > 0;
-    BIO* out = BIO_new(BIO_s_mem());
-    ok = ok && out && PEM_write_bio_X509(out, x) == 1;
-    if (ok) {
-      char* data = nullptr;
-      long len = BIO_get_mem_data(out, &data);
-      result.assign(data, static_cast<size_t>(len));
-    }
-    BIO_free(out);
-  }
-  X509_free(x);
-  EVP_PKEY_free(key);
-  if (!ok) return MakeError(ErrorCode::kInternal, OpenSslError("cannot make certificate"));
   return result;
 }
 

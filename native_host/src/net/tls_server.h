@@ -91,9 +91,6 @@ class TlsServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// True if the DER certificate is valid for DNS name `host` (SAN dNSName, RFC 6125 rules).
-bool CertificateMatchesHost(ByteView cert_der, std::string_view host);
-
 struct PeerPostOptions {
   std::string url;               // https://127.0.0.1:8443/m2dmrt/register
   std::string tls_name;          // name the server certificate must be valid for (pay.test); empty: URL host
@@ -112,10 +109,5 @@ struct PeerPostResult {
 
 Result<PeerPostResult> PostObservingPeer(const PeerPostOptions& options, std::string_view content_type,
                                          ByteView body);
-
-// A self-signed X.509 certificate (PEM) for `host` (SAN dNSName, CA:TRUE so it can be its own trust
-// anchor), signed with the PKCS#8 PEM key. For tests and demos only.
-Result<std::string> MakeSelfSignedCertificatePem(std::string_view private_key_pem, std::string_view host,
-                                                 int days);
 
 }  // namespace verity::net

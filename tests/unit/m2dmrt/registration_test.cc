@@ -16,6 +16,7 @@
 
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "crypto/certificate.h"
 #include "crypto/hash.h"
 #include "m2dmrt/check.h"
 #include "m2dmrt/declaration.h"
@@ -35,7 +36,7 @@ struct Agent {
 
 Agent MakeAgent(const std::string& host, crypto::SigAlg alg) {
   std::string key = *crypto::GeneratePrivateKeyPem(alg);
-  auto cert = net::MakeSelfSignedCertificatePem(key, host, 30);
+  auto cert = crypto::MakeSelfSignedCertificatePem(key, host, 30);
   REQUIRE(cert.ok());
   auto id = LoadRegIdentity(host, *cert, key);
   REQUIRE(id.ok());
