@@ -158,38 +158,7 @@ install_file() { # mode src final-dest
 }
 
 policy_edit() { # add|remove file [xpi-url] ; prints the new JSON to stdout, or nothing to delete it
-  python3 - "$@" "$GECKO_ID" <<'PY'
-import json, os, sys
-op, path = sys.argv[1], sys.argv[2]
-url = sys.argv[3] if op == "add" else None
-gecko = sys.argv[-1]
-doc = {}
-if os.path.exists(path):
-    try:
-        doc = json.load(open(path, encoding="utf-8"))
-    except ValueError as e:
-        sys.exit(f"install: error: {path} is not valid JSON ({e}); fix or remove it first")
-if not isinstance(doc, dict) or not isinstance(doc.setdefault("policies", {}), dict):
-    sys.exit(f"install: error: {path} has no 'policies' object")
-pol = doc["policies"]
-if op == "add":
-    pol.setdefault("ExtensionSettings", {})[gecko] = {
-        "installation_mode": "force_installed", "install_url": url}
-    pol.setdefault("Preferences", {})["xpinstall.signatures.required"] = {
-        "Value": False, "Status": "locked"}
-else:
-    es = pol.get("ExtensionSettings")
-    if isinstance(es, dict):
-        es.pop(gecko, None)
-        if not es: pol.pop("ExtensionSettings")
-    pr = pol.get("Preferences")
-    if isinstance(pr, dict):
-        pr.pop("xpinstall.signatures.required", None)
-        if not pr: pol.pop("Preferences")
-    if not pol and len(doc) == 1:
-        sys.exit(0)  # nothing left: caller deletes the file
-print(json.dumps(doc, indent=2))
-PY
+  python3 "$repo/packaging/firefox-policy.py" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
