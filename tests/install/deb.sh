@@ -83,11 +83,14 @@ check "self-check: Firefox add-on installed by policy" sh -c "HOME=/tmp/sc-home 
 rm -rf /tmp/sc-home
 if [ "$browsers" = 1 ]; then
   mkdir -p /tmp/fb
+  # Test only (not in the package): Chromium refuses DevTools/CDP on policy-installed extensions by
+  # default (DeveloperToolsAvailability 0); 1 lets the test ask the extension for its installType.
+  echo '{"DeveloperToolsAvailability": 1}' >/etc/chromium/policies/managed/zz-verity-test-devtools.json
   check "headed browsers under Xvfb: policy install, admin, host reached, twin blocked (tests/install/policy_browsers.mjs)" \
     timeout "${DEB_TIMEOUT:-420}" env XVFB_SCREEN=/tmp/fb/Xvfb_screen0 xvfb-run -a -s "-screen 0 1280x800x24 -fbdir /tmp/fb" \
     node "$repo/tests/install/policy_browsers.mjs" "$crx_id" "$art" "${DEB_BROWSERS:-both}"
   sed -n '/^ok - \|^not ok - \|^policy-browsers:/p' /tmp/check.log
-  rm -rf /tmp/fb
+  rm -rf /tmp/fb /etc/chromium/policies/managed/zz-verity-test-devtools.json
 fi
 check "apt-get purge verity" apt-get purge -y verity
 check "dpkg no longer knows verity" sh -c "! dpkg-query -W verity 2>/dev/null | grep -q ."
