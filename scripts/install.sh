@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs Verity: builds verity-host + verity-cli, installs them, registers the native-messaging
-# host with every browser found, packs the extension and tells you how to load it.
+# Installs Verity from source: builds verity-host + verity-cli, installs them (verity-cli and
+# verity-host on PATH, man pages), registers the native-messaging host with every browser found
+# (`verity-host --register`), packs the extension and tells you how to load it. The Debian package
+# (packaging/build-deb.sh) uses the same layout under /usr.
 #
 #   scripts/install.sh [options]             per user: ~/.local/{lib/verity,bin,share/verity-extension}
 #   sudo scripts/install.sh [--system]       all users: /usr/local/... + system manifest folders
@@ -106,6 +108,8 @@ libdir="$prefix/lib/verity"
 host_path="$libdir/verity-host"
 bindir="$prefix/bin"
 cli_path="$bindir/verity-cli"
+host_link="$bindir/verity-host"
+mandir="$prefix/share/man/man1"
 # Not share/verity: with the default prefix that is the host's data folder (verdict log).
 sharedir="$prefix/share/verity-extension"
 record="$libdir/installed-files.txt"
@@ -153,64 +157,8 @@ install_file() { # mode src final-dest
   written+=("$3")
 }
 
-selected_browsers() {
-  local b
-  case $browsers_mode in
-    all) for b in $(verity_browsers); do echo "$b"; done ;;
-    list)
-      for b in ${browsers_list//,/ }; do
-        verity_browser_label "$b" >/dev/null || die "unknown browser '$b' (firefox, chromium, chrome, edge, brave)"
-        echo "$b"
-      done
-      ;;
-    detect) for b in $(verity_browsers); do verity_browser_present "$b" && echo "$b"; done ;;
-  esac
-}
-
-render_manifest() { # family host-path out-file
-  python3 - "$repo/manifests/$HOST_NAME.$1.json.in" "$2" "$3" <<'PY'
-import json, sys
-tpl, host, out = sys.argv[1:4]
-text = open(tpl, encoding="utf-8").read()
-text = text.replace("@VERITY_HOST_PATH@", json.dumps(host)[1:-1])
-json.loads(text)  # refuse to write invalid JSON
-open(out, "w", encoding="utf-8").write(text)
-PY
-}
-
 policy_edit() { # add|remove file [xpi-url] ; prints the new JSON to stdout, or nothing to delete it
-  python3 - "$@" "$GECKO_ID" <<'PY'
-import json, os, sys
-op, path = sys.argv[1], sys.argv[2]
-url = sys.argv[3] if op == "add" else None
-gecko = sys.argv[-1]
-doc = {}
-if os.path.exists(path):
-    try:
-        doc = json.load(open(path, encoding="utf-8"))
-    except ValueError as e:
-        sys.exit(f"install: error: {path} is not valid JSON ({e}); fix or remove it first")
-if not isinstance(doc, dict) or not isinstance(doc.setdefault("policies", {}), dict):
-    sys.exit(f"install: error: {path} has no 'policies' object")
-pol = doc["policies"]
-if op == "add":
-    pol.setdefault("ExtensionSettings", {})[gecko] = {
-        "installation_mode": "force_installed", "install_url": url}
-    pol.setdefault("Preferences", {})["xpinstall.signatures.required"] = {
-        "Value": False, "Status": "locked"}
-else:
-    es = pol.get("ExtensionSettings")
-    if isinstance(es, dict):
-        es.pop(gecko, None)
-        if not es: pol.pop("ExtensionSettings")
-    pr = pol.get("Preferences")
-    if isinstance(pr, dict):
-        pr.pop("xpinstall.signatures.required", None)
-        if not pr: pol.pop("Preferences")
-    if not pol and len(doc) == 1:
-        sys.exit(0)  # nothing left: caller deletes the file
-print(json.dumps(doc, indent=2))
-PY
+  python3 "$repo/packaging/firefox-policy.py" "$@"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -227,8 +175,9 @@ do_uninstall() {
     seen[$f]=1
     if [ -e "$destdir$f" ]; then act rm -f "$destdir$f"; removed+=("$f"); fi
   done
-  f="$cli_path"
-  if [ -e "$destdir$f" ] || [ -L "$destdir$f" ]; then act rm -f "$destdir$f"; removed+=("$f"); fi
+  for f in "$cli_path" "$host_link" "$mandir/verity-cli.1" "$mandir/verity-host.1"; do
+    if [ -e "$destdir$f" ] || [ -L "$destdir$f" ]; then act rm -f "$destdir$f"; removed+=("$f"); fi
+  done
   # Folders created by install (from the record), deepest first, only when empty.
   local dirs=()
   if [ -f "$destdir$record" ]; then
@@ -311,10 +260,8 @@ if [ $no_build = 0 ]; then
     "${as_builder[@]}" cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVERITY_TESTS=OFF >/dev/null ||
       die "cmake configure failed (see the output above)"
     jobs="$(nproc 2>/dev/null || echo 2)"
-    "${as_builder[@]}" cmake --build "$build_dir" --target verity-host -j"$jobs" || die "building verity-host failed"
-    if "${as_builder[@]}" cmake --build "$build_dir" --target help 2>/dev/null | grep -q 'verity-cli'; then
-      "${as_builder[@]}" cmake --build "$build_dir" --target verity-cli -j"$jobs" || die "building verity-cli failed"
-    fi
+    "${as_builder[@]}" cmake --build "$build_dir" --target verity-host verity-cli -j"$jobs" ||
+      die "building verity-host and verity-cli failed"
   fi
 else
   say "step 2: using the existing build in $build_dir"
@@ -323,38 +270,54 @@ built_host="$build_dir/verity-host"
 built_cli="$build_dir/verity-cli"
 if [ $dry_run = 0 ] || [ $no_build = 1 ]; then
   [ -x "$built_host" ] || die "$built_host not found or not executable (build it first, or drop --no-build)"
+  [ -x "$built_cli" ] || die "$built_cli not found or not executable (cmake --build $build_dir --target verity-cli)"
 fi
 
 # 3. Binaries.
 say "step 3: binaries"
 install_file 0755 "$built_host" "$host_path"
-if [ -x "$built_cli" ]; then
-  install_file 0755 "$built_cli" "$cli_path"
-else
-  say "note: $built_cli not built (yet); skipping verity-cli"
-fi
+install_file 0755 "$built_cli" "$cli_path"
+# verity-host on PATH too (for --register / --self-check); the browsers use the lib/ path.
+mkdir_p "$bindir"
+act ln -sfn "../lib/verity/verity-host" "$destdir$host_link"
+written+=("$host_link")
+for page in verity-cli.1 verity-host.1; do
+  install_file 0644 "$repo/packaging/man/$page" "$mandir/$page"
+done
 
-# 4. Host manifests.
-say "step 4: native-messaging host manifests"
+# 4. Host manifests, written by the installed host itself (verity-host --register: the one table
+#    of browser folders, native_host/src/protocol/browsers.h).
+say "step 4: native-messaging host manifests (verity-host --register)"
 scope=user
 [ $mode = system ] && scope=system
-mapfile -t browsers < <(selected_browsers)
-[ ${#browsers[@]} -gt 0 ] || say "warning: no supported browser found; use --all-browsers or --browsers to register anyway"
+register_args=(--host-path "$host_path")
+[ $mode = system ] && register_args+=(--system)
+[ -n "$destdir" ] && register_args+=(--root "$destdir")
+case $browsers_mode in
+  all) register_args+=(--all-browsers) ;;
+  list) register_args+=(--browsers "$browsers_list") ;;
+esac
 tmpdir="$(mktemp -d)"
 trap 'rm -rf "$tmpdir"' EXIT
-declare -A manifest_written=()
 registered=()
-for b in "${browsers[@]}"; do
-  fam="$(verity_browser_family "$b")"
-  dir="$(verity_nm_dir "$b" $scope)"
-  f="$dir/$HOST_NAME.json"
-  if [ -z "${manifest_written[$f]:-}" ]; then
-    render_manifest "$fam" "$host_path" "$tmpdir/$b.json" || die "could not render the $fam manifest"
-    install_file 0644 "$tmpdir/$b.json" "$f"
-    manifest_written[$f]="$b"
+register() { # extra args...: runs the installed host, records what it wrote
+  local kind b f
+  if [ $dry_run = 1 ]; then
+    act "$destdir$host_path" --register "${register_args[@]}" "$@"
+    return 0
   fi
-  registered+=("$b")
-done
+  "${SUDO[@]}" "$destdir$host_path" --register "${register_args[@]}" "$@" >"$tmpdir/register.txt" ||
+    die "verity-host --register failed (see above)"
+  while IFS=$'\t' read -r kind b f; do
+    case "$kind" in
+      registered) written+=("$f"); registered+=("$b") ;;
+      created-dir) created_dirs+=("$f") ;;
+    esac
+  done <"$tmpdir/register.txt"
+}
+register
+[ ${#registered[@]} -gt 0 ] || [ $dry_run = 1 ] ||
+  say "warning: no supported browser found; use --all-browsers or --browsers to register anyway"
 
 # 5. Extension packages.
 say "step 5: extension packages"
@@ -405,18 +368,20 @@ if [ $firefox_policy = 1 ]; then
 fi
 
 # 7. Record of what was written (for --uninstall and for the summary).
-if [ $dry_run = 0 ]; then
+rewrite_record() {
+  [ $dry_run = 0 ] || return 0
   {
     echo "# Written by scripts/install.sh on $(date -u +%Y-%m-%dT%H:%M:%SZ) ($mode mode)"
-    for f in "${written[@]}"; do echo "file $f"; done
+    for f in "${written[@]}" "$record"; do echo "file $f"; done | LC_ALL=C sort -u
     # Folders created by an earlier run stay listed, so --uninstall can still tidy them.
     { for d in "${created_dirs[@]}"; do echo "$d"; done
       if [ -f "$destdir$record" ]; then sed -n 's/^dir //p' "$destdir$record"; fi; } | LC_ALL=C sort -u | sed 's/^/dir /'
   } >"$tmpdir/record"
   mkdir_p "$libdir"
   act install -m 0644 "$tmpdir/record" "$destdir$record"
-  written+=("$record")
-fi
+}
+rewrite_record
+written+=("$record")
 
 # 8. Self-check of the installed host.
 if [ $self_check = 1 ]; then
@@ -487,6 +452,15 @@ if [ $demo = 1 ]; then
     printf '[dry-run] VERITY_HOST_BIN=%q %q\n' "$destdir$host_path" "$repo/scripts/demo.sh"
   else
     "$repo/scripts/deps.sh" --browser || die "scripts/deps.sh --browser failed (the demo needs Chromium and npm packages)"
+    # The browsers are new: register with them now (the earlier step only saw what was there).
+    say "registering with the browsers just installed (verity-host --register)"
+    before=${#registered[@]}
+    register
+    rewrite_record
+    for b in "${registered[@]:$before}"; do
+      printf '  %-22s %s\n' "$(verity_browser_label "$b")" "$(verity_nm_dir "$b" $scope)/$HOST_NAME.json"
+    done
+    [ ${#registered[@]} -gt 0 ] || die "still no browser to register with after scripts/deps.sh --browser"
     VERITY_HOST_BIN="$destdir$host_path" "${as_builder[@]}" env VERITY_HOST_BIN="$destdir$host_path" bash "$repo/scripts/demo.sh" ||
       die "the demo failed (see above); Verity itself is installed"
   fi

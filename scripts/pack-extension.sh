@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Packs the WebExtension for both browser families.
 #
-#   scripts/pack-extension.sh [--src DIR] [--out DIR]
+#   scripts/pack-extension.sh [--src DIR] [--out DIR] [--crx-key KEY.pem]
 #
 # Input (default --src extension/): a folder holding manifest.chromium.json and
 # manifest.firefox.json (searched in DIR, then DIR/src); that folder is the root of the package.
@@ -14,6 +14,9 @@
 #   OUT/verity-chromium.zip   the same tree, zipped
 #   OUT/verity-firefox/       unpacked tree with manifest.json  (about:debugging -> Load Temporary Add-on)
 #   OUT/verity-firefox.xpi    the same tree, zipped (unsigned; see docs/install.md)
+#   with --crx-key KEY.pem (an RSA key; created, 2048 bits, if the file does not exist):
+#   OUT/verity-chromium.crx   the Chromium tree as a signed CRX3 (for policy installs, docs/ids.md)
+#   OUT/verity-chromium.id    its extension ID (from KEY.pem, not the fixed unpacked ID)
 # Zips are reproducible: sorted entries, fixed timestamps, no extra attributes.
 #
 # Checks: valid JSON; the Chromium `key` maps to extension ID mbbdieillpeggimjpelglbnjlbajlfmk and the
@@ -23,12 +26,13 @@
 # Exit: 0 packed, 3 nothing to pack (no extension manifests yet), 1 error.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-src="$repo/extension" out="$repo/dist"
+src="$repo/extension" out="$repo/dist" crx_key=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --src) src="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --crx-key) crx_key="$2"; shift 2 ;;
+    -h | --help) sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "pack-extension: unknown option $1" >&2; exit 1 ;;
   esac
 done
@@ -133,3 +137,13 @@ PY
 
 pack_one chromium manifest.chromium.json verity-chromium.zip
 pack_one firefox manifest.firefox.json verity-firefox.xpi
+if [ -n "$crx_key" ]; then
+  if [ ! -f "$crx_key" ]; then
+    (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$crx_key" 2>/dev/null) ||
+      { echo "pack-extension: cannot create the CRX key $crx_key" >&2; exit 1; }
+    echo "pack-extension: created CRX signing key $crx_key (keep it: it fixes the policy-installed ID)"
+  fi
+  python3 "$repo/packaging/crx3.py" --src "$out/verity-chromium" --key "$crx_key" --out "$out/verity-chromium.crx" \
+    --print-id >"$out/verity-chromium.id" || { echo "pack-extension: CRX packing failed" >&2; exit 1; }
+  echo "pack-extension: wrote $out/verity-chromium.crx (extension ID $(cat "$out/verity-chromium.id"))"
+fi

@@ -172,9 +172,20 @@ for b in firefox chromium chrome edge brave; do
 done
 check "installed host is executable" test -x "$host"
 check "installed host runs --version" runs_version "$host"
-if [ -x "$build/verity-cli" ]; then
-  check "verity-cli installed in prefix/bin" test -x "$prefix/bin/verity-cli"
-fi
+check "verity-cli installed in prefix/bin and runs --help" bash -c "'$prefix/bin/verity-cli' --help | grep -q 'trust\\|manifest-build'"
+check "verity-host on PATH (prefix/bin link to lib/verity) runs --version" bash -c "[ \"\$(readlink '$prefix/bin/verity-host')\" = ../lib/verity/verity-host ] && '$prefix/bin/verity-host' --version"
+check "man verity-cli works from prefix/share/man" bash -c "MANPATH='$prefix/share/man' man -P cat verity-cli 2>/dev/null | grep -q 'operator tool'"
+check "man verity-host works from prefix/share/man" bash -c "MANPATH='$prefix/share/man' man -P cat verity-host 2>/dev/null | grep -q -- '--register'"
+# --self-check per browser: Chromium "installed" (a fake /usr/lib/chromium), its user manifest names
+# the installed host -> ok; the twin with another host path in the manifest -> WARNING.
+mkdir -p "$tmp/fakeroot/usr/lib/chromium" "$tmp/nobin"
+selfcheck() { VERITY_DETECT_ROOT="$tmp/fakeroot" VERITY_BROWSER_PATH="$tmp/nobin" "$host" --self-check; }
+check "self-check: Chromium host manifest ok" bash -c "$(declare -f selfcheck); tmp='$tmp' host='$host'; selfcheck | grep -q '^browser  Chromium .*host manifest ok'"
+cp "${user_dir[chromium]}/org.verity.host.json" "$tmp/nm-good.json"
+sed -i 's|"path":"[^"]*"|"path":"/elsewhere/verity-host"|' "${user_dir[chromium]}/org.verity.host.json"
+check "self-check: stale host path in the Chromium manifest is a warning" bash -c "$(declare -f selfcheck); tmp='$tmp' host='$host'; selfcheck | grep -q '^browser  Chromium .*host manifest WARNING.*path'"
+check "self-check: browser warnings do not fail it" bash -c "$(declare -f selfcheck); tmp='$tmp' host='$host'; selfcheck >/dev/null"
+cp "$tmp/nm-good.json" "${user_dir[chromium]}/org.verity.host.json"
 check "install record exists and lists only paths inside the temp dir" all_under_tmp "$prefix/lib/verity/installed-files.txt"
 check "unpacked chromium extension installed" test -f "$prefix/share/verity-extension/chromium/manifest.json"
 check "unpacked firefox extension installed" test -f "$prefix/share/verity-extension/firefox/src/bg.js"

@@ -3,10 +3,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "core/error.h"
 #include "policy/engine.h"
+#include "protocol/browsers.h"
 #include "protocol/dispatch.h"
 #include "protocol/log_export.h"
 #include "protocol/self_check.h"
@@ -28,6 +33,38 @@ HostArgs ParseHostArgs(const std::vector<std::string>& args) {
     };
     if (s == "--self-check") {
       a.self_check = true;
+    } else if (s == "--register" || s == "--unregister") {
+      a.registration = s.substr(2);
+    } else if (s == "--system") {
+      a.system = true;
+    } else if (s == "--user") {
+      a.system = false;
+    } else if (s == "--all-browsers") {
+      a.all_browsers = true;
+    } else if (s == "--browsers") {
+      if (auto v = value("--browsers")) {
+        std::istringstream in(*v);
+        std::string b;
+        while (std::getline(in, b, ',')) {
+          if (FindBrowser(b) == nullptr) {
+            a.error = "unknown browser '" + b + "' (firefox, chromium, chrome, edge, brave)";
+            break;
+          }
+          a.browsers.push_back(b);
+        }
+        if (a.error.empty() && a.browsers.empty()) a.error = "--browsers needs at least one name";
+      }
+    } else if (s == "--chromium-id") {
+      if (auto v = value("--chromium-id")) {
+        bool ok = v->size() == 32;
+        for (char c : *v) ok = ok && c >= 'a' && c <= 'p';
+        if (!ok) a.error = "--chromium-id takes 32 letters a-p";
+        a.chromium_ids.push_back(*v);
+      }
+    } else if (s == "--host-path") {
+      if (auto v = value("--host-path")) a.host_path = *v;
+    } else if (s == "--root") {
+      if (auto v = value("--root")) a.root = *v;
     } else if (s == "--version") {
       a.version = true;
     } else if (s == "--list-errors") {
@@ -56,6 +93,8 @@ HostArgs ParseHostArgs(const std::vector<std::string>& args) {
   if (a.export_format && *a.export_format != "json" && *a.export_format != "csv") {
     a.error = "--export-log takes json or csv";
   }
+  if (!a.host_path.empty() && a.host_path[0] != '/') a.error = "--host-path must be absolute";
+  if (!a.root.empty() && a.root[0] != '/') a.error = "--root must be absolute";
   for (const auto& p : positional) {
     if (p.rfind("chrome-extension://", 0) == 0) {
       a.browser = "chromium";
@@ -80,6 +119,85 @@ std::string FormatErrorList(const std::string& style) {
   return out;
 }
 
+std::string ThisExecutable() {
+  std::error_code ec;
+  auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string() : p.string();
+}
+
+namespace {
+
+// --register / --unregister: one line per browser on `out` (see host_cli.h); 0 unless a file could
+// not be written or removed.
+int RunRegistration(const HostArgs& a, std::FILE* out) {
+  namespace fs = std::filesystem;
+  const BrowserEnv env = BrowserEnvFromProcess();
+  const Scope scope = a.system ? Scope::kSystem : Scope::kUser;
+  const std::string host = a.host_path.empty() ? ThisExecutable() : a.host_path;
+  const bool unregister = *a.registration == "unregister";
+  if (host.empty() && !unregister) {
+    std::fprintf(stderr, "verity-host: cannot tell this executable's path; give --host-path\n");
+    return 1;
+  }
+  int rc = 0;
+  std::vector<std::string> done;  // files already handled (Brave shares Chrome's system folder)
+  for (const Browser& b : Browsers()) {
+    bool wanted = a.all_browsers || unregister;
+    if (!a.browsers.empty()) {
+      wanted = std::find(a.browsers.begin(), a.browsers.end(), b.id) != a.browsers.end();
+    } else if (!wanted) {
+      wanted = BrowserPresent(b, env);
+    }
+    if (!wanted) {
+      std::fprintf(out, "absent\t%s\t-\n", std::string(b.id).c_str());
+      continue;
+    }
+    const std::string dir = NativeMessagingDir(b, scope, env);
+    const std::string file = dir + "/" + std::string(kHostName) + ".json";
+    const std::string staged = a.root + file;
+    const bool again = std::find(done.begin(), done.end(), file) != done.end();
+    done.push_back(file);
+    std::error_code ec;
+    if (unregister) {
+      if (!again && fs::remove(staged, ec)) {
+        std::fprintf(out, "removed\t%s\t%s\n", std::string(b.id).c_str(), file.c_str());
+      } else if (ec) {
+        std::fprintf(stderr, "verity-host: cannot remove %s: %s\n", staged.c_str(), ec.message().c_str());
+        rc = 1;
+      }
+      continue;
+    }
+    if (!again) {
+      // Report every folder this creates, outermost first (the installer removes them again).
+      std::vector<std::string> missing;
+      for (fs::path p = a.root + dir; p.string().size() > a.root.size() + 1 && !fs::exists(p, ec);
+           p = p.parent_path()) {
+        missing.insert(missing.begin(), p.string().substr(a.root.size()));
+      }
+      fs::create_directories(a.root + dir, ec);
+      std::string tmp = staged + ".verity-tmp";
+      {
+        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+        f << FormatHostManifest(b.family, host, a.chromium_ids);
+        if (!f.flush()) ec = std::make_error_code(std::errc::io_error);
+      }
+      if (!ec) fs::permissions(tmp, fs::perms(0644), ec);
+      if (!ec) fs::rename(tmp, staged, ec);
+      if (ec) {
+        fs::remove(tmp, ec);
+        std::fprintf(stderr, "verity-host: cannot write %s\n", staged.c_str());
+        rc = 1;
+        continue;
+      }
+      for (const auto& m : missing) std::fprintf(out, "created-dir\t-\t%s\n", m.c_str());
+    }
+    std::fprintf(out, "registered\t%s\t%s\n", std::string(b.id).c_str(), file.c_str());
+  }
+  return rc;
+}
+
+}  // namespace
+
 int HostMain(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   HostArgs a = ParseHostArgs(args);
@@ -95,6 +213,7 @@ int HostMain(int argc, char** argv) {
     std::fputs(FormatErrorList(*a.list_errors).c_str(), stdout);
     return 0;
   }
+  if (a.registration) return RunRegistration(a, stdout);
   policy::EngineOptions eo;
   eo.data_dir = a.data_dir;
   eo.config_path = a.config_path;

@@ -5,7 +5,9 @@
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "json/json.h"
+#include "protocol/browsers.h"
 #include "protocol/dispatch.h"
+#include "protocol/host_cli.h"
 
 namespace verity::protocol {
 namespace {
@@ -23,6 +25,44 @@ bool VerdictIs(const json::Value& reply, std::string_view action, std::string_vi
   why +=
       "expected " + std::string(action) + "/" + std::string(reason) + ", got " + json::Format(reply) + "; ";
   return false;
+}
+
+// Per browser found: the host manifest (user or system folder) and the extension. Problems here are
+// warnings: the host itself works, but that browser cannot reach it (yet). Returns the count.
+int ReportBrowsers(const std::string& host_path, std::FILE* out) {
+  const BrowserEnv env = BrowserEnvFromProcess();
+  int warnings = 0, found = 0;
+  for (const Browser& b : Browsers()) {
+    if (!BrowserPresent(b, env)) continue;
+    ++found;
+    ExtensionState e = InspectExtension(b, env);
+    std::vector<std::string> ids;
+    if (e.found && b.family == Family::kChromium) ids.push_back(e.id);
+    ManifestState best;
+    for (Scope s : {Scope::kUser, Scope::kSystem}) {
+      ManifestState m = InspectHostManifest(
+          b, NativeMessagingDir(b, s, env) + "/" + std::string(kHostName) + ".json", host_path, ids);
+      if (m.valid || (!best.present && m.present) || best.file.empty()) best = m;
+      if (m.valid) break;
+    }
+    std::string lbl(b.label);
+    if (best.valid) {
+      std::fprintf(out, "browser  %-22s host manifest ok (%s)\n", lbl.c_str(), best.file.c_str());
+    } else {
+      ++warnings;
+      std::fprintf(out, "browser  %-22s host manifest WARNING %s: %s (run: verity-host --register)\n",
+                   lbl.c_str(), best.file.c_str(), best.problem.c_str());
+    }
+    if (e.found) {
+      std::fprintf(out, "browser  %-22s extension ok (%s)\n", lbl.c_str(), e.where.c_str());
+    } else {
+      ++warnings;
+      std::fprintf(out, "browser  %-22s extension WARNING %s (docs/install.md)\n", lbl.c_str(),
+                   e.where.c_str());
+    }
+  }
+  if (found == 0) std::fprintf(out, "browser  none of Firefox, Chromium, Google Chrome, Edge, Brave found\n");
+  return warnings;
 }
 
 }  // namespace
@@ -84,7 +124,12 @@ int RunSelfCheck(const policy::EngineOptions& options, std::FILE* out) {
     std::fprintf(out, "verdict  FAILED %s\n", why.c_str());
     ok = false;
   }
-  std::fprintf(out, ok ? "self-check passed\n" : "self-check FAILED\n");
+  int warnings = ReportBrowsers(ThisExecutable(), out);
+  if (ok && warnings > 0) {
+    std::fprintf(out, "self-check passed (%d browser warning%s)\n", warnings, warnings == 1 ? "" : "s");
+  } else {
+    std::fprintf(out, ok ? "self-check passed\n" : "self-check FAILED\n");
+  }
   return ok ? 0 : 1;
 }
 
