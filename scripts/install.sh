@@ -42,6 +42,7 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 
 HOST_NAME=org.verity.host
 CHROMIUM_ID=mbbdieillpeggimjpelglbnjlbajlfmk
+# shellcheck disable=SC2034 # the Firefox add-on ID, named beside the Chromium one for readers
 GECKO_ID=verity@verity-project
 
 mode="" prefix="" destdir="" build_dir="$repo/build" no_build=0 no_deps=0 dist="$repo/dist"
@@ -300,6 +301,7 @@ esac
 tmpdir="$(mktemp -d)"
 trap 'rm -rf "$tmpdir"' EXIT
 registered=()
+# shellcheck disable=SC2120 # callers may pass extra --register arguments
 register() { # extra args...: runs the installed host, records what it wrote
   local kind b f
   if [ $dry_run = 1 ]; then

@@ -74,7 +74,9 @@ class UnboundResolver : public Resolver {
     }
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
     while (!p.done) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+              .count();
       if (left <= 0) {
         ub_cancel(ctx_, id);
         a.why = "timed out after " + std::to_string(timeout_ms_) + " ms";

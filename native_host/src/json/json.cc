@@ -115,7 +115,8 @@ std::optional<bool> Value::GetBool(std::string_view key) const {
 namespace {
 
 Result<Value> Convert(simdjson::dom::element e, size_t depth, const ParseOptions& opt) {
-  if (depth > opt.max_depth) return MakeError(ErrorCode::kJsonTooDeep, "nesting deeper than " + std::to_string(opt.max_depth));
+  if (depth > opt.max_depth)
+    return MakeError(ErrorCode::kJsonTooDeep, "nesting deeper than " + std::to_string(opt.max_depth));
   switch (e.type()) {
     case simdjson::dom::element_type::NULL_VALUE:
       return Value::Null();
@@ -147,7 +148,8 @@ Result<Value> Convert(simdjson::dom::element e, size_t depth, const ParseOptions
       std::unordered_set<std::string_view> seen;
       for (auto field : obj) {
         if (opt.reject_duplicate_keys && !seen.insert(field.key).second) {
-          return MakeError(ErrorCode::kJsonDuplicateKey, "duplicate member \"" + std::string(field.key) + "\"");
+          return MakeError(ErrorCode::kJsonDuplicateKey,
+                           "duplicate member \"" + std::string(field.key) + "\"");
         }
         auto c = Convert(field.value, depth + 1, opt);
         if (!c) return c.error();
@@ -166,7 +168,8 @@ Result<Value> Parse(std::string_view text, const ParseOptions& options) {
   simdjson::padded_string padded(text);
   simdjson::dom::element root;
   auto err = parser.parse(padded).get(root);
-  if (err == simdjson::UTF8_ERROR) return MakeError(ErrorCode::kJsonInvalidUtf8, "invalid UTF-8 in JSON text");
+  if (err == simdjson::UTF8_ERROR)
+    return MakeError(ErrorCode::kJsonInvalidUtf8, "invalid UTF-8 in JSON text");
   if (err == simdjson::DEPTH_ERROR) return MakeError(ErrorCode::kJsonTooDeep, "JSON nested too deeply");
   if (err) return MakeError(ErrorCode::kJsonSyntax, simdjson::error_message(err));
   return Convert(root, 0, options);

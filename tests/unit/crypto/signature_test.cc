@@ -1,7 +1,8 @@
+#include "crypto/signature.h"
+
 #include <doctest/doctest.h>
 
 #include "crypto/hash.h"
-#include "crypto/signature.h"
 
 using namespace verity;
 using namespace verity::crypto;

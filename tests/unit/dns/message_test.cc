@@ -1,6 +1,7 @@
+#include "dns/message.h"
+
 #include <doctest/doctest.h>
 
-#include "dns/message.h"
 #include "dns/resolver.h"
 
 using namespace verity;
@@ -21,8 +22,8 @@ Bytes Response() {
 TEST_CASE("query wire format (RFC 1035 + EDNS DO)") {
   auto q = FormatQuery("Shop.test", kTypeTxt, 0x0102);
   REQUIRE(q.ok());
-  Bytes want = {1, 2, 1, 0x20, 0, 1, 0, 0, 0, 0, 0, 1, 4, 's', 'h', 'o', 'p', 4, 't', 'e', 's', 't', 0, 0, 16, 0, 1,
-                0, 0, 41, 4, 0xd0, 0, 0, 0x80, 0, 0, 0};
+  Bytes want = {1,   2,   1,   0x20, 0, 1,  0, 0, 0, 0, 0,  1, 4,    's', 'h', 'o',  'p', 4, 't',
+                'e', 's', 't', 0,    0, 16, 0, 1, 0, 0, 41, 4, 0xd0, 0,   0,   0x80, 0,   0, 0};
   CHECK(*q == want);
   CHECK(FormatQuery("a..b", kTypeTxt, 0).code() == ErrorCode::kDnsBadName);
   CHECK(FormatQuery("a.b.", kTypeTxt, 0).code() == ErrorCode::kDnsBadName);

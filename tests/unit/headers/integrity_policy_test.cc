@@ -5,13 +5,14 @@
 //   string-instead-of-token   -> only Tokens count: blocked_destinations []
 //   endpoints-as-strings      -> only Tokens count: endpoints []
 // Skipped rows: none.
+#include "headers/integrity_policy.h"
+
 #include <doctest/doctest.h>
 
 #include <map>
 #include <string>
 #include <vector>
 
-#include "headers/integrity_policy.h"
 #include "json/json.h"
 #include "vector_file.h"
 

@@ -1,11 +1,12 @@
-#include <doctest/doctest.h>
-
 #include "json/json.h"
+
+#include <doctest/doctest.h>
 
 using namespace verity;
 
 TEST_CASE("json parse and access") {
-  auto v = json::Parse(R"({"id":7,"type":"hello","n":-1,"big":18446744073709551615,"f":1.5,"a":[1,"x",null,true]})");
+  auto v = json::Parse(
+      R"({"id":7,"type":"hello","n":-1,"big":18446744073709551615,"f":1.5,"a":[1,"x",null,true]})");
   REQUIRE(v.ok());
   CHECK(*v->GetInt("id") == 7);
   CHECK(*v->GetString("type") == "hello");
@@ -31,7 +32,16 @@ TEST_CASE("json errors") {
 
 TEST_CASE("json writer round trip") {
   json::Writer w;
-  w.BeginObject().Key("s").String("a\"b\\c\n\x01").Key("i").Int(-3).Key("a").BeginArray().Bool(true).Null().EndArray();
+  w.BeginObject()
+      .Key("s")
+      .String("a\"b\\c\n\x01")
+      .Key("i")
+      .Int(-3)
+      .Key("a")
+      .BeginArray()
+      .Bool(true)
+      .Null()
+      .EndArray();
   w.Key("o").BeginObject().EndObject().EndObject();
   CHECK(w.str() == R"({"s":"a\"b\\c\n\u0001","i":-3,"a":[true,null],"o":{}})");
   auto back = json::Parse(w.str());

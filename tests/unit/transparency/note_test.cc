@@ -168,7 +168,8 @@ TEST_CASE("cosignature/v1 vectors (c2sp-signed-note/cosignature_v1_vectors.json)
   // A type-0x01 vkey re-derived as a cosignature/v1 key gives the published type-0x04 vkey.
   auto published = ParseVerifierKey(*k->GetString("vkey_type01_as_published"));
   REQUIRE(published.ok());
-  CHECK(FormatVerifierKey(WithKeyType(*published, kSigTypeCosignatureV1)) == *k->GetString("vkey_type04_derived"));
+  CHECK(FormatVerifierKey(WithKeyType(*published, kSigTypeCosignatureV1)) ==
+        *k->GetString("vkey_type04_derived"));
   std::string text = "example.com/behind-the-sofa\n20852163\nCsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n";
   auto signed_note = SignNote(text, cos, 1679315147);
   REQUIRE(signed_note.ok());

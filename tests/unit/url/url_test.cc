@@ -70,7 +70,7 @@ TEST_CASE("IPv6 literals are serialised the WHATWG way") {
   CHECK(Canon("https://[::1]:443/") == "https://[::1]/");
   CHECK(Canon("https://[1:0::]/") == "https://[1::]/");
   CHECK(Canon("https://[2001:DB8:0:0:1:0:0:1]/") == "https://[2001:db8::1:0:0:1]/");  // first longest run
-  CHECK(Canon("https://[1:0:1:0:1:0:1:0]/") == "https://[1:0:1:0:1:0:1:0]/");  // single zeros stay
+  CHECK(Canon("https://[1:0:1:0:1:0:1:0]/") == "https://[1:0:1:0:1:0:1:0]/");         // single zeros stay
   CHECK(Canon("https://[::ffff:1.2.3.4]/") == "https://[::ffff:102:304]/");
   CHECK(Canon("https://[::]/") == "https://[::]/");
 }
