@@ -204,6 +204,51 @@ async function main() {
     eq(markerCount(m0, 'good-js'), 1, 'the good page ran');
   });
 
+  // One page in a fresh tab: its outcome, the tab closed after.
+  const open = async url => { const tab = await drv.newTab(url); try { return await drv.outcome(tab, url); } finally { await tab.close().catch(() => {}); } };
+  const E = O.enforce;
+
+  // 3xx bodies: a 300 or 399 with a Location that the browser renders or runs as content is
+  // checked; only what the browser follows as a redirect is exempt.
+  for (const code of ['300', '399']) {
+    await test(`status ${code} with Location rendered as content: tampered top-level document blocked`, async () => {
+      const { eo } = await pair({ origin: E, good: `/s3xx/${code}/good.html`, evil: `/s3xx/${code}/evil.html`, goodMarker: `good-${code}`,
+        blockedUrl: `/s3xx/${code}/evil.html`, reason: 'no_manifest_match', load: open });
+      eq(eo.blocked && eo.blocked.reason, 'no_manifest_match', 'block page');
+    });
+    await test(`status ${code} with Location rendered as content: tampered same-origin frame document blocked`, () =>
+      pair({ origin: E, good: `/r/s3xx-frame-good-${code}.html`, evil: `/r/s3xx-frame-evil-${code}.html`, goodMarker: `good-${code}`,
+        blockedUrl: `/s3xx/${code}/evil.html`, reason: 'no_manifest_match', load: open }));
+  }
+  if (browserName === 'chromium') {
+    await test('status 399 with Location: a script body Chromium runs is checked', () =>
+      pair({ origin: E, good: '/r/s3xx-script-good-399.html', evil: '/r/s3xx-script-evil-399.html', goodMarker: 'good-js-399',
+        blockedUrl: '/s3xx/399/evil.js', reason: 'no_manifest_match', load: open }));
+  }
+
+  // <embed> of a listed document / SVG image with script, served tampered.
+  for (const kind of ['html', 'svg']) {
+    await test(`<embed type=${kind === 'html' ? 'text/html' : 'image/svg+xml'}> of a tampered document is blocked`, () =>
+      pair({ origin: E, good: `/r/embed-${kind}-good.html`, evil: `/r/embed-${kind}-evil.html`, goodMarker: kind === 'html' ? 'good-embed' : 'good-svg',
+        blockedUrl: kind === 'html' ? '/r/emb-evil.html' : '/r/evil.svg', reason: 'no_manifest_match', load: open }));
+  }
+
+  // WebAssembly by its bytes: served as application/octet-stream and compiled from an ArrayBuffer.
+  await test('WebAssembly served as application/octet-stream, instantiated from bytes: unlisted module blocked', async () => {
+    const { go, eo } = await pair({ origin: E, good: '/r/wasm-good.html', evil: '/r/wasm-evil.html', goodMarker: 'good-wasm',
+      blockedUrl: '/octet/evil.bin', reason: 'wasm_hash_mismatch', load: open });
+    eq([go.R && go.R.wasm, eo.R && eo.R.wasm], ['ran', 'error'], 'in-page results');
+    const v = (await drv.recent()).filter(r => r.url === `${E}/octet/good.bin`).pop();
+    eq(v && [v.destination, v.action], ['wasm', 'allow'], 'the listed module is checked as wasm');
+  });
+  await test('a listed script served as application/wasm is checked as a script, not blocked as a wasm mismatch', async () => {
+    const m0 = site.log.length;
+    await open(`${E}/r/wasmct.html`);
+    const v = (await drv.recent()).filter(r => r.url === `${E}/wasmct/ok.js`).pop();
+    eq(v && [v.destination, v.action], ['script', 'allow'], 'verdict');
+    eq(markerCount(m0, 'good-wasmct'), 1, 'the script ran');
+  });
+
   if (browserName === 'chromium') {
     await test('browser restart with the site (max-age=86400, real proof) as startup page: tampered code never runs', async () => {
       // Enrol the proven site in this profile, then restart the browser with its pages as startup pages.

@@ -22,7 +22,7 @@
 //    hop, asked once per (page, O, D) while the response is held; blocked: Fetch.failRequest.
 
 import { api, navigateTab } from '../compat.js';
-import { destinationFromCdp } from '../lib/destination.js';
+import { bodyDestination, destinationFromCdp, followedRedirect } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { bytesFromBase64 } from '../lib/bytes.js';
@@ -307,7 +307,7 @@ export function installChromium(core) {
         return;
       }
     }
-    if (status >= 300 && status < 400 && headers.location) {             // redirect: the final response is checked
+    if (followedRedirect(status, headers.location)) {                   // redirect: the final response is checked
       const to = isMain && redirectTarget(status, headers.location, url);
       if (to) {
         const state = await core.consultSite(originOf(url), headers);
@@ -373,7 +373,7 @@ export function installChromium(core) {
         const t = core.tab(tabId);
         for (const [u, sri] of scanIntegrityAttributes(html, url)) t.integrity.set(u, sri);
       }
-      res = await core.verdict({ tabId, origin, state, url, destination, bytes, status, fromCache: status === 304 });
+      res = await core.verdict({ tabId, origin, state, url, destination: bodyDestination(destination, bytes), bytes, status, fromCache: status === 304 });
     } catch (e) {
       trace.push({ verdictError: String(e && e.message || e), url });
       res = core.failClosed(state);
