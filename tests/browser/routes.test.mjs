@@ -249,6 +249,26 @@ async function main() {
     eq(markerCount(m0, 'good-wasmct'), 1, 'the script ran');
   });
 
+  // Speculation rules (Chromium): the verified page prerenders/prefetches a tampered same-origin
+  // page, then the user follows the link. Firefox has no speculation rules.
+  if (browserName === 'chromium') {
+    await test('speculation rules prerender/prefetch of a tampered same-origin page: its code never runs', async () => {
+      const follow = async url => {
+        const tab = await drv.newTab(url);
+        try {
+          await drv.outcome(tab, url);
+          await sleep(1500);                              // time for the prerender
+          const target = url.replace('/r/spec-', '/r/spec-target-');
+          await tab.click('#go');
+          return await drv.outcome(tab, target);
+        } finally { await tab.close().catch(() => {}); }
+      };
+      const { eo } = await pair({ origin: E, good: '/r/spec-good.html', evil: '/r/spec-evil.html', goodMarker: 'good-spec',
+        blockedUrl: '/r/spec-target-evil.html', reason: 'no_manifest_match', load: follow });
+      eq(eo.blocked && eo.blocked.reason, 'no_manifest_match', 'block page after the click');
+    });
+  }
+
   if (browserName === 'chromium') {
     await test('browser restart with the site (max-age=86400, real proof) as startup page: tampered code never runs', async () => {
       // Enrol the proven site in this profile, then restart the browser with its pages as startup pages.

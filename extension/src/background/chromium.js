@@ -56,10 +56,19 @@ export function installChromium(core) {
 
   // Dedicated workers have no Fetch domain: their requests pause in the parent page's session.
   async function setupSession(target, type = 'page') {
+    if (type === 'page') await noSpeculation(target);
     await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: true }).catch(() => {});
     if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: PATTERNS });
     await send(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }).catch(() => {});
+  }
+
+  // Speculative loads (speculation rules, Speculation-Rules header): a prerendered page runs in a
+  // target the tab's session does not intercept, and a prefetched document is served at navigation
+  // without passing through Fetch. Checked tabs get neither: prerendering is switched off per tab
+  // (CDP), and while any tab is attached the browser's preloading setting is off (gate.pass).
+  function noSpeculation(target) {
+    return send(target, 'Page.setPrerenderingAllowed', { isAllowed: false }).catch(e => trace.push({ prerenderOffError: String(e && e.message || e) }));
   }
 
   function attach(tabId) {
@@ -427,8 +436,17 @@ function installGate(core, trace, extensionBase) {
     applied = json;
     rules = next;
   });
+  let predictionOff = null;         // unknown at start: the first sync sets or clears it
   const syncPass = () => serial(async () => {
     const rule = passRule(passing);
+    // No speculative loads (prefetch, prerender) while a checked tab is open: the browser-wide
+    // preloading setting is off before the tab may load the site, back to the user's value after.
+    const off = passing.size > 0;
+    if (off !== predictionOff && api.privacy) {
+      const pref = api.privacy.network.networkPredictionEnabled;
+      await (off ? pref.set({ value: false }) : pref.clear({}));
+      predictionOff = off;
+    }
     await dnr.updateSessionRules({ removeRuleIds: [PASS_RULE_ID], addRules: rule ? [rule] : [] });
   });
   // Rules of an earlier run stay in force until the cache is read: the gate holds meanwhile.
