@@ -35,7 +35,7 @@ test('an override passes a blocked response but keeps the action', () => {
 test('counters and badge', () => {
   let c = emptyCounts();
   c = countVerdict(countVerdict(countVerdict(c, 'allow'), 'block'), 'bogus');
-  assert.deepEqual(c, { allow: 1, block: 1, report: 0 });
+  assert.deepEqual(c, { allow: 1, block: 1, report: 0, warn: 0 });
   assert.equal(badgeFor(enforce, c, true).text, '1');
   assert.equal(badgeFor(enforce, { allow: 3, block: 0, report: 0 }, true).text, 'ok');
   assert.equal(badgeFor(enforce, { allow: 3, block: 0, report: 2 }, true).text, '2');
@@ -61,4 +61,29 @@ test('log export: JSON round trip and CSV quoting', () => {
   assert.equal(csv[0], LOG_COLUMNS.join(','));
   assert.ok(csv[1].includes('"https://a/x,""y"""'));
   assert.ok(csv[1].includes('"\'=cmd()\nz"') || rowsToCsv(rows).includes('"\'=cmd()\nz"'));
+});
+
+test('warn: delivered, counted, its own badge; never blocked', () => {
+  const rework = { checked: true, mode: 'enforce', modes: { 'mode-script': 'enforce', 'mode-style': 'warn', 'mode-image': 'report' } };
+  const w = enforcementFor(rework, { ok: true, action: 'warn', reason: 'no_manifest_match' });
+  assert.deepEqual(w, { action: 'warn', reason: 'no_manifest_match', detail: '', enforced: 'pass' });
+  const c = countVerdict(countVerdict(emptyCounts(), 'warn'), 'allow');
+  assert.deepEqual(c, { allow: 1, block: 0, report: 0, warn: 1 });
+  const b = badgeFor(rework, c, true);
+  assert.equal(b.text, '!1');
+  assert.match(b.title, /warn/);
+  assert.notEqual(b.color, badgeFor(rework, { ...c, warn: 0, report: 1 }, true).color, 'warn looks different from report');
+  assert.equal(badgeFor(rework, { ...c, block: 2 }, true).text, '2', 'a block outranks warnings');
+});
+
+test('no verdict, per-category modes: the destination\'s category mode decides', () => {
+  const rework = { checked: true, mode: 'enforce', modes: { 'mode-script': 'enforce', 'mode-style': 'warn', 'mode-image': 'report' } };
+  assert.equal(enforcementFor(rework, null, { destination: 'script' }).enforced, 'block');
+  assert.equal(enforcementFor(rework, null, { destination: 'xslt' }).action, 'block');
+  const s = enforcementFor(rework, null, { destination: 'style' });
+  assert.equal(s.action, 'warn'); assert.equal(s.enforced, 'pass'); assert.equal(s.reason, 'verifier_unavailable');
+  assert.equal(enforcementFor(rework, null, { destination: 'image' }).action, 'report');
+  assert.equal(enforcementFor(rework, null, { destination: 'font' }).action, 'report', 'not covered');
+  assert.equal(enforcementFor(rework, null).action, 'block', 'no destination: the site mode');
+  assert.equal(enforcementFor({ checked: true, mode: 'enforce' }, null, { destination: 'font' }).action, 'block', 'single-mode site');
 });

@@ -29,7 +29,7 @@ test('the host is consulted only for announced or remembered origins', () => {
 
 test('host state folds into the cache', () => {
   let c = applyHostState({}, { origin: O, checked: true, mode: 'enforce', manifest_url: O + '/manifest.json', source: 'header', setting: 'default', manifest: { state: 'verified' } }, 5);
-  assert.deepEqual(c[O], { checked: true, mode: 'enforce', setting: 'default', manifestUrl: O + '/manifest.json', source: 'header', manifestState: 'verified', updated: 5 });
+  assert.deepEqual(c[O], { checked: true, mode: 'enforce', modes: null, setting: 'default', manifestUrl: O + '/manifest.json', source: 'header', manifestState: 'verified', updated: 5 });
   assert.equal(isCheckedLocally(O, c), true);
   const c2 = applyHostState(c, { origin: O, checked: false, setting: 'off' });
   assert.equal(c2[O].checked, false);
@@ -97,4 +97,16 @@ test('host unavailable: a preloaded site fails closed as enforced', () => {
   // Even a report-mode header does not weaken a preloaded site.
   const r = stateWithoutHost(O, { 'integrity-policy-waict-v1': 'max-age=60, mode=report, manifest="/m"' }, {}, new Set(['app.example']));
   assert.equal(r.mode, 'enforce');
+});
+
+test('per-category modes: kept from the host reply, used without the host', () => {
+  const c = applyHostState({}, { origin: O, checked: true, mode: 'enforce', modes: { 'mode-script': 'enforce', 'mode-style': 'warn', 'mode-bad': 'block' }, manifest_url: O + '/m' });
+  assert.deepEqual(c[O].modes, { 'mode-script': 'enforce', 'mode-style': 'warn' });
+  assert.equal(applyHostState({}, { origin: O, checked: true, mode: 'enforce' })[O].modes, null);
+  const rework = 'max-age=0, mode-script=enforce, mode-inline-js=warn, manifest="/m.json"';
+  const st = stateWithoutHost(O, { 'integrity-policy-waict-v1': rework }, {});
+  assert.equal(st.checked, true);
+  assert.deepEqual(st.modes, { 'mode-script': 'enforce', 'mode-inline-js': 'warn' });
+  assert.equal(st.manifest_url, O + '/m.json');
+  assert.deepEqual(stateWithoutHost(O, {}, c).modes, { 'mode-script': 'enforce', 'mode-style': 'warn' });
 });

@@ -1,24 +1,41 @@
 // Pure decisions the background applies to each response of a checked site.
 //
-// enforcementFor(state, hostReply|error, override) -> { action, reason, detail, enforced }
-//   action   what the host decided (allow | block | report), or what the extension decides when
-//            the host cannot be asked: enforce -> block "verifier_unavailable", report -> report.
+// enforcementFor(state, hostReply|error, { overridden, destination }) -> { action, reason, detail, enforced }
+//   action   what the host decided (allow | block | report | warn), or what the extension decides
+//            when the host cannot be asked, by the mode that governs `destination` (per-category
+//            modes of a rework site, lib/categories.js; else the site's mode): enforce -> block
+//            "verifier_unavailable", warn -> warn, report or not covered -> report.
+//            warn (rework "Warn Mode"): the response failed its check but is delivered; the user
+//            sees it (badge, popup, in-page notice), never a block page.
 //   enforced what the extension does with the response: 'pass' or 'block'. A user override
 //            (granted by the host, per site, for this session) turns block into pass but keeps the
 //            host's action for the counters and badge.
 
 import { Action, Reason } from './messages.js';
+import { modeFor } from './categories.js';
 
-export function enforcementFor(state, reply, { overridden = false } = {}) {
+const HOST_ACTIONS = [Action.ALLOW, Action.BLOCK, Action.REPORT, Action.WARN];
+
+// What the extension does without a verdict, by the mode governing the destination.
+// A destination no category of a per-category site covers is not checked: report. No state: block.
+function fallbackAction(state, destination) {
+  const perCategory = !!(state && state.modes) && destination !== undefined;
+  const mode = perCategory ? modeFor(state, destination) : state && state.mode;
+  if (mode === 'warn') return Action.WARN;
+  if (mode === 'report' || (perCategory && !mode)) return Action.REPORT;
+  return Action.BLOCK;
+}
+
+export function enforcementFor(state, reply, { overridden = false, destination } = {}) {
   let action, reason, detail;
-  if (reply && reply.ok === true && (reply.action === 'allow' || reply.action === 'block' || reply.action === 'report')) {
+  if (reply && reply.ok === true && HOST_ACTIONS.includes(reply.action)) {
     ({ action, reason, detail } = reply);
   } else {
     // No usable verdict: host missing, crashed, timed out, or answered an error. Never allow.
     const code = reply && reply.error && reply.error.code;
     reason = reply && reply.ok === false && code && !code.startsWith('host.') && code !== 'timeout' ? code : Reason.VERIFIER_UNAVAILABLE;
     detail = (reply && reply.error && reply.error.detail) || 'the Verity verifier did not answer';
-    action = state && state.mode === 'report' ? Action.REPORT : Action.BLOCK;
+    action = fallbackAction(state, destination);
   }
   let enforced = action === Action.BLOCK ? 'block' : 'pass';
   if (enforced === 'block' && overridden) enforced = 'pass';
@@ -26,7 +43,7 @@ export function enforcementFor(state, reply, { overridden = false } = {}) {
 }
 
 // Per-tab counters shown by the popup and the badge.
-export function emptyCounts() { return { allow: 0, block: 0, report: 0 }; }
+export function emptyCounts() { return { allow: 0, block: 0, report: 0, warn: 0 }; }
 
 export function countVerdict(counts, action) {
   const next = { ...counts };
@@ -39,6 +56,7 @@ export function badgeFor(state, counts, hostUp) {
   if (!state || !state.checked) return { text: '', color: '#777777', title: 'Verity: site not checked' };
   if (!hostUp) return { text: '!', color: '#b00020', title: 'Verity: verifier unavailable' };
   if (counts.block > 0) return { text: String(Math.min(counts.block, 999)), color: '#b00020', title: `Verity: ${counts.block} blocked` };
+  if (counts.warn > 0) return { text: `!${Math.min(counts.warn, 999)}`, color: '#e65100', title: `Verity: warning, ${counts.warn} failed integrity check${counts.warn === 1 ? '' : 's'} (warn mode, loaded anyway)` };
   if (counts.report > 0) return { text: String(Math.min(counts.report, 999)), color: '#c77700', title: `Verity: ${counts.report} reported` };
   return { text: 'ok', color: '#1b7f3b', title: `Verity: ${state.mode || 'checked'}, ${counts.allow} allowed` };
 }

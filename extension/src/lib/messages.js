@@ -49,7 +49,7 @@ export const MsgFrom = Object.freeze({
 // The staged test extension lists this content script; the shipped manifests never do.
 export const TEST_BRIDGE_SCRIPT = 'test_bridge.js';
 
-export const Action = Object.freeze({ ALLOW: 'allow', BLOCK: 'block', REPORT: 'report' });
+export const Action = Object.freeze({ ALLOW: 'allow', BLOCK: 'block', REPORT: 'report', WARN: 'warn' });
 
 // Reasons the extension itself produces (the host produces the others; see docs/protocol.md).
 export const Reason = Object.freeze({

@@ -1,26 +1,63 @@
-// Local, minimal reading of `Integrity-Policy-WAICT-v1` (an RFC 9651 dictionary, design §4.1):
-//   Integrity-Policy-WAICT-v1: max-age=86400, mode=enforce, manifest="/.well-known/waict/manifest"
-//   -> { maxAge: 86400, mode: 'enforce', manifest: '/.well-known/waict/manifest' }
+// Local, minimal reading of `Integrity-Policy-WAICT-v1` (an RFC 9651 dictionary, design §4.1), in
+// the three dialects the host also reads (docs/formats.md):
+//  - v2 (waict-wg/waict-integrity-spec be8b5f8): `mode` covers every destination.
+//      max-age=86400, mode=enforce, manifest="/.well-known/waict/manifest"
+//      -> { dialect: 'v2', maxAge: 86400, mode: 'enforce', manifest: '/.well-known/waict/manifest',
+//           modes: null, blockedDestinations: null, reportTo: [] }
+//  - Firefox format (Firefox's IntegrityPolicyWAICT): `mode` + `blocked-destinations` (its coverage).
+//      max-age=0, mode=report, manifest="m.json", blocked-destinations=(script), endpoints=(default)
+//      -> { dialect: 'firefox', mode: 'report', blockedDestinations: ['script'], reportTo: ['default'], ... }
+//  - rework (Frosne/waict-integrity-spec `rework` 51ec49a, rozbb/waict-integrity-draft): per-category
+//    `mode-<category>` keys (lib/categories.js; `modes` is keyed by them, as the host's site_state), each enforce | warn | report; `report-to`.
+//      max-age=90, mode-script=enforce, mode-style=warn, report-to=(r), manifest="/m"
+//      -> { dialect: 'rework', mode: 'enforce', modes: { 'mode-script': 'enforce', 'mode-style': 'warn' }, reportTo: ['r'], ... }
+//    `mode` is then the strictest category mode (what the badge shows); unknown category keys and
+//    invalid category values are ignored; no valid category key voids the header. A header with valid
+//    category keys is read as rework even if it also has `mode` (the newest text wins).
 // The host parses and stores the header authoritatively (site_state). The extension reads it only
 // to (a) know that a navigation concerns an enrolled site, so it must ask the host at all, and
 // (b) fail closed when the host cannot be asked (enforce -> block with "verifier unavailable").
-// Returns null when the header is absent or voided (missing/invalid required member).
+// Returns null when the header is absent or voided (missing/invalid `max-age` or `manifest`, an
+// empty `manifest`, or no valid mode). Duplicate keys: the last one counts (RFC 9651).
+
+import { CATEGORIES, MODES, strongestMode } from './categories.js';
+
+const LEGACY_MODES = ['enforce', 'report'];
 
 export function parseWaictHeader(value) {
   if (typeof value !== 'string' || value.trim() === '') return null;
   const dict = parseDictionary(value);
   if (!dict) return null;
   const maxAge = dict.get('max-age');
-  const mode = dict.get('mode');
   const manifest = dict.get('manifest');
   if (!maxAge || maxAge.kind !== 'int' || maxAge.value < 0) return null;
-  if (!mode || mode.kind !== 'token' || (mode.value !== 'enforce' && mode.value !== 'report')) return null;
-  if (!manifest || manifest.kind !== 'string') return null;
-  return { maxAge: maxAge.value, mode: mode.value, manifest: manifest.value };
+  if (!manifest || manifest.kind !== 'string' || manifest.value === '') return null;
+  const base = { maxAge: maxAge.value, manifest: manifest.value };
+  const modes = {};
+  for (const cat of CATEGORIES) {
+    const v = dict.get(cat);
+    if (v && v.kind === 'token' && MODES.includes(v.value)) modes[cat] = v.value;
+  }
+  if (Object.keys(modes).length > 0) {
+    return { dialect: 'rework', ...base, mode: strongestMode(Object.values(modes)), modes, blockedDestinations: null, reportTo: names(dict.get('report-to')) };
+  }
+  const mode = dict.get('mode');
+  if (!mode || mode.kind !== 'token' || !LEGACY_MODES.includes(mode.value)) return null;
+  const bd = dict.get('blocked-destinations');
+  if (bd && bd.kind === 'list') {
+    return { dialect: 'firefox', ...base, mode: mode.value, modes: null, blockedDestinations: names(bd), reportTo: names(dict.get('endpoints')) };
+  }
+  return { dialect: 'v2', ...base, mode: mode.value, modes: null, blockedDestinations: null, reportTo: names(dict.get('endpoints')) };
 }
 
-// A small RFC 9651 dictionary reader: bare items integer, string, token, boolean; inner lists are
-// skipped as opaque; parameters ignored. Returns Map(key -> {kind, value}) or null if malformed.
+// Tokens and strings of an inner list (endpoint names, destinations); anything else is skipped.
+function names(item) {
+  if (!item || item.kind !== 'list') return [];
+  return item.value.filter(x => x.kind === 'token' || x.kind === 'string').map(x => x.value);
+}
+
+// A small RFC 9651 dictionary reader: bare items integer, string, token, boolean; inner lists as
+// {kind:'list', value:[bare items]}; parameters ignored. Returns Map(key -> {kind, value}) or null if malformed.
 export function parseDictionary(input) {
   const s = input;
   let i = 0;
@@ -112,10 +149,13 @@ export function parseDictionary(input) {
   }
   function readInnerList() {
     i++;
+    const items = [];
     for (;;) {
       sp();
-      if (s[i] === ')') { i++; return { kind: 'list', value: null }; }
-      if (readBareItem() === null) return null;
+      if (s[i] === ')') { i++; return { kind: 'list', value: items }; }
+      const item = readBareItem();
+      if (item === null) return null;
+      items.push(item);
       if (!skipParams()) return null;
       if (s[i] !== ' ' && s[i] !== ')') return null;
     }

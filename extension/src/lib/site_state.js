@@ -7,10 +7,13 @@
 //    "require" site, unless the user switched it off;
 //  - anything else -> not checked: no interception, no hashing, no host call.
 // The cache is a plain object { [origin]: entry } kept in storage.local and rebuilt from the host's
-// answers; entry = { checked, mode, setting, manifestUrl, source, updated }.
+// answers; entry = { checked, mode, modes, setting, manifestUrl, source, updated }. `modes` is the
+// host's per-category record (lib/categories.js: { 'mode-script': 'enforce', ... }) or null
+// for single-mode sites (v2, Firefox format, user settings).
 
 import { parseWaictHeader } from './policy_header.js';
 import { WAICT_HEADER } from './messages.js';
+import { CATEGORIES, MODES } from './categories.js';
 
 export function originOf(url) {
   try {
@@ -100,6 +103,7 @@ export function applyHostState(cache, state, now = Date.now()) {
   next[state.origin] = {
     checked: !!state.checked,
     mode: state.mode ?? null,
+    modes: modesOf(state),
     setting,
     manifestUrl: state.manifest_url ?? null,
     source: state.source ?? null,
@@ -134,11 +138,21 @@ export function stateWithoutHost(origin, headers, cache, preloaded = null) {
   const header = parseWaictHeader(headers ? headers[WAICT_HEADER] : undefined);
   if (e && e.setting === 'require') return { origin, checked: true, mode: 'enforce', source: 'user', setting: 'require' };
   if (header && header.maxAge >= 0) {
-    return { origin, checked: true, mode: header.mode, source: 'header', setting: e ? e.setting : 'default',
+    return { origin, checked: true, mode: header.mode, ...(header.modes ? { modes: header.modes } : {}), source: 'header', setting: e ? e.setting : 'default',
              manifest_url: resolveManifestUrl(origin, header.manifest) };
   }
-  if (e && e.checked) return { origin, checked: true, mode: e.mode || 'enforce', source: 'remembered', setting: e.setting, manifest_url: e.manifestUrl };
+  if (e && e.checked) return { origin, checked: true, mode: e.mode || 'enforce', ...(e.modes ? { modes: e.modes } : {}), source: 'remembered', setting: e.setting, manifest_url: e.manifestUrl };
   return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
+}
+
+// The per-category modes of a host site_state reply ({ category: mode }), or null. Accepts the
+// reply's `modes` object ({ 'mode-script': 'enforce', ... }); unknown keys and values are dropped.
+export function modesOf(state) {
+  const m = state && state.modes;
+  if (!m || typeof m !== 'object' || Array.isArray(m)) return null;
+  const out = {};
+  for (const [cat, mode] of Object.entries(m)) if (CATEGORIES.includes(cat) && MODES.includes(mode)) out[cat] = mode;
+  return Object.keys(out).length ? out : null;
 }
 
 export function resolveManifestUrl(origin, ref) {

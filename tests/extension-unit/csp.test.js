@@ -1,0 +1,54 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { parsePolicy, installablePolicy, policyHeaders, withPolicies, headerArray, isInstalledPolicy, STRICT_FALLBACK, CSP_HEADER, CSP_REPORT_ONLY_HEADER } from '../../extension/src/lib/csp.js';
+
+const ENF = "script-src * data: blob: 'wasm-unsafe-eval'; script-src-elem * 'unsafe-hashes' 'sha256-AAAA'; script-src-attr 'unsafe-hashes' 'sha256-BBBB'";
+const RO = "style-src-elem * 'sha256-CCCC'; style-src-attr 'unsafe-hashes'";
+
+test('the host policies become one more enforcing and one more report-only header', () => {
+  assert.deepEqual(policyHeaders({ enforce: ENF, report_only: RO }), [{ name: CSP_HEADER, value: ENF }, { name: CSP_REPORT_ONLY_HEADER, value: RO }]);
+  assert.deepEqual(policyHeaders({ enforce: null, report_only: RO }), [{ name: CSP_REPORT_ONLY_HEADER, value: RO }]);
+  assert.deepEqual(policyHeaders(undefined), []);
+  assert.deepEqual(policyHeaders({}), []);
+});
+
+test('the site\'s own policies stay: ours are appended, never replace', () => {
+  const site = [{ name: 'Content-Type', value: 'text/html' }, { name: 'Content-Security-Policy', value: "script-src 'unsafe-inline' 'nonce-x'" }];
+  const out = withPolicies(site, { enforce: ENF });
+  assert.deepEqual(out.slice(0, 2), site);
+  assert.deepEqual(out[2], { name: CSP_HEADER, value: ENF });
+  assert.equal(site.length, 2, 'input not mutated');
+});
+
+test('malformed enforced policy: strict fallback (never fail open); malformed report-only: dropped', () => {
+  for (const bad of ['', 'script-src *, script-src \'unsafe-inline\'', 'script-src *\nx', 'script-src\u00e9 *', 'x'.repeat(70000), 42, ';;', 'bad_name *'])
+    assert.deepEqual(policyHeaders({ enforce: bad }), [{ name: CSP_HEADER, value: STRICT_FALLBACK }], String(bad).slice(0, 30));
+  assert.deepEqual(policyHeaders({ report_only: 'a, b' }), []);
+  // The fallback itself allows no inline code.
+  const fb = Object.fromEntries(parsePolicy(STRICT_FALLBACK));
+  const sources = Object.values(fb).flat();
+  assert.ok(!sources.includes("'unsafe-inline'") && !sources.includes("'unsafe-eval'") && !sources.some(x => x.startsWith("'sha") || x.startsWith("'nonce")), sources.join(' '));
+  assert.deepEqual(fb['script-src-attr'], ["'none'"]);
+});
+
+test('reporting directives are dropped: the browser sends no report of its own', () => {
+  assert.equal(installablePolicy("script-src *; report-uri https://evil.example/r; report-to x"), 'script-src *');
+  assert.deepEqual(policyHeaders({ enforce: 'report-uri /r' }), [{ name: CSP_HEADER, value: STRICT_FALLBACK }]);
+});
+
+test('parsePolicy: directive names lower-cased, repeats ignored as CSP3 says', () => {
+  assert.deepEqual(parsePolicy("Script-Src 'self';  ; script-src *"), [['script-src', ["'self'"]]]);
+});
+
+test('headerArray accepts CDP arrays and objects', () => {
+  assert.deepEqual(headerArray([{ name: 'A', value: '1', extra: 1 }]), [{ name: 'A', value: '1' }]);
+  assert.deepEqual(headerArray({ 'Set-Cookie': 'a\nb' }), [{ name: 'Set-Cookie', value: 'a' }, { name: 'Set-Cookie', value: 'b' }]);
+});
+
+test('a violation is ours when its policy has our directives in our order', () => {
+  assert.equal(isInstalledPolicy(ENF.toUpperCase().replace(/'SHA256-AAAA'/, ''), [ENF, RO]), true);
+  assert.equal(isInstalledPolicy(RO, [ENF, RO]), true);
+  assert.equal(isInstalledPolicy("script-src 'self'", [ENF, RO]), false);
+  assert.equal(isInstalledPolicy('', [ENF]), false);
+  assert.equal(isInstalledPolicy(ENF, []), false);
+});
