@@ -22,10 +22,86 @@ const sfv::BareItem* ItemValue(const sfv::ListMember* m) {
   return item ? &item->value : nullptr;
 }
 
+// Inner List of Tokens / Strings (endpoint names), other items skipped; another type: nothing.
+std::vector<std::string> ReadEndpoints(const sfv::ListMember* m) {
+  std::vector<std::string> out;
+  const auto* il = m ? std::get_if<sfv::InnerList>(m) : nullptr;
+  if (!il) return out;
+  for (const auto& item : il->items) {
+    if (const auto* t = std::get_if<sfv::Token>(&item.value)) {
+      out.push_back(t->value);
+    } else if (const auto* s = std::get_if<sfv::String>(&item.value)) {
+      out.push_back(s->value);
+    }
+  }
+  return out;
+}
+
+// v2 `mode` (enforce | report), required in the v2 and Firefox dialects.
+Result<WaictMode> ReadV2Mode(const sfv::Dictionary& dict) {
+  const sfv::ListMember* m = dict.Find("mode");
+  if (!m) return Missing("mode");
+  const auto* mode = std::get_if<sfv::Token>(ItemValue(m));
+  if (!mode) return Invalid("mode", "not a Token");
+  if (mode->value == "enforce") return WaictMode::kEnforce;
+  if (mode->value == "report") return WaictMode::kReport;
+  return Invalid("mode", "neither enforce nor report");
+}
+
+// Rework category keys; returns how many recognised keys were present (valid or not).
+size_t ReadCategoryKeys(const sfv::Dictionary& dict, CategoryModes& modes) {
+  size_t recognised = 0;
+  for (const auto& [key, member] : dict.members) {
+    auto c = ParseCategoryKey(key);
+    if (!c) continue;
+    ++recognised;
+    const auto* tok = std::get_if<sfv::Token>(ItemValue(&member));
+    auto mode = tok ? ParseModeToken(tok->value) : std::nullopt;
+    modes[Index(*c)] = mode;  // invalid value: ignored (and a later duplicate wins, RFC 9651)
+  }
+  return recognised;
+}
+
 }  // namespace
 
-std::string_view ModeName(WaictMode m) { return m == WaictMode::kEnforce ? "enforce" : "report"; }
-std::string_view DialectName(WaictDialect d) { return d == WaictDialect::kDraft ? "waict-v2" : "firefox"; }
+std::string_view DialectName(WaictDialect d) {
+  switch (d) {
+    case WaictDialect::kDraft:
+      return "waict-v2";
+    case WaictDialect::kFirefoxNightly:
+      return "firefox";
+    case WaictDialect::kRework:
+      break;
+  }
+  return "rework";
+}
+
+std::optional<WaictDialect> ParseDialectName(std::string_view s) {
+  if (s == "waict-v2") return WaictDialect::kDraft;
+  if (s == "firefox") return WaictDialect::kFirefoxNightly;
+  if (s == "rework") return WaictDialect::kRework;
+  return std::nullopt;
+}
+
+std::string FormatWaictReqHeader(std::string_view manifest_url) {
+  std::string out = "\"";
+  for (char c : manifest_url) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7e) continue;
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+bool PreloadEligible(const WaictPolicy& p) {
+  if (!p.preload || p.max_age < kPreloadMinMaxAge) return false;
+  for (const auto& m : p.modes) {
+    if (m != WaictMode::kEnforce) return false;
+  }
+  return true;
+}
 
 bool IsFetchDestination(std::string_view t) {
   static constexpr std::array<std::string_view, 22> kDestinations = {
@@ -58,19 +134,6 @@ Result<WaictPolicy> ParseWaictPolicy(std::string_view field_value, std::string_v
   if (age->value < 0) return Invalid("max-age", "negative");
   p.max_age = age->value;
 
-  // mode
-  m = dict->Find("mode");
-  if (!m) return Missing("mode");
-  const auto* mode = std::get_if<sfv::Token>(ItemValue(m));
-  if (!mode) return Invalid("mode", "not a Token");
-  if (mode->value == "enforce") {
-    p.mode = WaictMode::kEnforce;
-  } else if (mode->value == "report") {
-    p.mode = WaictMode::kReport;
-  } else {
-    return Invalid("mode", "neither enforce nor report");
-  }
-
   // manifest
   m = dict->Find("manifest");
   if (!m) return Missing("manifest");
@@ -83,9 +146,13 @@ Result<WaictPolicy> ParseWaictPolicy(std::string_view field_value, std::string_v
   p.manifest_url = std::move(url->url);
   p.manifest_cross_origin = !(url->origin == *origin);
 
-  // blocked-destinations (Firefox Nightly dialect)
+  // Dialect and modes.
   if (const sfv::ListMember* bd = dict->Find("blocked-destinations")) {
+    // (3) Firefox Nightly.
     p.dialect = WaictDialect::kFirefoxNightly;
+    auto mode = ReadV2Mode(*dict);
+    if (!mode) return mode.error();
+    p.mode = *mode;
     const auto* il = std::get_if<sfv::InnerList>(bd);
     if (!il) return Invalid("blocked-destinations", "not an Inner List");
     for (const auto& item : il->items) {
@@ -96,24 +163,36 @@ Result<WaictPolicy> ParseWaictPolicy(std::string_view field_value, std::string_v
           p.blocked_destinations.end()) {
         p.blocked_destinations.push_back(tok->value);
       }
+      if (auto c = CategoryOfDestination(tok->value)) p.modes[Index(*c)] = p.mode;
+    }
+    p.endpoints = ReadEndpoints(dict->Find("endpoints"));
+  } else {
+    CategoryModes modes{};
+    size_t recognised = ReadCategoryKeys(*dict, modes);
+    if (StrongestMode(modes)) {
+      // (1) The rework.
+      p.dialect = WaictDialect::kRework;
+      p.modes = modes;
+      p.mode = *StrongestMode(modes);
+      p.endpoints = ReadEndpoints(dict->Find("report-to"));
+    } else if (recognised > 0 && !dict->Find("mode")) {
+      return Invalid("mode-*", "no category key has a valid value (enforce, warn or report)");
+    } else {
+      // (2) v2.
+      p.dialect = WaictDialect::kDraft;
+      auto mode = ReadV2Mode(*dict);
+      if (!mode) return mode.error();
+      p.mode = *mode;
+      for (size_t i = 0; i < kCategoryCount; ++i) {
+        auto c = static_cast<Category>(i);
+        if (IsFetchCategory(c) || c == Category::kWasm) p.modes[i] = p.mode;
+      }
+      p.endpoints = ReadEndpoints(dict->Find("endpoints"));
     }
   }
 
   // preload (optional, informational)
   if (const auto* pre = std::get_if<sfv::Boolean>(ItemValue(dict->Find("preload")))) p.preload = pre->value;
-
-  // endpoints (optional)
-  if (const sfv::ListMember* ep = dict->Find("endpoints")) {
-    if (const auto* il = std::get_if<sfv::InnerList>(ep)) {
-      for (const auto& item : il->items) {
-        if (const auto* t = std::get_if<sfv::Token>(&item.value)) {
-          p.endpoints.push_back(t->value);
-        } else if (const auto* s = std::get_if<sfv::String>(&item.value)) {
-          p.endpoints.push_back(s->value);
-        }
-      }
-    }
-  }
   return p;
 }
 

@@ -1,29 +1,38 @@
-// The WAICT opt-in response header `Integrity-Policy-WAICT-v1` (waict-wg/waict-integrity-spec,
-// waict-integrity.md "Signalling Use of WAICT / Response Header"; design §4.1). An RFC 9651
-// Dictionary:
+// The WAICT opt-in response header `Integrity-Policy-WAICT-v1`, an RFC 9651 Dictionary, in three
+// dialects read into ONE model (per-category modes, headers/category.h):
 //
-//   Integrity-Policy-WAICT-v1: max-age=90, mode=report, preload=?0, endpoints=(foo-reports),
-//                              manifest="/.well-known/waict/manifests/baz_manifest_5X_MjpjR0bpBpP3dEF6-hA"
+// (1) The integrity rework (Frosne/waict-integrity-spec branch `rework` @ 51ec49a, 2026-06-09, and
+//     the newest reworked text; "Response Header"), selected by any recognised `mode-*` key:
+//   Integrity-Policy-WAICT-v1: max-age=90, mode-document=enforce, mode-script=enforce,
+//       mode-style=warn, mode-image=report, preload=?0, report-to=(foo-reports),
+//       manifest="/.well-known/waict/manifests/baz_manifest_5X_MjpjR0bpBpP3dEF6-hA"
+//   -> dialect kRework, modes {document enforce, script enforce, style warn, image report},
+//      endpoints {"foo-reports"}, mode (strongest) enforce.
+//   max-age (Integer >= 0) and manifest (non-empty String) are required; category keys take the
+//   Tokens enforce | warn | report; an unknown `mode-*` key or a category key with another value
+//   is ignored; the header is void (header.missing_member / header.invalid_member) only when
+//   max-age or manifest is missing/invalid or no category key is valid. `report-to` is an Inner
+//   List of Tokens/Strings (endpoint names; other items skipped, another type: ignored).
+//   `max-age=0, mode-script=enforce, manifest="/m.json"` is valid (the site is checked).
+// (2) WAICT integrity v2 (waict-wg/waict-integrity-spec @ be8b5f8, tag draft-waict-integrity-v2):
+//   max-age=90, mode=report, preload=?0, endpoints=(foo-reports), manifest="/m.json"
+//   -> dialect kDraft, every fetch category (document .. media) and wasm get `mode`
+//      (enforce | report; v2 has no warn). `mode` is required when no category key is valid.
+// (3) Firefox Nightly (dom/security IntegrityPolicyWAICT.cpp, nsHttpChannel::ProcessWAICTHeader),
+//     selected by `blocked-destinations` (it wins over category keys, as Firefox reads it):
+//   manifest="/waict-manifest.json", blocked-destinations=(script image), mode=enforce, max-age=0
+//   -> dialect kFirefoxNightly, blocked_destinations {script, image}; modes: the categories of the
+//      listed destinations get `mode`. `blocked-destinations` must be an Inner List of Tokens (else
+//      header.invalid_member, as Firefox voids the header); non-destination tokens are ignored,
+//      `()` is valid; max-age, mode and manifest are required (Firefox's parser requires all
+//      three); `endpoints` as in v2.
 //
 //   auto p = headers::ParseWaictPolicy(value, "https://example.com");
-//   p->mode == WaictMode::kReport, p->max_age == 90, p->preload == false,
-//   p->endpoints == {"foo-reports"}, p->dialect == WaictDialect::kDraft,
-//   p->manifest_url == "https://example.com/.well-known/waict/manifests/baz_manifest_5X_MjpjR0bpBpP3dEF6-hA"
 //
-// Members (values are Items unless noted; Item parameters are ignored):
-//   max-age   required  Integer >= 0 (seconds)
-//   mode      required  Token `enforce` | `report`
-//   manifest  required  non-empty String, a URL resolved against the top-level origin's root (url.h)
-//   preload   optional  Boolean, default ?0; any other type: member ignored (informational only)
-//   endpoints optional  Inner List; Token and String items are taken in order, other items skipped;
-//                       not an Inner List: member ignored. (The draft only voids the header for
-//                       mandatory members; Firefox is stricter and voids it.)
-//   other keys, including `GREASE-*`, are ignored. RFC 9651 keys are lowercase, so the draft's
-//   uppercase `GREASE-` keys would fail a strict parse; this parser accepts A-Z in keys
-//   (sfv::ParseOptions::allow_uppercase_keys) only so that such keys can be ignored as required.
-// A missing or invalid required member voids the whole header (header.missing_member /
-// header.invalid_member / header.bad_manifest_url); a value that is not an RFC 9651 Dictionary is
-// header.syntax; no field line at all is header.absent. Duplicate keys: the last one wins (RFC 9651).
+// Common rules: `preload` optional Boolean (else ignored); other keys, including `GREASE-*`, are
+// ignored (uppercase keys are accepted by the parser only so that they can be ignored,
+// sfv::ParseOptions::allow_uppercase_keys); a value that is not an RFC 9651 Dictionary is
+// header.syntax; no field line at all is header.absent; duplicate keys: the last one wins (RFC 9651).
 //
 // Manifest URL decision: relative URLs resolve against "scheme://host[:port]/" of the top-level
 // origin. An absolute https URL on another origin is ACCEPTED and flagged (manifest_cross_origin):
@@ -31,45 +40,46 @@
 // location (Firefox's prototype also fetches it cross-origin). Non-https schemes are rejected,
 // except http when the top-level origin itself is http (local test sites).
 //
-// Firefox Nightly dialect (design §4.1(b)): Firefox's prototype (dom/security IntegrityPolicyWAICT,
-// WAICTUtils) and an earlier draft revision also send a required `blocked-destinations`, an Inner
-// List of Tokens naming Fetch destinations, e.g.
-//   manifest="/waict-manifest.json", blocked-destinations=(script image), mode=enforce, max-age=0
-// Reading implemented: the presence of `blocked-destinations` selects WaictDialect::kFirefoxNightly;
-// then it must be an Inner List whose items are all Tokens (else header.invalid_member, as Firefox
-// voids the header); tokens that are Fetch destinations are kept (unique, in order), others ignored
-// ("Unrecognized tokens MUST be ignored"); `()` is valid. max-age, mode and manifest stay required
-// (Firefox's current parser requires all three). In this dialect WAICT covers only the listed
-// destinations (Firefox recognises script, style, image); in the draft dialect the list is empty
-// and coverage follows the draft's active/passive destination tables.
+// Preload eligibility (rework "Preloading"): every category key present and `enforce`,
+// `preload=?1`, `max-age >= 31536000` (PreloadEligible). User agents ignore `preload` itself.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/error.h"
+#include "headers/category.h"
 #include "headers/url.h"
 
 namespace verity::headers {
 
 inline constexpr std::string_view kWaictHeaderName = "Integrity-Policy-WAICT-v1";
+inline constexpr std::string_view kWaictReqHeaderName = "Integrity-Policy-WAICT-v1-Req";
 
-enum class WaictMode : uint8_t { kEnforce, kReport };
-enum class WaictDialect : uint8_t { kDraft, kFirefoxNightly };
+// The request header value the drafts ask for on a checked site's requests ("Request Setup"): the
+// manifest URL as an RFC 9651 sf-string, e.g. FormatWaictReqHeader("/m.json") == "\"/m.json\"".
+// Characters an sf-string cannot carry (controls, non-ASCII) are dropped.
+std::string FormatWaictReqHeader(std::string_view manifest_url);
 
-std::string_view ModeName(WaictMode m);        // "enforce" | "report"
-std::string_view DialectName(WaictDialect d);  // "waict-v2" | "firefox" (store/ vocabulary)
+enum class WaictDialect : uint8_t { kDraft, kFirefoxNightly, kRework };
+
+std::string_view DialectName(WaictDialect d);  // "waict-v2" | "firefox" | "rework" (store/ vocabulary)
+std::optional<WaictDialect> ParseDialectName(std::string_view s);
+
+inline constexpr int64_t kPreloadMinMaxAge = 31536000;  // rework "Preloading": one year
 
 struct WaictPolicy {
-  WaictMode mode = WaictMode::kReport;
-  int64_t max_age = 0;                 // seconds, 0..999'999'999'999'999
-  std::string manifest_url;            // absolute, resolved, fragment removed
-  std::string manifest_url_raw;        // the String as sent (for logs and the -Req header)
-  bool manifest_cross_origin = false;  // manifest origin != top-level origin
+  WaictMode mode = WaictMode::kReport;  // v2/Firefox: `mode`; rework: the strongest category mode
+  CategoryModes modes{};                // per category (nullopt: not in this header)
+  int64_t max_age = 0;                  // seconds, 0..999'999'999'999'999
+  std::string manifest_url;             // absolute, resolved, fragment removed
+  std::string manifest_url_raw;         // the String as sent (for logs and the -Req header)
+  bool manifest_cross_origin = false;   // manifest origin != top-level origin
   bool preload = false;
-  std::vector<std::string> endpoints;
+  std::vector<std::string> endpoints;             // rework `report-to`, v2/Firefox `endpoints` (names)
   std::vector<std::string> blocked_destinations;  // kFirefoxNightly only
   WaictDialect dialect = WaictDialect::kDraft;
   bool operator==(const WaictPolicy&) const = default;
@@ -81,6 +91,9 @@ Result<WaictPolicy> ParseWaictPolicy(std::string_view field_value, std::string_v
 // Same over separate field lines; an empty vector is header.absent.
 Result<WaictPolicy> ParseWaictPolicyLines(const std::vector<std::string>& field_lines,
                                           std::string_view top_level_origin);
+
+// Rework "Preloading": every category enforce, preload=?1, max-age >= one year.
+bool PreloadEligible(const WaictPolicy& p);
 
 // True for the Fetch Standard's non-empty destination values ("script", "style", "image", ...).
 bool IsFetchDestination(std::string_view token);

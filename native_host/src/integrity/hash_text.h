@@ -6,9 +6,13 @@
 //   "r4j9yW07mpTFSQ6ZRYOV0Au8Hfn2NqjqQMBqKL/SWCY="         standard base64, padded (Firefox, v1)
 //   "r4j9yW07mpTFSQ6ZRYOV0Au8Hfn2NqjqQMBqKL/SWCY"          standard base64, unpadded
 //   "sha256-r4j9yW07mpTFSQ6ZRYOV0Au8Hfn2NqjqQMBqKL/SWCY="  optional SRI-style "sha256-" prefix
+//   "R4J9Yw07MpTfSq6zRYOV0aU8HFN2nQJQqmbQkl/SwCy="         non-zero trailing bits (the last
+//                                                          character's 2 padding bits): accepted,
+//                                                          the bits are dropped (docs/formats.md)
 // and rejects mixed alphabets, wrong lengths (anything but 32 bytes), misplaced padding,
-// whitespace, "?options" and non-zero trailing bits (so each value has exactly one spelling per
-// alphabet). ParseSha256Hex accepts exactly 64 lowercase hex digits (article dialect keys).
+// whitespace and "?options". Values are compared as the 32 decoded bytes, never as text, so two
+// spellings of one hash are the same entry. ParseSha256Hex accepts exactly 64 lowercase hex digits
+// (article dialect keys).
 #pragma once
 
 #include <string>

@@ -100,15 +100,16 @@ Status ReadUrlHashes(const Value& obj, std::string_view member, Manifest& m) {
     auto [list, inserted] = m.url_hashes.Insert(url);
     if (inserted) {
       list->first = *h;
-    } else if (list->first != *h) {
-      return MakeError(ErrorCode::kManifestConflictingEntries, url);
+    } else if (list->first != *h && !list->poisoned) {
+      list->poisoned = true;  // this entry only: see HashList::poisoned
+      ++m.poisoned_entries;
     }
   }
   return OkStatus();
 }
 
-Status ParseWaictOrFirefox(const Value& root, Manifest& m) {
-  const bool firefox = root.Find("any_hashes") != nullptr;
+Status ParseWaictOrFirefox(const Value& root, ManifestHint hint, Manifest& m) {
+  const bool firefox = hint == ManifestHint::kFirefoxHeader || root.Find("any_hashes") != nullptr;
   m.dialect = firefox ? Dialect::kFirefox : Dialect::kWaict;
   if (const Value* opt = root.Find("emergency_opt_out")) {
     if (!opt->is_bool()) return BadType("emergency_opt_out", "a boolean");
@@ -130,6 +131,14 @@ Status ParseWaictOrFirefox(const Value& root, Manifest& m) {
   VERITY_RETURN_IF_ERROR(ReadHashArray(root, "wasm_hashes", m.wasm_hashes));
   VERITY_RETURN_IF_ERROR(ReadHashArray(root, "fallback_hashes", m.fallback_hashes));
   VERITY_RETURN_IF_ERROR(ReadHashArray(root, "wildcard_hashes", m.wildcard_hashes));
+  VERITY_RETURN_IF_ERROR(ReadHashArray(root, "inline_js_hashes", m.inline_js_hashes));
+  VERITY_RETURN_IF_ERROR(ReadHashArray(root, "event_handler_hashes", m.event_handler_hashes));
+  VERITY_RETURN_IF_ERROR(ReadHashArray(root, "eval_hashes", m.eval_hashes));
+  VERITY_RETURN_IF_ERROR(ReadHashArray(root, "inline_css_hashes", m.inline_css_hashes));
+  VERITY_RETURN_IF_ERROR(ReadHashArray(root, "style_attr_hashes", m.style_attr_hashes));
+  VERITY_RETURN_IF_ERROR(ReadHashArray(root, "inline_url_hashes", m.inline_url_hashes));
+  m.has_event_handler_hashes = root.Find("event_handler_hashes") != nullptr;
+  m.has_style_attr_hashes = root.Find("style_attr_hashes") != nullptr;
   if (const Value* d = root.Find("resource_delimiter")) {
     if (!d->is_string()) return BadType("resource_delimiter", "a string");
     m.resource_delimiter = d->AsString();
@@ -198,7 +207,7 @@ bool Manifest::SortedContains(const std::vector<Hash32>& sorted, const Hash32& h
   return std::binary_search(sorted.begin(), sorted.end(), h);
 }
 
-Result<Manifest> ParseManifest(std::string_view json_text, const Url& top_level_origin) {
+Result<Manifest> ParseManifest(std::string_view json_text, const Url& top_level_origin, ManifestHint hint) {
   if (json_text.size() > kMaxManifestBytes) {
     return MakeError(ErrorCode::kManifestTooLarge, std::to_string(json_text.size()) + " bytes");
   }
@@ -215,7 +224,7 @@ Result<Manifest> ParseManifest(std::string_view json_text, const Url& top_level_
   if (root->Find("manifest") != nullptr) {
     VERITY_RETURN_IF_ERROR(ParseArticle(*root, m));
   } else {
-    VERITY_RETURN_IF_ERROR(ParseWaictOrFirefox(*root, m));
+    VERITY_RETURN_IF_ERROR(ParseWaictOrFirefox(*root, hint, m));
   }
   return m;
 }

@@ -22,8 +22,16 @@
 // Hash encodings (design §4.1 Decision, integrity/hash_text.h): base64url-no-pad or standard
 // base64 (padded or not, optional "sha256-" prefix) in (a)/(c), lowercase hex in (b); values are
 // stored and compared as 32 decoded bytes. URL keys are resolved against the top-level origin and
-// canonicalised (integrity/url.h); two keys naming one URL with different hashes are an error
-// (manifest.conflicting_entries) in (a)/(c), while (b) may list several hashes per path.
+// canonicalised (integrity/url.h). Two keys naming one URL with different hashes mark that one
+// entry (HashList::poisoned: its resource is never allowed, reason no_manifest_match) in (a)/(c),
+// the rest of the manifest stays usable; (b) may list several hashes per path. A hash value that is
+// not base64(url) of 32 bytes voids the manifest (manifest.bad_hash): the rework's "Validating
+// Manifests" and Firefox (InvalidHashFormat) both say so (docs/formats.md "Malformed entries").
+//
+// Inline allow-lists (rework, "Manifest Structure"; newest text adds event_handler_hashes and
+// style_attr_hashes): inline_js_hashes, event_handler_hashes, eval_hashes, inline_css_hashes,
+// style_attr_hashes, inline_url_hashes — arrays of SHA-256 values like wasm_hashes; the policy
+// layer turns them into the CSP the rework tells the user agent to synthesise (policy/inline_csp.h).
 // Duplicate JSON members are rejected (manifest.duplicate_key): the draft's "last occurrence
 // wins" would let one byte string be read two ways by different parsers. Unknown members are
 // ignored; hash lists need not be sorted (membership is by decoded value).
@@ -59,6 +67,11 @@ using url::Url;
 inline constexpr uint64_t kMaxManifestBytes = 16u << 20;  // as kMaxManifestResponseBytes
 
 enum class Dialect : uint8_t { kWaict, kArticle, kFirefox };
+
+// What the site's header says about the manifest to expect. kFirefoxHeader (the header carried
+// `blocked-destinations`): a non-article manifest is read as dialect (c) whatever its shape
+// (Firefox reads {"hashes": ...} without any_hashes the same way), so it must list a hash.
+enum class ManifestHint : uint8_t { kAuto, kFirefoxHeader };
 std::string_view DialectName(Dialect d);  // "waict", "article", "firefox"
 
 struct Manifest {
@@ -70,12 +83,22 @@ struct Manifest {
   // Canonical URL (FormatUrl of the resolved key) -> hashes.
   UrlHashTable url_hashes;
   // Sorted, unique decoded values.
-  std::vector<Hash32> any_hashes;           // valid at any URL: (b) "" entries, (c) any_hashes
-  std::vector<Hash32> wasm_hashes;          // (a)
-  std::vector<Hash32> fallback_hashes;      // (a), documents only
-  std::vector<Hash32> wildcard_hashes;      // (a), pieces split by resource_delimiter
-  std::string resource_delimiter;           // (a)/(c)
-  std::optional<DestinationPolicy> policy;  // (b) integrity-policy, old (c) integrity-policy
+  std::vector<Hash32> any_hashes;       // valid at any URL: (b) "" entries, (c) any_hashes
+  std::vector<Hash32> wasm_hashes;      // (a)
+  std::vector<Hash32> fallback_hashes;  // (a), documents only
+  std::vector<Hash32> wildcard_hashes;  // (a), pieces split by resource_delimiter
+  std::string resource_delimiter;       // (a)/(c)
+  // (a) rework inline allow-lists (sorted, unique decoded values).
+  std::vector<Hash32> inline_js_hashes;      // inline <script> content (and javascript: URLs)
+  std::vector<Hash32> event_handler_hashes;  // on* attribute values (newest rework text)
+  std::vector<Hash32> eval_hashes;           // strings compiled by eval / new Function / ...
+  std::vector<Hash32> inline_css_hashes;     // inline <style> content
+  std::vector<Hash32> style_attr_hashes;     // style="" attribute values (newest rework text)
+  std::vector<Hash32> inline_url_hashes;     // resolved bytes of data:/blob: active content
+  bool has_event_handler_hashes = false;     // member present (else inline_js_hashes serve, 51ec49a)
+  bool has_style_attr_hashes = false;        // member present (else inline_css_hashes serve)
+  uint64_t poisoned_entries = 0;             // url_hashes entries marked (see HashList::poisoned)
+  std::optional<DestinationPolicy> policy;   // (b) integrity-policy, old (c) integrity-policy
 
   uint64_t entry_count() const { return url_hashes.size() + any_hashes.size(); }
   const HashList* Find(std::string_view canonical_url) const;
@@ -84,6 +107,7 @@ struct Manifest {
 
 // Parses manifest JSON (the exact bytes from SplitManifestResponse) and resolves its keys against
 // `top_level_origin` (only scheme/host/port are used). Errors: manifest.* (see core/errors).
-Result<Manifest> ParseManifest(std::string_view json_text, const Url& top_level_origin);
+Result<Manifest> ParseManifest(std::string_view json_text, const Url& top_level_origin,
+                               ManifestHint hint = ManifestHint::kAuto);
 
 }  // namespace verity::integrity

@@ -79,6 +79,7 @@ uint64_t KeyHash(std::string_view s) {
 }  // namespace
 
 bool HashList::Contains(const Hash32& h) const {
+  if (poisoned) return false;
   if (first == h) return true;
   return std::find(more.begin(), more.end(), h) != more.end();
 }

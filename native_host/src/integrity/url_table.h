@@ -24,9 +24,13 @@
 namespace verity::integrity {
 
 // The hashes one URL may have (one in the WAICT/Firefox dialects; possibly several in the article's).
+// `poisoned`: the manifest named this URL twice (two spellings of one canonical URL) with
+// different hashes; the entry then matches nothing, so its resource is never allowed, while the
+// rest of the manifest stays usable (docs/formats.md "Malformed entries").
 struct HashList {
   Hash32 first{};
   std::vector<Hash32> more;
+  bool poisoned = false;
   bool Contains(const Hash32& h) const;
 };
 

@@ -1,5 +1,6 @@
 #include "policy/engine.h"
 
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <unordered_map>
@@ -35,6 +36,8 @@ std::string_view FormatAction(Action a) {
       return "allow";
     case Action::kReport:
       return "report";
+    case Action::kWarn:
+      return "warn";
     case Action::kBlock:
       break;
   }
@@ -44,6 +47,7 @@ std::optional<Action> ParseAction(std::string_view s) {
   if (s == "allow") return Action::kAllow;
   if (s == "block") return Action::kBlock;
   if (s == "report") return Action::kReport;
+  if (s == "warn") return Action::kWarn;
   return std::nullopt;
 }
 
@@ -96,7 +100,7 @@ struct Site {
   std::optional<integrity::DestinationPolicy> dest_policy;  // Firefox dialect blocked-destinations
   std::shared_ptr<const LoadedManifest> manifest;           // null: none received yet
   ManifestSummary summary;
-  uint64_t counts[3] = {0, 0, 0};
+  uint64_t counts[kActionCount] = {0, 0, 0, 0};
 };
 
 // What the record, the latest header and the user's setting add up to.
@@ -104,6 +108,9 @@ struct Effective {
   bool checked = false;
   bool enforced = false;
   std::optional<std::string_view> mode;
+  headers::CategoryModes modes{};  // per category in force (issue #10: the rework's record)
+  std::array<int64_t, headers::kCategoryCount> mode_expires{};
+  headers::WaictDialect dialect = headers::WaictDialect::kDraft;
   std::string_view manifest_url;
   int64_t expires = 0;
   std::string_view source = "none";
@@ -117,14 +124,19 @@ Effective Evaluate(const Site& s, int64_t now_s) {
   const headers::WaictPolicy* cur =
       s.current && (s.current->max_age == 0 || now_s < s.current_seen_s + s.current->max_age) ? &*s.current
                                                                                               : nullptr;
+  // Per category the stronger of the live record and the current header (downgrade protection).
+  auto em = headers::Effective(s.record, cur, now_s);
+  e.modes = em.modes;
+  e.mode_expires = em.expires;
   if (live) {
-    e.mode = headers::ModeName(s.record->mode);  // downgrade protection: the live record's mode wins
     e.manifest_url = s.record->manifest_url;
     e.expires = s.record->expires_at;
     e.preloaded = s.record->preload;
-  } else if (cur) {
-    e.mode = headers::ModeName(cur->mode);
-    e.manifest_url = cur->manifest_url;
+    e.dialect = s.record->dialect;
+  }
+  if (cur) {
+    if (!live) e.manifest_url = cur->manifest_url;
+    e.dialect = cur->dialect;
   }
   bool enrolled = live || cur || s.preloaded;
   e.source = e.preloaded || s.preloaded ? "preloaded"
@@ -136,23 +148,35 @@ Effective Evaluate(const Site& s, int64_t now_s) {
     // Design §4.2: a preloaded site is enforced from the first request and must present a valid
     // proof (or an old enough tombstone), whatever its header says.
     e.preloaded = true;
-    e.mode = "enforce";
+    for (auto& m : e.modes) m = headers::WaictMode::kEnforce;
     e.transparency_required = true;
   }
+  // The v2 set of categories (every fetch category and wasm), for sites the user enrolls.
+  auto set_v2 = [&](headers::WaictMode m, bool only_unset) {
+    for (size_t i = 0; i < headers::kCategoryCount; ++i) {
+      auto c = static_cast<headers::Category>(i);
+      if ((headers::IsFetchCategory(c) || c == headers::Category::kWasm) && !(only_unset && e.modes[i])) {
+        e.modes[i] = m;
+      }
+    }
+  };
   switch (s.setting) {
     case Setting::kOff:
       e.checked = false;
-      e.mode.reset();
+      e.modes = {};
       break;
     case Setting::kRequire:
       e.checked = true;
-      e.mode = "enforce";
+      for (auto& m : e.modes) {
+        if (m) m = headers::WaictMode::kEnforce;
+      }
+      set_v2(headers::WaictMode::kEnforce, /*only_unset=*/false);
       if (!enrolled) e.source = "user";
       break;
     case Setting::kVerify:
       e.checked = true;
       if (!enrolled) {
-        e.mode = "report";
+        set_v2(headers::WaictMode::kReport, /*only_unset=*/true);
         e.source = "user";
       }
       break;
@@ -160,7 +184,10 @@ Effective Evaluate(const Site& s, int64_t now_s) {
       e.checked = enrolled;
       break;
   }
-  e.enforced = e.checked && e.mode == std::optional<std::string_view>("enforce");
+  if (!e.checked) e.modes = {};
+  auto strongest = headers::StrongestMode(e.modes);
+  if (strongest) e.mode = *strongest == headers::WaictMode::kEnforce ? "enforce" : "report";
+  e.enforced = strongest == headers::WaictMode::kEnforce;
   return e;
 }
 
@@ -182,7 +209,7 @@ struct Engine::Impl {
   PreloadState preload;
   std::vector<store::LogRow> pending;
   int64_t oldest_pending_ms = 0;
-  uint64_t totals[3] = {0, 0, 0};
+  uint64_t totals[kActionCount] = {0, 0, 0, 0};
 
   int64_t NowMs() { return clock(); }
   int64_t NowS() { return clock() / 1000; }
@@ -219,7 +246,7 @@ struct Engine::Impl {
         if (auto set = store->GetSetting(origin); set) s.setting = static_cast<Setting>(*set);
         if (auto m = store->GetManifest(origin); m && *m) {
           // Re-parse the cached bytes (a cached verdict is never trusted; parsing is cheap).
-          s.manifest = Load(s, AsChars((*m)->bytes));
+          s.manifest = Load(s, AsChars((*m)->bytes));  // after the record: the Firefox hint
           s.summary = s.manifest->summary;
         }
       }
@@ -262,7 +289,9 @@ struct Engine::Impl {
   // LoadManifest plus the rollback memory (design §4.2 Decision): a verified head older than the
   // one remembered for the domain is rejected; a newer one raises the persisted mark.
   std::shared_ptr<const LoadedManifest> Load(Site& s, std::string_view body) {
-    auto m = LoadManifest(s.origin, body, Proof(s));
+    auto m = LoadManifest(
+        s.origin, body, Proof(s),
+        s.dest_policy ? integrity::ManifestHint::kFirefoxHeader : integrity::ManifestHint::kAuto);
     if (!m->head || !store) return m;
     const transparency::ChainNode& head = m->head->head;
     auto mark = store->GetRollback(s.domain);
@@ -299,6 +328,29 @@ struct Engine::Impl {
     v.manifest_url = std::string(e.manifest_url);
     v.expires = e.expires;
     v.source = std::string(e.source);
+    for (size_t i = 0; i < headers::kCategoryCount; ++i) {
+      if (!e.modes[i]) continue;
+      auto key = std::string(headers::CategoryKey(static_cast<headers::Category>(i)));
+      v.modes.emplace_back(key, std::string(headers::ModeName(*e.modes[i])));
+      v.mode_expires.emplace_back(key, e.mode_expires[i]);
+    }
+    if (v.checked) {
+      const bool live = headers::IsLive(s.record, NowS());
+      if (s.current || live) v.dialect = std::string(headers::DialectName(e.dialect));
+      std::string req_manifest;
+      if (s.current) {
+        v.report_to = s.current->endpoints;
+        req_manifest = s.current->manifest_url_raw;
+      } else if (live) {
+        v.report_to = s.record->endpoints;
+        req_manifest = s.record->manifest_url;
+      }
+      if (!req_manifest.empty()) {
+        v.request_headers.emplace_back(headers::kWaictReqHeaderName,
+                                       headers::FormatWaictReqHeader(req_manifest));
+      }
+      v.request_headers.emplace_back("Sec-CH-WAICT", "1");
+    }
     // A user-enrolled site without any header: the draft's well-known manifest location.
     if (v.checked && v.manifest_url.empty()) v.manifest_url = s.origin + "/.well-known/waict/manifest";
     return v;
@@ -522,41 +574,49 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
   Site& s = **site;
   Verdict v;
   Effective e = Evaluate(s, impl_->NowS());
-  bool checked = e.checked, enforced = e.enforced;
+  bool checked = e.checked;
+  // The category of this request and its mode (rework: per category; v2/Firefox: site-wide).
+  Governing g = GoverningMode(e.modes, e.dialect, req.destination);
+  if (g.category && g.mode) v.category = std::string(headers::CategoryKey(*g.category));
+  const Action fail = g.mode ? FailureActionFor(*g.mode) : Action::kAllow;
   if (!checked) {
     v.action = Action::kAllow;
     v.reason = s.setting == Setting::kOff ? "user_off" : "not_checked";
     v.detail =
         s.setting == Setting::kOff ? "verification switched off for this site" : "site is not enrolled";
+  } else if (!g.mode) {
+    v.action = Action::kAllow;
+    v.reason = std::string(integrity::reason::kNotCovered);
+    v.detail = "no category in force for destination \"" + std::string(req.destination.substr(0, 40)) + "\"";
   } else if (!impl_->config_status.ok) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = "config.invalid";
     v.detail = impl_->config_status.detail;
   } else if (!impl_->store) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = "policy.store_unavailable";
     v.detail = impl_->store_error;
   } else if (!s.manifest) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = "manifest_unavailable";
     v.detail = "no manifest received for this site yet";
   } else {
     v.manifest_id = s.manifest->summary.id;
     ResourceDecision d =
-        DecideResource(*s.manifest, req, enforced, s.dest_policy ? &*s.dest_policy : nullptr);
+        DecideResource(*s.manifest, req, g, e.dialect, s.dest_policy ? &*s.dest_policy : nullptr);
     v.action = d.action;
     v.reason = std::move(d.reason);
     v.detail = std::move(d.detail);
     if (v.action == Action::kAllow && e.transparency_required && s.manifest->transparency == "not_required") {
       // The policy started to require transparency after this manifest was loaded (a newer header):
       // never a silent allow on an unverified manifest until it is sent again.
-      v.action = Action::kBlock;
+      v.action = fail;
       v.reason = std::string(integrity::reason::kInvalidTransparencyProof);
       v.detail =
           "transparency.missing_proof: the manifest was loaded before the policy required transparency";
     }
   }
-  if (v.action == Action::kBlock && !enforced) v.action = Action::kReport;
+  if (v.action == Action::kBlock && g.mode != headers::WaictMode::kEnforce) v.action = fail;
   auto ai = static_cast<size_t>(v.action);
   s.counts[ai]++;
   impl_->totals[ai]++;
@@ -660,6 +720,7 @@ Result<StatusReply> Engine::HostStatus(std::optional<std::string_view> origin) {
   st.allow = c[0];
   st.block = c[1];
   st.report = c[2];
+  st.warn = c[3];
   return st;
 }
 

@@ -22,6 +22,7 @@
 // with the transparency code first in the detail. Time comes from the injected clock.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -48,7 +49,10 @@ enum class Setting : uint8_t { kDefault, kOff, kVerify, kRequire };
 std::string_view FormatSetting(Setting s);
 std::optional<Setting> ParseSetting(std::string_view s);
 
-enum class Action : uint8_t { kAllow, kBlock, kReport };
+// kWarn: the resource failed its check in a `warn` category: it is delivered and the user is
+// warned (rework "Warn Mode"); never a block page.
+enum class Action : uint8_t { kAllow, kBlock, kReport, kWarn };
+inline constexpr size_t kActionCount = 4;
 std::string_view FormatAction(Action a);
 std::optional<Action> ParseAction(std::string_view s);
 
@@ -88,7 +92,16 @@ struct ManifestSummary {
 struct SiteView {
   std::string origin;
   bool checked = false;
-  std::optional<std::string> mode;  // "enforce" | "report"
+  std::optional<std::string> mode;  // "enforce" | "report" (strongest category; warn counts as report)
+  // Per category in force: {"mode-script", "enforce"}, table order (headers/category.h), and its
+  // expiry (unix seconds; 0 = held by the current header alone).
+  std::vector<std::pair<std::string, std::string>> modes;
+  std::vector<std::pair<std::string, int64_t>> mode_expires;
+  std::optional<std::string> dialect;  // "rework" | "waict-v2" | "firefox"
+  std::vector<std::string> report_to;  // endpoint names (report-to / endpoints)
+  // Request headers for a checked site (drafts: Integrity-Policy-WAICT-v1-Req, Sec-CH-WAICT); empty
+  // when not checked.
+  std::vector<std::pair<std::string, std::string>> request_headers;
   std::string manifest_url;
   int64_t expires = 0;          // unix seconds; 0 = none
   std::string source = "none";  // header | remembered | preloaded | user | none
@@ -138,6 +151,7 @@ struct Verdict {
   std::string reason;
   std::string detail;
   std::string manifest_id;
+  std::string category;  // governing category key ("mode-script"), empty if none
 };
 
 struct LogQuery {
@@ -194,7 +208,7 @@ struct StatusReply {
   ConfigStatus config;
   std::string db;  // path of the database, or a note when unavailable
   bool db_ok = false;
-  uint64_t allow = 0, block = 0, report = 0;
+  uint64_t allow = 0, block = 0, report = 0, warn = 0;
   std::optional<SiteView> site;
 };
 

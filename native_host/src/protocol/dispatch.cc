@@ -69,6 +69,19 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   } else {
     w.Null();
   }
+  // Issue #10 (rework): per-category modes, header dialect, report-to names, request headers.
+  w.Key("modes").BeginObject();
+  for (const auto& [k, m] : s.modes) w.Key(k).String(m);
+  w.EndObject();
+  w.Key("mode_expires").BeginObject();
+  for (const auto& [k, t] : s.mode_expires) w.Key(k).Int(t);
+  w.EndObject();
+  WriteStringOrNull(w, "dialect", s.dialect);
+  w.Key("report_to");
+  WriteStrings(w, s.report_to);
+  w.Key("request_headers").BeginObject();
+  for (const auto& [name, value] : s.request_headers) w.Key(name).String(value);
+  w.EndObject();
   w.Key("manifest").BeginObject().Key("state").String(s.manifest.state);
   if (!s.manifest.id.empty()) w.Key("id").String(s.manifest.id);
   if (!s.manifest.reason.empty()) w.Key("reason").String(s.manifest.reason);
@@ -182,6 +195,7 @@ class Request {
     w_.Key("reason").String(v.reason);
     w_.Key("detail").String(ClipDetail(v.detail));
     WriteNonEmptyOrNull(w_, "manifest_id", v.manifest_id);
+    WriteNonEmptyOrNull(w_, "category", v.category);
     return OkStatus();
   }
 
@@ -265,6 +279,7 @@ class Request {
     w_.Key("db_ok").Bool(st.db_ok);
     w_.Key("counts").BeginObject();
     w_.Key("allow").Uint(st.allow).Key("block").Uint(st.block).Key("report").Uint(st.report);
+    w_.Key("warn").Uint(st.warn);
     w_.EndObject();
     w_.Key("site");
     if (st.site) {

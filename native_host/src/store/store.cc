@@ -87,6 +87,14 @@ CREATE INDEX log_time ON log(time_ms);
 DELETE FROM sqlite_sequence WHERE name = 'log';
 )sql";
 
+// v3: per-category WAICT records (integrity rework, "Upgrades and Downgrades": one (mode, expiry)
+// per category). `categories` is headers::FormatCategoryRecords text, e.g.
+// "mode-script=enforce@1767225600 mode-style=warn@1767225600"; '' for rows written before v3, which
+// the policy layer reads from `mode` and `expires` (every category of the row's dialect).
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE site ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr const char* kLogColumns =
     "seq, time_ms, browser, origin, url, destination, action, reason, detail, manifest_id, kind";
 
@@ -342,6 +350,7 @@ Status Store::Migrate() {
   if (!v) return v.error();
   if (*v < 1) VERITY_RETURN_IF_ERROR(Exec(kSchemaV1));
   if (*v < 2) VERITY_RETURN_IF_ERROR(Exec(kSchemaV2));
+  if (*v < 3) VERITY_RETURN_IF_ERROR(Exec(kSchemaV3));
   if (*v < kSchemaVersion) {
     VERITY_RETURN_IF_ERROR(Exec(("PRAGMA user_version = " + std::to_string(kSchemaVersion)).c_str()));
   }
@@ -547,8 +556,8 @@ Result<uint64_t> Store::EnforceRetention(int64_t now_ms) {
 
 Result<std::optional<SiteRecord>> Store::GetSite(std::string_view origin) {
   auto s = Prepare(
-      "SELECT origin, mode, manifest_url, max_age, expires, preload, dialect, raw_header, updated_ms "
-      "FROM site WHERE origin = :origin");
+      "SELECT origin, mode, manifest_url, max_age, expires, preload, dialect, raw_header, updated_ms, "
+      "categories FROM site WHERE origin = :origin");
   if (!s) return s.error();
   StmtScope scope(*s);
   BindText(*s, ":origin", origin);
@@ -565,6 +574,7 @@ Result<std::optional<SiteRecord>> Store::GetSite(std::string_view origin) {
   r.dialect = ColText(*s, 6);
   r.raw_header = ColText(*s, 7);
   r.updated_ms = sqlite3_column_int64(*s, 8);
+  r.categories = ColText(*s, 9);
   return std::optional<SiteRecord>(std::move(r));
 }
 
@@ -572,10 +582,8 @@ Status Store::PutSite(const SiteRecord& r) {
   if (r.origin.empty()) return MakeError(ErrorCode::kStoreBadArgument, "empty origin");
   auto s = Prepare(
       "INSERT OR REPLACE INTO site(origin, mode, manifest_url, max_age, expires, preload, dialect, "
-      "raw_header, "
-      "updated_ms) VALUES(:origin, :mode, :manifest_url, :max_age, :expires, :preload, :dialect, "
-      ":raw_header, "
-      ":updated_ms)");
+      "raw_header, updated_ms, categories) VALUES(:origin, :mode, :manifest_url, :max_age, :expires, "
+      ":preload, :dialect, :raw_header, :updated_ms, :categories)");
   if (!s) return s.error();
   StmtScope scope(*s);
   BindText(*s, ":origin", r.origin);
@@ -587,6 +595,7 @@ Status Store::PutSite(const SiteRecord& r) {
   BindText(*s, ":dialect", r.dialect);
   BindText(*s, ":raw_header", r.raw_header);
   BindInt(*s, ":updated_ms", NowMs());
+  BindText(*s, ":categories", r.categories);
   int rc = sqlite3_step(*s);
   if (rc != SQLITE_DONE) return SqlError(db_, rc, "put site");
   return OkStatus();

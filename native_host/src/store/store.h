@@ -48,7 +48,7 @@ struct sqlite3_stmt;
 
 namespace verity::store {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // ---- verdict log ----------------------------------------------------------------------------------
 
@@ -92,14 +92,18 @@ Result<int64_t> ParseCursor(std::string_view cursor);
 // Per-origin WAICT record from `Integrity-Policy-WAICT-v1` (or the preload list).
 struct SiteRecord {
   std::string origin;
-  std::string mode;          // "enforce" | "report"
+  std::string mode;          // "enforce" | "warn" | "report" (strongest category; v2 callers)
   std::string manifest_url;  // absolute
   int64_t max_age = 0;       // seconds, as in the header
   int64_t expires = 0;       // Unix seconds
   bool preload = false;
-  std::string dialect;     // "waict-v2" | "article" | "firefox"
+  std::string dialect;     // "waict-v2" | "rework" | "firefox"
   std::string raw_header;  // the header value as received
   int64_t updated_ms = 0;  // set by PutSite
+  // Schema v3: per-category (mode, expiry), e.g. "mode-script=enforce@1767225600
+  // mode-image=report@1767225000" (headers/site_record.h FormatCategoryRecords); '' in rows
+  // migrated from v1/v2, read then from mode + expires.
+  std::string categories;
 };
 
 enum class SiteSetting : uint8_t { kDefault, kOff, kVerify, kRequire };

@@ -323,7 +323,7 @@ TEST_CASE("store: retention by age") {
   }
 }
 
-TEST_CASE("store: a schema v1 database is migrated in place, rows and numbering kept") {
+TEST_CASE("store: a schema v1 database is migrated in place (v2 log, v3 site categories), rows kept") {
   REQUIRE(testing::HaveSqliteCli());
   TempDir dir;
   const std::string db = dir.File("verity.db");
@@ -342,6 +342,11 @@ INSERT INTO log VALUES(2, 2000, 'firefox', 'https://b.example', 'https://b.examp
   'no_manifest_match', 'd', 'm', 'verdict');
 INSERT INTO log VALUES(3, 3000, 'firefox', 'https://b.example', 'https://b.example/3', 'image', 'allow',
   'match', '', 'm', 'verdict');
+CREATE TABLE site(origin TEXT PRIMARY KEY, mode TEXT NOT NULL, manifest_url TEXT NOT NULL,
+  max_age INTEGER NOT NULL, expires INTEGER NOT NULL, preload INTEGER NOT NULL, dialect TEXT NOT NULL,
+  raw_header TEXT NOT NULL, updated_ms INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO site VALUES('https://a.example', 'enforce', 'https://a.example/m', 600, 4000000000, 0,
+  'waict-v2', 'max-age=600, mode=enforce, manifest="/m"', 1000);
 PRAGMA user_version = 1;
 )sql";
   int st = -1;
@@ -362,8 +367,22 @@ PRAGMA user_version = 1;
     CHECK(blocked->rows[0].seq == 2);
     CHECK(blocked->rows[0].origin == "https://b.example");
     CHECK(*s->Append(MakeRow(0, Now())) == 4);
+    // The v1 site row reads back with empty categories (the policy layer derives them from mode).
+    auto site = s->GetSite("https://a.example");
+    REQUIRE(site.ok());
+    REQUIRE(site->has_value());
+    CHECK((*site)->mode == "enforce");
+    CHECK((*site)->expires == 4000000000);
+    CHECK((*site)->categories.empty());
+    // v3 rows keep their per-category records.
+    SiteRecord r = **site;
+    r.categories = "mode-script=enforce@4000000000 mode-style=warn@3000000000";
+    REQUIRE(s->PutSite(r).ok());
+    CHECK((*s->GetSite("https://a.example"))->categories == r.categories);
   }
-  CHECK(SqliteCli(db, "PRAGMA user_version") == "2");
+  CHECK(SqliteCli(db, "PRAGMA user_version") == "3");
+  CHECK(SqliteCli(db, "SELECT categories FROM site") ==
+        "mode-script=enforce@4000000000 mode-style=warn@3000000000");
   CHECK(SqliteCli(db,
                   "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'log' ORDER BY name") ==
         "log_origin\nlog_time");
