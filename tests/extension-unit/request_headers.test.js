@@ -35,5 +35,6 @@ test('DNR rules: exactly the origin (scheme, host, port); per tab for subresourc
   assert.deepEqual(top.action.requestHeaders, [{ header: CH_HEADER, operation: 'set', value: '1' }]);
   const tab = dnrRule(1000007, O, hs, 7);
   assert.deepEqual(tab.condition.tabIds, [7]);
-  assert.ok(!tab.condition.resourceTypes.includes('main_frame'));
+  assert.deepEqual(tab.condition.excludedResourceTypes, ['main_frame']);
+  assert.equal(tab.condition.resourceTypes, undefined);
 });

@@ -58,8 +58,6 @@ export function originRegex(origin) {
   return '^' + origin.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') + '/';
 }
 
-const SUB_TYPES = ['sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest', 'ping', 'csp_report', 'media', 'websocket', 'webtransport', 'webbundle', 'other'];
-
 // DNR session rule for `origin`: with tabId, the tab's requests to the origin (not its top-level
 // navigation, which `tabId: null` covers for every tab).
 export function dnrRule(id, origin, headers, tabId = null) {
@@ -69,6 +67,6 @@ export function dnrRule(id, origin, headers, tabId = null) {
     action: { type: 'modifyHeaders', requestHeaders: headers.map(h => ({ header: h.header, operation: 'set', value: h.value })) },
     condition: tabId === null
       ? { regexFilter: originRegex(origin), resourceTypes: ['main_frame'] }
-      : { regexFilter: originRegex(origin), resourceTypes: SUB_TYPES, tabIds: [tabId] },
+      : { regexFilter: originRegex(origin), excludedResourceTypes: ['main_frame'], tabIds: [tabId] },   // (the two browsers' type lists differ)
   };
 }
