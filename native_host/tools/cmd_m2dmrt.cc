@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "command.h"
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/signature.h"
@@ -53,7 +54,7 @@ int Declare(const Args& a) {
     if (!def) return Fail(def.error().detail);
     d.alg = *def;
   }
-  int64_t now = std::time(nullptr);
+  int64_t now = SystemClockSeconds();
   auto not_before = IntFlag(a, "not-before", now - 300, 0, int64_t{1} << 40);
   auto days = IntFlag(a, "days", 90, 1, 3650);
   auto ttl = IntFlag(a, "ttl", 300, 0, 86400 * 7);
@@ -111,7 +112,7 @@ int Zone(const Args& a) {
     spki = std::move(*k);
   }
   std::map<std::string, std::vector<std::string>> lines;  // owner name -> zone lines
-  int64_t now = std::time(nullptr);
+  int64_t now = SystemClockSeconds();
   for (const auto& path : a.positional()) {
     auto text = ReadFile(path);
     if (!text) return Fail("cannot read " + path);
@@ -199,7 +200,7 @@ int Check(const Args& a) {
   auto fwd = (*resolver)->LookupTxt(*n1);
   auto back = (*resolver)->LookupTxt(*n2);
   if (!fwd || !back) return Fail("lookup failed");
-  m2dmrt::HopInput in{*origin, *dest, *okey, *dkey, &*fwd, &*back, std::time(nullptr), 300};
+  m2dmrt::HopInput in{*origin, *dest, *okey, *dkey, &*fwd, &*back, SystemClockSeconds(), 300};
   auto r = m2dmrt::EvaluateHop(in);
   std::printf("%s -> %s: %s\n  %s\n", origin->c_str(), dest->c_str(),
               std::string(m2dmrt::HopStateName(r.state)).c_str(), r.detail.c_str());

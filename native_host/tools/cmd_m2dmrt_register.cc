@@ -14,6 +14,7 @@
 #include <string>
 
 #include "command.h"
+#include "core/clock.h"
 #include "m2dmrt/declaration.h"
 #include "m2dmrt/registration.h"
 #include "net/tls_server.h"
@@ -107,7 +108,7 @@ int Agent(const Args& a) {
         [&](const net::HttpRequest& req) {
           auto r = m2dmrt::HandleRegAgentRequest(
               responder, m2dmrt::RegAgentRequest{req.target, AsChars(req.body), req.client_cert_der},
-              static_cast<int64_t>(std::time(nullptr)));
+              SystemClockSeconds());
           if (r.status != 200) std::fprintf(stderr, "m2dmrt-agent: refused: %s\n", r.body.c_str());
           completed = std::move(r.completed);
           return net::HttpReply{r.status, "application/json", std::move(r.body)};

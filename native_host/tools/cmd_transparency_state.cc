@@ -14,6 +14,7 @@
 #include <limits>
 
 #include "config/config.h"
+#include "core/clock.h"
 #include "policy/transparency_gate.h"
 
 namespace verity::cli::tstate {
@@ -63,9 +64,7 @@ std::optional<int64_t> UintFlag(const Args& a, const std::string& name, int64_t 
   return ParseInt(*t, 0, std::numeric_limits<int64_t>::max());
 }
 
-std::optional<int64_t> TimeFlag(const Args& a) {
-  return UintFlag(a, "time", static_cast<int64_t>(std::time(nullptr)));
-}
+std::optional<int64_t> TimeFlag(const Args& a) { return UintFlag(a, "time", SystemClockSeconds()); }
 
 int FailWith(const Error& e) { return Fail(std::string(WireName(e.code)) + ": " + e.detail); }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "crypto/signature.h"
@@ -75,7 +76,7 @@ int MakeZones(const std::string& w) {
     Write(w + "/keys/" + h.name + ".key", *pem);
     Write(Zone(w, h.name), "");
   }
-  int64_t now = std::time(nullptr), nb = now - 3600, na = now + 90 * 86400;
+  int64_t now = SystemClockSeconds(), nb = now - 3600, na = now + 90 * 86400;
   Declare(w, "shop.test", "pay.test", nb, na);  // mutual
   Declare(w, "pay.test", "shop.test", nb, na);
   Declare(w, "shop.test", "solo.test", nb, na);  // one-sided: solo.test declares nothing
@@ -137,7 +138,7 @@ int Check(const std::string& w, const std::string& transport, const std::vector<
       {"solo.test", "pay.test", "pay.test", m2dmrt::HopState::kNone, "nonexistent names (secure denial)"},
   };
   int passed = 0, failed = 0;
-  int64_t now = std::time(nullptr);
+  int64_t now = SystemClockSeconds();
   for (const auto& c : cases) {
     Bytes os = *crypto::SpkiFromPem(Read(w + "/keys/" + c.origin + ".key"));
     Bytes ds = *crypto::SpkiFromPem(Read(w + "/keys/" + c.observed_dest + ".key"));
@@ -185,7 +186,7 @@ int Bench(const std::string& w, const std::string& transport, const std::vector<
     auto t0 = std::chrono::steady_clock::now();
     auto a = r.LookupTxt(n1);
     auto b = r.LookupTxt(n2);
-    m2dmrt::HopInput in{"shop.test", "pay.test", os, ds, &*a, &*b, std::time(nullptr), 300};
+    m2dmrt::HopInput in{"shop.test", "pay.test", os, ds, &*a, &*b, SystemClockSeconds(), 300};
     bool mutual = a && b && m2dmrt::EvaluateHop(in).state == m2dmrt::HopState::kMutual;
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     return mutual ? ms : -1.0;

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "host_harness.h"
@@ -499,7 +500,7 @@ struct Transparency {
   tp::SignerKey w1 = tp::GenerateSignerKey("w1.example", tp::kSigTypeCosignatureV1);
   tp::SignerKey w2 = tp::GenerateSignerKey("w2.example", tp::kSigTypeWaictCosignature);
   tp::SignerKey list_key = tp::GenerateSignerKey("preload.example", tp::kSigTypeEd25519);
-  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  int64_t now = SystemClockSeconds();
 
   std::string Config() const {
     return R"({"transparency":{"services":[{"name":"ts.example","key":")" +

@@ -86,9 +86,9 @@ HopResult EvaluateHop(const HopInput& in) {
   return r;
 }
 
-HopAction RequiredAction(SitePolicy policy, HopState state) {
-  if (state == HopState::kMutual) return HopAction::kAllow;
-  return policy == SitePolicy::kEnforce ? HopAction::kBlock : HopAction::kReport;
+Action RequiredAction(SitePolicy policy, HopState state) {
+  if (state == HopState::kMutual) return Action::kAllow;
+  return policy == SitePolicy::kEnforce ? Action::kBlock : Action::kReport;
 }
 
 }  // namespace verity::m2dmrt

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/action.h"
 #include "core/error.h"
 #include "dns/answer.h"
 #include "m2dmrt/declaration.h"
@@ -54,8 +55,7 @@ struct HopInput {
 
 HopResult EvaluateHop(const HopInput& in);
 
-enum class HopAction { kAllow, kBlock, kReport };
 // enforce: only kMutual is allowed; report: anything but kMutual is reported.
-HopAction RequiredAction(SitePolicy policy, HopState state);
+Action RequiredAction(SitePolicy policy, HopState state);
 
 }  // namespace verity::m2dmrt

@@ -1,7 +1,6 @@
 #include "m2dmrt/registration.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include "core/encoding.h"
 #include "crypto/ed25519.h"
@@ -495,8 +494,6 @@ RegNonce FreshNonce() {
   return n;
 }
 
-int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
-
 }  // namespace
 
 RegAgentReply HandleRegAgentRequest(RegResponder& responder, const RegAgentRequest& request, int64_t now) {
@@ -568,7 +565,7 @@ Result<Registration> RunRegInitiator(const RegIdentity& a, const RegInitiatorOpt
   if (!r1) return r1.error();
   auto offer = ParseRegOffer(r1->first);
   if (!offer) return offer.error();
-  auto step = AcceptRegOffer(a, hello, *offer, r1->second, Now(), o.policy);
+  auto step = AcceptRegOffer(a, hello, *offer, r1->second, NowMillis(o.clock) / 1000, o.policy);
   if (!step) return step.error();
   auto r2 = Exchange(o, FormatRegConfirm(step->confirm));
   if (!r2) return r2.error();

@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "crypto/signature.h"
 #include "m2dmrt/declaration.h"
@@ -206,8 +207,9 @@ struct RegInitiatorOptions {
   std::string key_file;
   long timeout_ms = 5000;
   RegPolicy policy;
+  Clock clock;  // Unix ms; empty: the system clock (core/clock.h)
 };
-// Runs the whole exchange as A. `now` is read once per step from the clock.
+// Runs the whole exchange as A. `now` is read once per step from options.clock.
 Result<Registration> RunRegInitiator(const RegIdentity& a, const RegInitiatorOptions& options);
 
 }  // namespace verity::m2dmrt

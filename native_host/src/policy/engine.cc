@@ -1,13 +1,13 @@
 #include "policy/engine.h"
 
 #include <array>
-#include <chrono>
 #include <cstdio>
 #include <unordered_map>
 
 #include "config/config.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
+#include "dns/resolver.h"
 #include "headers/site_record.h"
 #include "policy/rules.h"
 #include "policy/transparency_gate.h"
@@ -16,11 +16,6 @@
 
 namespace verity::policy {
 
-int64_t SystemClockMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 std::string_view FormatSetting(Setting s) {
   return store::FormatSiteSetting(static_cast<store::SiteSetting>(s));
 }
@@ -28,27 +23,6 @@ std::optional<Setting> ParseSetting(std::string_view s) {
   auto r = store::ParseSiteSetting(s);
   if (!r) return std::nullopt;
   return static_cast<Setting>(*r);
-}
-
-std::string_view FormatAction(Action a) {
-  switch (a) {
-    case Action::kAllow:
-      return "allow";
-    case Action::kReport:
-      return "report";
-    case Action::kWarn:
-      return "warn";
-    case Action::kBlock:
-      break;
-  }
-  return "block";
-}
-std::optional<Action> ParseAction(std::string_view s) {
-  if (s == "allow") return Action::kAllow;
-  if (s == "block") return Action::kBlock;
-  if (s == "report") return Action::kReport;
-  if (s == "warn") return Action::kWarn;
-  return std::nullopt;
 }
 
 Result<std::string> NormalizeOrigin(std::string_view origin) {
@@ -100,7 +74,7 @@ struct Site {
   std::optional<integrity::DestinationPolicy> dest_policy;  // Firefox dialect blocked-destinations
   std::shared_ptr<const LoadedManifest> manifest;           // null: none received yet
   ManifestSummary summary;
-  uint64_t counts[kActionCount] = {0, 0, 0, 0};
+  uint64_t counts[kActionCount] = {};
 };
 
 // What the record, the latest header and the user's setting add up to.
@@ -209,9 +183,20 @@ struct Engine::Impl {
   PreloadState preload;
   std::vector<store::LogRow> pending;
   int64_t oldest_pending_ms = 0;
-  uint64_t totals[kActionCount] = {0, 0, 0, 0};
+  uint64_t totals[kActionCount] = {};
+
+  std::unique_ptr<dns::Resolver> resolver;  // M2DMRT hops; created on the first hop that needs DNS
 
   int64_t NowMs() { return clock(); }
+
+  Result<dns::Resolver*> Resolver() {
+    if (resolver) return resolver.get();
+    if (opt.offline) return MakeError(ErrorCode::kInternal, "the host runs offline (no DNS)");
+    auto r = opt.make_resolver ? opt.make_resolver(cfg.m2dmrt) : MakeConfiguredResolver(cfg.m2dmrt);
+    if (!r) return r.error();  // asked again on the next hop
+    resolver = std::move(*r);
+    return resolver.get();
+  }
   int64_t NowS() { return clock() / 1000; }
 
   Result<Site*> GetSite(std::string_view origin_in) {
@@ -439,6 +424,7 @@ std::unique_ptr<Engine> Engine::Open(EngineOptions options) {
     // Retention walks the log index; doing it every 1,000 appends cost more than the appends
     // themselves at 100k verdicts/s (docs/performance.md). The row cap may overshoot by this much.
     so.retention_every = 20000;
+    so.clock = impl->clock;
     auto st = store::Store::Open(so);
     if (st) {
       impl->store = std::move(*st);
@@ -717,25 +703,37 @@ Result<StatusReply> Engine::HostStatus(std::optional<std::string_view> origin) {
     st.site = impl_->View(**site);
     c = (*site)->counts;
   }
-  st.allow = c[0];
-  st.block = c[1];
-  st.report = c[2];
-  st.warn = c[3];
+  st.allow = c[static_cast<size_t>(Action::kAllow)];
+  st.block = c[static_cast<size_t>(Action::kBlock)];
+  st.report = c[static_cast<size_t>(Action::kReport)];
+  st.warn = c[static_cast<size_t>(Action::kWarn)];
   return st;
 }
 
-const config::M2dmrtConfig& Engine::m2dmrt_config() const { return impl_->cfg.m2dmrt; }
-bool Engine::offline() const { return impl_->opt.offline; }
-
-void Engine::RecordHop(const HopLogEntry& e) {
-  auto ai = static_cast<size_t>(e.action);
+Result<HopVerdict> Engine::CheckHop(const HopRequest& req) {
+  auto target = ParseHopTarget(req);
+  if (!target) return target.error();
+  auto site = impl_->GetSite(target->origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  HopContext ctx;
+  ctx.checked = Evaluate(s, impl_->NowS()).checked;
+  ctx.user_off = s.setting == Setting::kOff;
+  ctx.config_ok = impl_->config_status.ok;
+  ctx.config_detail = impl_->config_status.detail;
+  ctx.m2dmrt = &impl_->cfg.m2dmrt;
+  ctx.now_s = impl_->NowS();
+  ctx.resolver = [this]() { return impl_->Resolver(); };
+  HopVerdict v = DecideHop(*target, ctx);
+  auto ai = static_cast<size_t>(v.action);
+  s.counts[ai]++;
   impl_->totals[ai]++;
-  if (auto site = impl_->GetSite(e.origin)) (*site)->counts[ai]++;
   store::LogRow row =
-      impl_->Event(std::string(e.origin), e.url, FormatAction(e.action), e.reason, e.detail, "");
-  row.destination = ClipField(e.destination);
+      impl_->Event(s.origin, target->dest_url, FormatAction(v.action), v.reason, v.detail, "");
+  row.destination = "m2dmrt-hop:" + std::string(FormatHopKind(req.kind));
   row.kind = "verdict";
   impl_->Log(std::move(row));
+  return v;
 }
 
 Status Engine::ExportLog(std::string_view format, std::optional<std::string> origin,

@@ -12,6 +12,7 @@
 //   IngestManifest({origin, "https://app.example/m", 200, body})        -> state integrity_only
 //   Decide({origin, "https://app.example/app.js", "script", sha256})     -> allow/match or
 //   block/no_manifest_match
+//   CheckHop({origin, "https://pay.example/checkout", kRedirect, ...})  -> policy/hop.h (M2DMRT)
 //
 // Fail closed: a config error, an unusable store or a missing manifest never turns into "allow" for
 // an enforced site. Transparency (design §4.2, policy/transparency_gate.h) is required when the
@@ -32,8 +33,11 @@
 #include <utility>
 #include <vector>
 
+#include "core/action.h"
 #include "core/bytes.h"
+#include "core/clock.h"
 #include "core/error.h"
+#include "policy/hop.h"
 
 namespace verity::config {
 struct M2dmrtConfig;
@@ -41,29 +45,28 @@ struct M2dmrtConfig;
 
 namespace verity::policy {
 
-// Unix time in milliseconds.
-using Clock = std::function<int64_t()>;
-int64_t SystemClockMillis();
+// Unix time in milliseconds (core/clock.h).
+using ::verity::Clock;
+using ::verity::SystemClockMillis;
 
 enum class Setting : uint8_t { kDefault, kOff, kVerify, kRequire };
 std::string_view FormatSetting(Setting s);
 std::optional<Setting> ParseSetting(std::string_view s);
 
-// kWarn: the resource failed its check in a `warn` category: it is delivered and the user is
-// warned (rework "Warn Mode"); never a block page.
-enum class Action : uint8_t { kAllow, kBlock, kReport, kWarn };
-inline constexpr size_t kActionCount = 4;
-std::string_view FormatAction(Action a);
-std::optional<Action> ParseAction(std::string_view s);
+// The one action type (core/actions.def).
+using ::verity::Action;
+using ::verity::FormatAction;
+using ::verity::ParseAction;
 
 struct EngineOptions {
   std::string
       data_dir;  // empty: default (config data_dir, else $XDG_DATA_HOME/verity, ~/.local/share/verity)
   std::string config_path;  // empty: config::DefaultConfigPath()
   std::string browser = "chromium";
-  bool in_memory_store = false;  // tests / fuzzing: no files at all
-  bool offline = false;          // fuzzing: M2DMRT hop checks never touch the network (DNS, TLS probe)
-  Clock clock;                   // empty: SystemClockMillis
+  bool in_memory_store = false;   // tests / fuzzing: no files at all
+  bool offline = false;           // fuzzing: M2DMRT hop checks never touch the network (DNS, TLS probe)
+  ResolverFactory make_resolver;  // empty: MakeConfiguredResolver (tests inject a fake DNS)
+  Clock clock;                    // empty: SystemClockMillis
   // Verdict-log batching (docs/performance.md): pending rows are committed when this many are queued,
   // when the oldest pending row is older than flush_interval_ms, or when Idle() is called.
   uint32_t log_batch_rows = 1024;
@@ -194,16 +197,6 @@ struct PreloadInfo {
   std::vector<std::string> domains;  // only while the list is trusted (status ok and not stale now)
 };
 
-// One answer to an M2DMRT hop check (protocol m2dmrt_check), logged as a verdict row.
-struct HopLogEntry {
-  std::string_view origin;       // normalized top-level origin of the checked site
-  std::string_view url;          // destination URL of the hop
-  std::string_view destination;  // log destination, "m2dmrt-hop:<kind>"
-  Action action = Action::kBlock;
-  std::string_view reason;
-  std::string_view detail;
-};
-
 struct StatusReply {
   ConfigStatus config;
   std::string db;  // path of the database, or a note when unavailable
@@ -240,11 +233,11 @@ class Engine {
   Result<OverrideReply> Override(const OverrideRequest& req);
   Result<StatusReply> HostStatus(std::optional<std::string_view> origin);
 
-  // M2DMRT (design §4.3): the DNS setup from the config, and the verdict-log sink of hop checks
-  // (counted in status like resource verdicts). The protocol's m2dmrt_check handler runs the check.
-  const config::M2dmrtConfig& m2dmrt_config() const;
-  bool offline() const;
-  void RecordHop(const HopLogEntry& e);
+  // M2DMRT (design §4.3, policy/hop.h): one cross-host hop of a checked site. The answer is logged
+  // as a verdict row (destination "m2dmrt-hop:<kind>", url the destination URL) and counted in
+  // status like resource verdicts. The resolver is the engine's (created on the first hop that
+  // needs DNS, never before); time comes from the injected clock.
+  Result<HopVerdict> CheckHop(const HopRequest& req);
 
   // Export the log (verity-host --export-log). format: "json" | "csv".
   Status ExportLog(std::string_view format, std::optional<std::string> origin, const std::string& out_path);

@@ -98,11 +98,7 @@ ALTER TABLE site ADD COLUMN categories TEXT NOT NULL DEFAULT '';
 constexpr const char* kLogColumns =
     "seq, time_ms, browser, origin, url, destination, action, reason, detail, manifest_id, kind";
 
-int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowMs(const StoreOptions& o) { return NowMillis(o.clock); }
 
 ErrorCode MapCode(int rc) {
   switch (rc & 0xff) {
@@ -402,7 +398,7 @@ Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
     std::string result = ColText(*check, 0);
     if (result != "ok") return MakeError(ErrorCode::kStoreCorrupt, "quick_check: " + result);
   }
-  auto retained = store->EnforceRetention(NowMs());
+  auto retained = store->EnforceRetention(NowMs(options));
   if (!retained) return retained.error();
   return store;
 }
@@ -435,7 +431,7 @@ Result<int64_t> Store::InsertRow(const LogRow& row) {
 
 Status Store::MaybeRetain() {
   if (options_.retention_every == 0 || appends_since_retention_ < options_.retention_every) return OkStatus();
-  auto r = EnforceRetention(NowMs());
+  auto r = EnforceRetention(NowMs(options_));
   if (!r) return r.error();  // counter kept: retried on the next append
   appends_since_retention_ = 0;
   return OkStatus();
@@ -594,7 +590,7 @@ Status Store::PutSite(const SiteRecord& r) {
   BindInt(*s, ":preload", r.preload ? 1 : 0);
   BindText(*s, ":dialect", r.dialect);
   BindText(*s, ":raw_header", r.raw_header);
-  BindInt(*s, ":updated_ms", NowMs());
+  BindInt(*s, ":updated_ms", NowMs(options_));
   BindText(*s, ":categories", r.categories);
   int rc = sqlite3_step(*s);
   if (rc != SQLITE_DONE) return SqlError(db_, rc, "put site");
@@ -742,7 +738,7 @@ Status Store::PutManifest(const CachedManifest& m) {
   BindText(*s, ":manifest_id", m.manifest_id);
   BindBlob(*s, ":bytes", m.bytes);
   BindText(*s, ":state", m.state);
-  BindInt(*s, ":updated_ms", NowMs());
+  BindInt(*s, ":updated_ms", NowMs(options_));
   int rc = sqlite3_step(*s);
   if (rc != SQLITE_DONE) return SqlError(db_, rc, "put manifest");
   return OkStatus();

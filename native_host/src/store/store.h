@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "core/bytes.h"
+#include "core/clock.h"
 #include "core/error.h"
 
 struct sqlite3;
@@ -134,6 +135,7 @@ struct StoreOptions {
   uint32_t retention_every = 1000;  // enforce retention every N appends on this connection
   int busy_timeout_ms = 5000;
   bool quick_check_on_open = true;  // PRAGMA quick_check; failure -> store.corrupt
+  Clock clock;                      // stamps rows (updated_ms) and retention; empty: the system clock
 };
 
 class Store {

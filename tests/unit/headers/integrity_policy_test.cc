@@ -1,4 +1,4 @@
-// W3C Integrity-Policy header: every row of shared/vectors/sri/integrity_policy_cases.json.
+// W3C Integrity-Policy header: every row of tests/vectors/sri/integrity_policy_cases.json.
 // Rows with expected_policy null must fail to parse (header.syntax). Rows marked "ambiguous" are
 // checked against the choice documented in headers/integrity_policy.h (the file's recommendation):
 //   bare-token-not-list       -> member ignored: blocked_destinations []

@@ -1,9 +1,10 @@
+#include "m2dmrt/declaration.h"
+
 #include <doctest/doctest.h>
 
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "m2dmrt/check.h"
-#include "m2dmrt/declaration.h"
 
 using namespace verity;
 using namespace verity::m2dmrt;
@@ -21,7 +22,8 @@ Party MakeParty(std::string host, crypto::SigAlg alg) {
   return p;
 }
 
-Declaration Declare(const Party& by, const Party& about, crypto::SigAlg alg, int64_t nb = 1000, int64_t na = 5000) {
+Declaration Declare(const Party& by, const Party& about, crypto::SigAlg alg, int64_t nb = 1000,
+                    int64_t na = 5000) {
   Declaration d;
   d.declarer = by.host;
   d.peer = about.host;
@@ -35,7 +37,9 @@ Declaration Declare(const Party& by, const Party& about, crypto::SigAlg alg, int
   return d;
 }
 
-TxtLookup Secure(std::vector<std::string> records) { return TxtLookup{DnsSecurity::kSecure, std::move(records), false, 300, "test", ""}; }
+TxtLookup Secure(std::vector<std::string> records) {
+  return TxtLookup{DnsSecurity::kSecure, std::move(records), false, 300, "test", ""};
+}
 
 }  // namespace
 
@@ -52,8 +56,8 @@ TEST_CASE("owner names and host canonicalisation") {
 }
 
 TEST_CASE("declaration round trip for every algorithm, every field mutation fails") {
-  for (auto alg : {crypto::SigAlg::kEs256, crypto::SigAlg::kEs384, crypto::SigAlg::kRs256, crypto::SigAlg::kPs256,
-                   crypto::SigAlg::kEd25519}) {
+  for (auto alg : {crypto::SigAlg::kEs256, crypto::SigAlg::kEs384, crypto::SigAlg::kRs256,
+                   crypto::SigAlg::kPs256, crypto::SigAlg::kEd25519}) {
     CAPTURE(crypto::SigAlgName(alg));
     Party shop = MakeParty("shop.test", alg), pay = MakeParty("pay.test", crypto::SigAlg::kEs256);
     Declaration d = Declare(shop, pay, alg);
@@ -76,13 +80,16 @@ TEST_CASE("declaration round trip for every algorithm, every field mutation fail
     CHECK(mutate([](Declaration& m) { m.declarer_key[0] ^= 1; }).code() == ErrorCode::kM2dmrtKeyMismatch);
     CHECK(mutate([](Declaration& m) { m.peer_key[31] ^= 1; }).code() == ErrorCode::kM2dmrtKeyMismatch);
     // Wrong hosts, windows, observed keys.
-    CHECK(VerifyDeclaration(*parsed, "pay.test", "shop.test", obs, 2000, 300).code() == ErrorCode::kM2dmrtHostMismatch);
-    CHECK(VerifyDeclaration(*parsed, "shop.test", "pay.test", obs, 1000 - 301, 300).code() == ErrorCode::kM2dmrtNotYetValid);
+    CHECK(VerifyDeclaration(*parsed, "pay.test", "shop.test", obs, 2000, 300).code() ==
+          ErrorCode::kM2dmrtHostMismatch);
+    CHECK(VerifyDeclaration(*parsed, "shop.test", "pay.test", obs, 1000 - 301, 300).code() ==
+          ErrorCode::kM2dmrtNotYetValid);
     CHECK(VerifyDeclaration(*parsed, "shop.test", "pay.test", obs, 1000 - 300, 300).ok());
-    CHECK(VerifyDeclaration(*parsed, "shop.test", "pay.test", obs, 5301, 300).code() == ErrorCode::kM2dmrtExpired);
+    CHECK(VerifyDeclaration(*parsed, "shop.test", "pay.test", obs, 5301, 300).code() ==
+          ErrorCode::kM2dmrtExpired);
     Party evil = MakeParty("pay.test", crypto::SigAlg::kEs256);
-    CHECK(VerifyDeclaration(*parsed, "shop.test", "pay.test", Observed{shop.spki, evil.spki}, 2000, 300).code() ==
-          ErrorCode::kM2dmrtKeyMismatch);
+    CHECK(VerifyDeclaration(*parsed, "shop.test", "pay.test", Observed{shop.spki, evil.spki}, 2000, 300)
+              .code() == ErrorCode::kM2dmrtKeyMismatch);
   }
 }
 
@@ -117,18 +124,19 @@ TEST_CASE("declaration parser: malformed vs unknown") {
 }
 
 TEST_CASE("hop evaluation: MUTUAL, ONE_SIDED, NONE, UNVERIFIABLE, BOGUS") {
-  Party shop = MakeParty("shop.test", crypto::SigAlg::kEs256), pay = MakeParty("pay.test", crypto::SigAlg::kEs384);
+  Party shop = MakeParty("shop.test", crypto::SigAlg::kEs256),
+        pay = MakeParty("pay.test", crypto::SigAlg::kEs384);
   TxtLookup fwd = Secure({FormatDeclaration(Declare(shop, pay, crypto::SigAlg::kEs256))});
   TxtLookup back = Secure({"v=spf1 -all", FormatDeclaration(Declare(pay, shop, crypto::SigAlg::kEs384))});
   TxtLookup empty = Secure({});
   HopInput in{"shop.test", "pay.test", shop.spki, pay.spki, &fwd, &back, 2000, 300};
   CHECK(EvaluateHop(in).state == HopState::kMutual);
-  CHECK(RequiredAction(SitePolicy::kEnforce, HopState::kMutual) == HopAction::kAllow);
+  CHECK(RequiredAction(SitePolicy::kEnforce, HopState::kMutual) == Action::kAllow);
   in.dest_about_origin = &empty;
   auto one = EvaluateHop(in);
   CHECK(one.state == HopState::kOneSided);
-  CHECK(RequiredAction(SitePolicy::kEnforce, one.state) == HopAction::kBlock);
-  CHECK(RequiredAction(SitePolicy::kReport, one.state) == HopAction::kReport);
+  CHECK(RequiredAction(SitePolicy::kEnforce, one.state) == Action::kBlock);
+  CHECK(RequiredAction(SitePolicy::kReport, one.state) == Action::kReport);
   in.origin_about_dest = &empty;
   CHECK(EvaluateHop(in).state == HopState::kNone);
   // Wrong observed key: no record verifies.

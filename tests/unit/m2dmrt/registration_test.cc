@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "m2dmrt/check.h"
@@ -477,7 +478,7 @@ struct AgentThread {
             [this](const net::HttpRequest& req) {
               auto r = HandleRegAgentRequest(
                   responder, RegAgentRequest{req.target, AsChars(req.body), req.client_cert_der},
-                  static_cast<int64_t>(std::time(nullptr)));
+                  SystemClockSeconds());
               if (r.completed) completed.push_back(*r.completed);
               return net::HttpReply{r.status, "application/json", r.body};
             },
@@ -543,7 +544,7 @@ TEST_CASE("registration: end to end over loopback HTTPS with mutual TLS") {
   CHECK(FormatZoneLine(reg_a->peer, 300) == FormatZoneLine(reg_b.own, 300));
   // The keys a browser would observe in TLS are the certificates' keys.
   Bytes spki_a = *crypto::SpkiFromPem(a.cert_pem), spki_b = *crypto::SpkiFromPem(b.cert_pem);
-  int64_t now = static_cast<int64_t>(std::time(nullptr));
+  int64_t now = SystemClockSeconds();
   CHECK(VerifyDeclaration(reg_a->own, "shop.test", "pay.test", Observed{spki_a, spki_b}, now, 300).ok());
   CHECK(VerifyDeclaration(reg_b.own, "pay.test", "shop.test", Observed{spki_b, spki_a}, now, 300).ok());
   CHECK(Evaluate(*reg_a, spki_a, spki_b, now) == HopState::kMutual);

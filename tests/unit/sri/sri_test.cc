@@ -12,7 +12,7 @@ using namespace verity::sri;
 
 namespace {
 
-const std::string kBody = "// nothing important.\n";  // WPT body (shared/vectors/sri/README.md)
+const std::string kBody = "// nothing important.\n";  // WPT body (tests/vectors/sri/README.md)
 
 std::string B64(crypto::HashAlg alg, std::string_view body) {
   return FormatBase64(crypto::Digest(alg, AsBytes(body)));

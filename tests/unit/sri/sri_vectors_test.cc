@@ -1,4 +1,4 @@
-// Every row of shared/vectors/sri/sri_match_cases.json through the host API (digests from the
+// Every row of tests/vectors/sri/sri_match_cases.json through the host API (digests from the
 // file) and the body API (digests computed here). Unsettled rows follow the policy table in
 // native_host/src/sri/sri.h; a new unsettled row without a recorded policy fails the test.
 #include <doctest/doctest.h>
