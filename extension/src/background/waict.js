@@ -16,7 +16,7 @@ import { storageGet, storageSet, sendToTab } from '../compat.js';
 import { HostType, Msg, Reason, WAICT_HEADER } from '../lib/messages.js';
 import { parseWaictHeader } from '../lib/policy_header.js';
 import { countVerdict } from '../lib/decisions.js';
-import { categoryOf } from '../lib/categories.js';
+import { categoryOf, categoryOfViolation } from '../lib/categories.js';
 import { originOf } from '../lib/site_state.js';
 import { policyHeaders, isInstalledPolicy, hardenOpaqueSchemes } from '../lib/csp.js';
 import { parseReportingEndpoints, endpointUrls, waictReport, dispositionOf, ReportQueue } from '../lib/reports.js';
@@ -150,13 +150,14 @@ export class WaictHooks {
       const reply = await this.core.ask(msg, 5000);
       const action = reply && reply.ok ? reply.action : (disposition === 'enforce' ? 'block' : 'report');
       const reason = reply && reply.ok ? reply.reason : Reason.VERIFIER_UNAVAILABLE;
+      const category = (reply && reply.ok && reply.category) || categoryOfViolation(dir, blocked);
       if (action === 'allow') continue;
       t.counts = countVerdict(t.counts, action);
       this.core.updateBadge(tabId);
       this.core.record({ tab: tabId, origin: t.origin, url: blocked === 'inline' || blocked === 'eval' ? docUrl : blocked, destination: 'inline:' + dir,
-        action, reason, enforced: disposition === 'enforce' ? 'block' : 'pass', disposition, category: reply && reply.category, sample: String(v.sample || '').slice(0, 40) });
+        action, reason, enforced: disposition === 'enforce' ? 'block' : 'pass', disposition, category, sample: String(v.sample || '').slice(0, 40) });
       this.report(t, { blockedURL: blocked, destination: 'inline:' + dir, reason: reason === Reason.VERIFIER_UNAVAILABLE ? 'inline_violation' : reason,
-        disposition: dispositionOf(action), effectiveDirective: (reply && reply.category) || '' });
+        disposition: dispositionOf(action), effectiveDirective: category || '' });
       if (action === 'warn') this.notice(tabId);
       out.push({ action, reason });
     }
