@@ -9,6 +9,7 @@
 #include "crypto/hash.h"
 #include "dns/resolver.h"
 #include "headers/site_record.h"
+#include "policy/inline_csp.h"
 #include "policy/rules.h"
 #include "policy/transparency_gate.h"
 #include "store/store.h"
@@ -536,6 +537,11 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
   rep.state = m->summary.state;
   rep.reason = m->summary.reason;
   rep.detail = m->detail;
+  if (m->model && m->transparency != "unenrolled") {
+    SynthesizedCsp csp = ComputeInlineCsp(*m->model, Evaluate(s, impl_->NowS()).modes);
+    rep.csp_enforce = std::move(csp.enforce);
+    rep.csp_report_only = std::move(csp.report_only);
+  }
   if (impl_->store) {
     if (m->summary.state != "invalid") {
       store::CachedManifest cm;
@@ -603,6 +609,13 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
     }
   }
   if (v.action == Action::kBlock && g.mode != headers::WaictMode::kEnforce) v.action = fail;
+  if (checked && s.manifest && s.manifest->model && s.manifest->transparency != "unenrolled" &&
+      (req.destination == "document" || req.destination == "frame" || req.destination == "iframe")) {
+    SynthesizedCsp csp = ComputeInlineCsp(*s.manifest->model, e.modes);
+    v.has_csp = true;
+    v.csp_enforce = std::move(csp.enforce);
+    v.csp_report_only = std::move(csp.report_only);
+  }
   auto ai = static_cast<size_t>(v.action);
   s.counts[ai]++;
   impl_->totals[ai]++;
@@ -616,6 +629,46 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
   row.reason = v.reason;
   row.detail = ClipField(v.detail);
   row.manifest_id = v.manifest_id;
+  row.kind = "verdict";
+  impl_->Log(std::move(row));
+  return v;
+}
+
+Result<Verdict> Engine::InlineViolation(const InlineViolationRequest& req) {
+  auto site = impl_->GetSite(req.origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  Verdict v;
+  Effective e = Evaluate(s, impl_->NowS());
+  if (!e.checked) {  // privacy: nothing is logged for sites Verity does not check
+    v.action = Action::kAllow;
+    v.reason = "not_checked";
+    v.detail = "site is not checked";
+    return v;
+  }
+  auto cat = CategoryOfViolation(req.effective_directive, req.blocked_uri);
+  const auto& mode = cat ? e.modes[headers::Index(*cat)] : std::optional<headers::WaictMode>();
+  v.reason = std::string(integrity::reason::kInlineViolation);
+  if (s.manifest) v.manifest_id = s.manifest->summary.id;
+  if (!mode) {
+    // Not Verity's policy (or its category is no longer in force): logged as a report, not acted on.
+    v.action = Action::kReport;
+  } else {
+    v.category = std::string(headers::CategoryKey(*cat));
+    v.action = FailureActionFor(*mode);
+  }
+  v.detail =
+      std::string(req.effective_directive.substr(0, 64)) + " blocked " +
+      std::string(req.blocked_uri.substr(0, 256)) +
+      (req.sample_sha256.empty() ? "" : " sample sha256 " + std::string(req.sample_sha256.substr(0, 64))) +
+      " (csp disposition " + std::string(req.disposition.substr(0, 16)) + ", document " +
+      std::string(req.document_url.substr(0, 512)) + ")";
+  auto ai = static_cast<size_t>(v.action);
+  s.counts[ai]++;
+  impl_->totals[ai]++;
+  store::LogRow row = impl_->Event(s.origin, req.blocked_uri.empty() ? req.document_url : req.blocked_uri,
+                                   FormatAction(v.action), v.reason, v.detail, v.manifest_id);
+  row.destination = ClipField("inline:" + std::string(req.effective_directive.substr(0, 64)));
   row.kind = "verdict";
   impl_->Log(std::move(row));
   return v;

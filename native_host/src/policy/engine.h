@@ -134,6 +134,8 @@ struct ManifestReply {
   std::string state = "invalid";              // verified | integrity_only | unenrolled | invalid
   std::string reason;                         // set when state == invalid
   std::string detail;
+  // The CSP to synthesise for the top-level document (policy/inline_csp.h); empty: none.
+  std::string csp_enforce, csp_report_only;
 };
 
 struct VerdictRequest {
@@ -155,6 +157,22 @@ struct Verdict {
   std::string detail;
   std::string manifest_id;
   std::string category;  // governing category key ("mode-script"), empty if none
+  // document / frame / iframe verdicts of a checked site with a usable manifest: the CSP to
+  // install on that response (policy/inline_csp.h); empty: none.
+  bool has_csp = false;
+  std::string csp_enforce, csp_report_only;
+};
+
+// A CSP violation of the synthesised policy, seen by the extension on a checked page (protocol
+// inline_violation); logged as a verdict row with reason inline_violation.
+struct InlineViolationRequest {
+  std::string_view origin;
+  std::string_view document_url;
+  std::string_view effective_directive;  // the violation event's effectiveDirective
+  std::string_view blocked_uri;          // "inline", "eval", "data:...", "blob:...", "srcdoc", ...
+  std::string_view sample_sha256;        // base64 SHA-256 of the sample, "" if unknown
+  std::string_view disposition;          // "enforce" | "report" (the CSP disposition that fired)
+  int64_t tab = -1;
 };
 
 struct LogQuery {
@@ -224,6 +242,9 @@ class Engine {
   Result<SiteView> SiteState(const SiteStateRequest& req);
   Result<ManifestReply> IngestManifest(const ManifestRequest& req);
   Result<Verdict> Decide(const VerdictRequest& req);
+  // Answers with the action of the violated category's mode (block / warn / report); allow
+  // not_checked (and nothing logged) for sites not checked.
+  Result<Verdict> InlineViolation(const InlineViolationRequest& req);
   // cursor: an opaque cursor from a previous page (store-defined); policy.bad_cursor if malformed.
   Result<LogPage> QueryLog(const LogQuery& q);
   // Cursor that continues a query right after `row` (newest first): lets protocol/ cut a page short
