@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseWaictHeader, parseDictionary } from '../../extension/src/lib/policy_header.js';
 
-const vectors = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..', 'shared', 'vectors');
+const vectors = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', 'vectors');
 const pick = (h, ...keys) => h && Object.fromEntries(keys.map(k => [k, h[k]]));
 
 test('valid v2 header', () => {
@@ -52,7 +52,7 @@ test('Firefox format: blocked-destinations is the coverage, endpoints the report
   assert.deepEqual(parseWaictHeader('manifest="m.json", max-age=0, mode=enforce, blocked-destinations=()').blockedDestinations, []);
 });
 
-// Firefox's gtest header cases (../shared/vectors/firefox-waict). Deliberate deviation: Firefox
+// Firefox's gtest header cases (tests/vectors/firefox-waict). Deliberate deviation: Firefox
 // rejects a header without `blocked-destinations`; Verity reads it as the v2 dialect (coverage of
 // every destination: stricter, never fail-open). docs/formats.md lists it.
 test('Firefox gtest header cases give Firefox\'s result (or the documented v2 deviation)', () => {

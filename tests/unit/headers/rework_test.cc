@@ -1,6 +1,6 @@
 // The integrity rework's header (per-category modes, headers/category.h + waict_policy.h), its
 // per-category record (site_record.h), and the public header vectors: Firefox's gtest cases
-// (../shared/vectors/firefox-waict/header_parsing_cases.tsv) and the drafts' own example headers.
+// (tests/vectors/firefox-waict/header_parsing_cases.tsv) and the drafts' own example headers.
 #include <doctest/doctest.h>
 
 #include <fstream>

@@ -1,5 +1,5 @@
-// Public manifest vectors: Firefox's own gtest inputs (../shared/vectors/firefox-waict, with
-// Firefox's expected results) and the drafts' own examples (../shared/vectors/waict-spec-examples).
+// Public manifest vectors: Firefox's own gtest inputs (tests/vectors/firefox-waict, with
+// Firefox's expected results) and the drafts' own examples (tests/vectors/waict-spec-examples).
 // Every case runs; where Verity deliberately differs from Firefox the case is listed in
 // kDeviations with the reason (docs/formats.md "Deviations from Firefox" lists the same).
 #include <doctest/doctest.h>
