@@ -107,6 +107,7 @@ mkdir -p build-fuzz
 stage "build (libFuzzer, clang)" env CC=clang CXX=clang++ bash -c "$(declare -f build); build build-fuzz -DVERITY_FUZZ=ON -DVERITY_WERROR=ON"
 stage "fuzz" run_fuzzers
 
+stage "standalone: repository copied alone passes its unit tests" bash tests/standalone/run.sh
 [ -f tests/install/run.sh ] && stage "install test" bash tests/install/run.sh "$ROOT/build"
 [ $want_browser = 1 ] && stage "browser tests" bash tests/browser/run.sh "$ROOT/build"
 [ $want_dns = 1 ] && stage "dns test bed" bash tests/dns/run.sh "$ROOT/build"
