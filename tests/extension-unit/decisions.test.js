@@ -84,6 +84,9 @@ test('no verdict, per-category modes: the destination\'s category mode decides',
   assert.equal(s.action, 'warn'); assert.equal(s.enforced, 'pass'); assert.equal(s.reason, 'verifier_unavailable');
   assert.equal(enforcementFor(rework, null, { destination: 'image' }).action, 'report');
   assert.equal(enforcementFor(rework, null, { destination: 'font' }).action, 'report', 'not covered');
+  assert.equal(enforcementFor({ checked: true, mode: 'enforce', modes: { 'mode-object': 'enforce' } }, null, { destination: 'embed' }).action, 'block', 'embed is under mode-object, as in the host');
+  assert.equal(enforcementFor(rework, null, { destination: 'fencedframe' }).action, 'block', 'a destination no category names: the site mode');
+  assert.equal(enforcementFor({ checked: true, mode: 'report', modes: { 'mode-script': 'report' } }, null, { destination: 'fencedframe' }).action, 'report', 'same, on a report site');
   assert.equal(enforcementFor(rework, null).action, 'block', 'no destination: the site mode');
   assert.equal(enforcementFor({ checked: true, mode: 'enforce' }, null, { destination: 'font' }).action, 'block', 'single-mode site');
 });

@@ -18,7 +18,7 @@ export const CATEGORY_DESTINATIONS = Object.freeze({
   'mode-document': ['document'],
   'mode-frame': ['frame', 'iframe'],
   'mode-script': ['script', 'xslt'],
-  'mode-object': ['object'],
+  'mode-object': ['object', 'embed'], // embed: as the host's headers/category.cc (Verity's reading)
   'mode-worker': ['worker', 'serviceworker', 'sharedworker', 'audioworklet', 'paintworklet'],
   'mode-style': ['style'],
   'mode-image': ['image'],

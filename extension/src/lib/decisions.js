@@ -12,14 +12,16 @@
 //            host's action for the counters and badge.
 
 import { Action, Reason, isExtensionCode } from './messages.js';
-import { modeFor } from './categories.js';
+import { categoryOf, modeFor } from './categories.js';
 
 const HOST_ACTIONS = [Action.ALLOW, Action.BLOCK, Action.REPORT, Action.WARN];
 
 // What the extension does without a verdict, by the mode governing the destination.
-// A destination no category of a per-category site covers is not checked: report. No state: block.
+// A category of a per-category site with no mode of its own is not checked: report. A destination
+// no category names (json, manifest, or one Verity does not know) takes the site's strongest mode,
+// so an enforced site fails closed (issue #9: an unknown destination is active). No state: block.
 function fallbackAction(state, destination) {
-  const perCategory = !!(state && state.modes) && destination !== undefined;
+  const perCategory = !!(state && state.modes) && destination !== undefined && categoryOf(destination) !== null;
   const mode = perCategory ? modeFor(state, destination) : state && state.mode;
   if (mode === 'warn') return Action.WARN;
   if (mode === 'report' || (perCategory && !mode)) return Action.REPORT;
