@@ -30,7 +30,9 @@ no "$cli" m2dmrt-zone --host shop.test --cert pay.pem pay.decl     # kd is not p
 no "$cli" m2dmrt-zone --host shop.test --cert shop.pem back.decl   # pay's declaration
 perl -pe 's/nb=(\d+)/"nb=".($1+1)/e' cdn.txt >t1.txt
 no "$cli" m2dmrt-zone --host shop.test --cert shop.pem t1.txt      # signed field changed (nb + 1)
-sed 's/s=\(.\)\(.\)/s=\2\1/' cdn.txt >t2.txt
+# One signature character replaced by a different one (a swap of two equal characters would change nothing).
+perl -pe 's/s=(.)/"s=".($1 eq "A" ? "B" : "A")/e' cdn.txt >t2.txt
+cmp -s cdn.txt t2.txt && { fail=$((fail + 1)); echo "FAIL: t2 mutation changed nothing"; }
 no "$cli" m2dmrt-zone --host shop.test --cert shop.pem t2.txt      # signature changed
 sed 's/a=es256/a=es384/' cdn.txt >t3.txt
 no "$cli" m2dmrt-zone --host shop.test --cert shop.pem t3.txt      # algorithm changed
