@@ -56,6 +56,12 @@ for b in $browsers; do
   (cd "$here" && timeout 420 node "$b.test.mjs" "$host") 2>&1 | tee "$log"
   count "$log" "$b"
   rm -f "$log"
+  # routes.test.mjs: every route by which code could reach an enforced site (issue #9)
+  log=$(mktemp)
+  echo "=== $b (routes)"
+  (cd "$here" && timeout 420 node routes.test.mjs "$b" "$host") 2>&1 | tee "$log"
+  count "$log" "$b-routes"
+  rm -f "$log"
 done
 
 # 3. M2DMRT hop checks against the real DNSSEC test bed (tests/dns/lib.sh: NSD on a free port).

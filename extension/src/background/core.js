@@ -21,6 +21,7 @@ const RECENT_MAX = 500;
 
 export class Core {
   constructor() {
+    this.cacheListeners = [];       // called after the site cache or the preload list changed
     this.cache = {};
     this.preloaded = new Set();     // hosts on the host's trusted preload list (hello reply)
     this.tabs = new Map();          // tabId -> { origin, state, counts, integrity: Map(url -> sri) }
@@ -37,6 +38,14 @@ export class Core {
     this.host = new HostClient({ connect: () => connectNative(HOST_NAME), onStatus: () => this.refreshAllBadges() });
     this.ready = this.load();
   }
+
+  // The site cache and the preload list; every change is announced (the Chromium gate follows it).
+  get cache() { return this.siteCache; }
+  set cache(v) { this.siteCache = v; this.cacheChanged(); }
+  get preloaded() { return this.preloadSet; }
+  set preloaded(v) { this.preloadSet = v; this.cacheChanged(); }
+  onCacheChanged(fn) { this.cacheListeners.push(fn); }
+  cacheChanged() { for (const fn of this.cacheListeners || []) fn(); }
 
   async load() {
     this.cache = await storageGet(CACHE_KEY, {}) || {};

@@ -22,7 +22,7 @@
 
 import { api, extensionOrigin, testBuild } from '../compat.js';
 import { createTrace } from '../lib/trace.js';
-import { destinationFromFirefox } from '../lib/destination.js';
+import { bodyDestination, destinationFromFirefox, followedRedirect } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { concatChunks } from '../lib/bytes.js';
@@ -161,7 +161,7 @@ export function installFirefox(core) {
   function filterBody(d, origin, state, isMain) {
     const status = d.statusCode;
     const headers = normalizeHeaders(d.responseHeaders);
-    if (status >= 300 && status < 400 && headers.location) return;     // redirect: final response is checked
+    if (followedRedirect(status, headers.location)) return;             // redirect: final response is checked
     const destination = destinationFromFirefox({ type: d.type, contentType: headers['content-type'], secFetchDest: secFetchDest.get(d.requestId) });
     secFetchDest.delete(d.requestId);
     trace.push({ url: d.url, type: d.type, destination, status });
@@ -184,7 +184,7 @@ export function installFirefox(core) {
           const t = core.tab(d.tabId);
           for (const [u, sri] of scanIntegrityAttributes(new TextDecoder().decode(bytes), d.url)) t.integrity.set(u, sri);
         }
-        res = await core.verdict({ tabId: d.tabId, origin, state, url: d.url, destination, bytes, status, fromCache: !!d.fromCache });
+        res = await core.verdict({ tabId: d.tabId, origin, state, url: d.url, destination: bodyDestination(destination, bytes), bytes, status, fromCache: !!d.fromCache });
       } catch (e) {
         trace.push({ verdictError: String(e && e.message || e), url: d.url });
         res = core.failClosed(state);

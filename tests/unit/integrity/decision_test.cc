@@ -151,10 +151,19 @@ TEST_CASE("WAICT: passive destinations are checked only when listed") {
 
 TEST_CASE("WAICT: destinations outside both classes are not covered") {
   Waict w;
-  for (std::string_view dest : {"", "embed", "manifest", "track", "report", "nonsense"}) {
+  for (std::string_view dest : {"", "manifest", "track", "report", "nonsense"}) {
     auto d = Decide(w.m, "https://example.com/unlisted", dest, H("x"));
     CHECK_MESSAGE(d.action == Action::kAllow, dest);
     CHECK(d.reason == reason::kNotCovered);
+  }
+}
+
+TEST_CASE("WAICT: embed is active like object and iframe (issue #9)") {
+  Waict w(/*with_wildcard=*/false);
+  for (std::string_view dest : {"embed", "object", "iframe"}) {
+    auto d = Decide(w.m, "https://example.com/unlisted", dest, H("x"));
+    CHECK_MESSAGE(d.action == Action::kBlock, dest);
+    CHECK(d.reason == reason::kMissingFromManifest);
   }
 }
 
