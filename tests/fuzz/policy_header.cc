@@ -1,8 +1,11 @@
-// libFuzzer target for the policy headers: Integrity-Policy-WAICT-v1 (+ the site-record update
-// rule), W3C Integrity-Policy, and manifest URL resolution. Checks invariants, not just crashes:
-//   - a parsed WAICT policy has max_age >= 0 and an absolute http(s) manifest URL without '#';
+// libFuzzer target for the policy headers: Integrity-Policy-WAICT-v1 in its three dialects (+ the
+// per-category site-record update rule), W3C Integrity-Policy, manifest URL resolution and the
+// stored category-record text. Checks invariants, not just crashes:
+//   - a parsed WAICT policy has max_age >= 0, an absolute http(s) manifest URL without '#', at
+//     least one category mode, and `mode` is the strongest of them;
 //   - ApplyPolicyHeader never returns a dead record and, under the draft rules, never lets a live
-//     enforce record become report or expire earlier.
+//     enforce category become weaker or expire earlier;
+//   - ParseCategoryRecords accepts only what FormatCategoryRecords writes back byte for byte.
 #include <cstdint>
 #include <cstdlib>
 #include <optional>
@@ -30,11 +33,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string& u = p->manifest_url;
     if (u.rfind("https://", 0) != 0 && u.rfind("http://", 0) != 0) abort();
     if (u.find('#') != std::string::npos || u.find(' ') != std::string::npos) abort();
+    auto strongest = StrongestMode(p->modes);
+    if (p->dialect != WaictDialect::kFirefoxNightly && !strongest) abort();  // Firefox may list none
+    if (strongest && *strongest != p->mode) abort();
+    if (p->dialect == WaictDialect::kRework && FormatWaictReqHeader(p->manifest_url_raw).size() < 2) abort();
   }
 
   const int64_t now = 1'700'000'000;
   // A live record that enforces every category (mode and expires_at are derived from categories).
   SiteRecord live;
+<<<<<<< ours
   for (auto& c : live.categories) c = CategoryRecord{WaictMode::kEnforce, now + 1000};
   Normalize(live, now);
   if (live.mode != WaictMode::kEnforce || live.expires_at != now + 1000) abort();
@@ -45,6 +53,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const CategoryRecord& c = next->categories[i];
     if (c.mode != WaictMode::kEnforce || c.expires_at < now + 1000) abort();
   }
+=======
+  live.mode = WaictMode::kEnforce;
+  live.expires_at = now + 1000;
+  live.categories[Index(Category::kScript)] = CategoryRecord{WaictMode::kEnforce, now + 1000};
+  live.categories[Index(Category::kStyle)] = CategoryRecord{WaictMode::kWarn, now + 500};
+  auto next = ApplyPolicyHeader(live, p, now);
+  if (!next || next->expires_at <= now) abort();  // an enforce record with time left never ends early
+  if (next->mode != WaictMode::kEnforce || next->expires_at < live.expires_at) abort();
+  const CategoryRecord& script = next->categories[Index(Category::kScript)];
+  if (script.mode != WaictMode::kEnforce || script.expires_at < now + 1000) abort();
+  const CategoryRecord& style = next->categories[Index(Category::kStyle)];
+  if (!style.mode || *style.mode == WaictMode::kReport || style.expires_at <= now) abort();
+>>>>>>> theirs
   auto fresh = ApplyPolicyHeader(std::nullopt, p, now);
   if (fresh && fresh->expires_at <= now) abort();
   auto hsts = ApplyPolicyHeader(live, p, now, UpdateRule::kHstsLike);
@@ -55,6 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const auto& d : ip->blocked_destinations)
       if (d != "script" && d != "style") abort();
   }
+
+  if (auto cats = ParseCategoryRecords(in); cats && FormatCategoryRecords(*cats) != in) abort();
 
   auto base = ParseOrigin(origin);
   if (!base) abort();

@@ -73,4 +73,9 @@ DestinationClass ClassOf(Destination d) {
   }
 }
 
+std::optional<headers::Category> CategoryOf(Destination d) {
+  if (d == Destination::kOther) return std::nullopt;
+  return headers::CategoryOfDestination(DestinationName(d));
+}
+
 }  // namespace verity::integrity

@@ -21,9 +21,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "core/error.h"
+#include "headers/category.h"
 
 namespace verity::integrity {
 
@@ -60,6 +62,9 @@ enum class DestinationClass : uint8_t { kNotCovered, kActive, kPassive, kWasm };
 Destination ParseDestination(std::string_view name);
 std::string_view DestinationName(Destination d);
 DestinationClass ClassOf(Destination d);
+// The integrity rework's category of a destination (headers/category.h table; kWasm -> mode-wasm);
+// nullopt: no category covers it (json, track, manifest, "", ...).
+std::optional<headers::Category> CategoryOf(Destination d);
 
 // Sets of destinations from `blocked-destinations` / `checked-destinations`.
 struct DestinationPolicy {
