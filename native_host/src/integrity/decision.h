@@ -57,13 +57,8 @@
 
 namespace verity::integrity {
 
-<<<<<<< ours
-enum class Mode : uint8_t { kEnforce, kReport };
-using Action = ::verity::Action;  // the one action type (core/actions.def)
-=======
 enum class Mode : uint8_t { kEnforce, kReport, kWarn };
-enum class Action : uint8_t { kAllow, kBlock, kReport, kWarn };
->>>>>>> theirs
+using Action = ::verity::Action;  // the one action type (core/actions.def)
 
 Result<Mode> ParseMode(std::string_view s);  // "enforce" | "warn" | "report"; else decision.bad_mode
 std::string_view ModeName(Mode m);

@@ -1,22 +1,16 @@
 #include "policy/engine.h"
 
-<<<<<<< ours
-=======
 #include <array>
 #include <cstdio>
 #include <unordered_map>
 
->>>>>>> theirs
 #include "config/config.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "dns/resolver.h"
 #include "headers/site_record.h"
-<<<<<<< ours
 #include "policy/reason.h"
-=======
 #include "policy/inline_csp.h"
->>>>>>> theirs
 #include "policy/rules.h"
 #include "policy/site_cache.h"
 #include "policy/transparency_gate.h"
@@ -218,31 +212,7 @@ struct Engine::Impl {
       s.manifest = Load(s, AsChars((*m)->bytes));
       s.summary = s.manifest->summary;
     }
-<<<<<<< ours
     return OkStatus();
-=======
-    Site& s = sites[origin];
-    if (!s.loaded) {
-      s.origin = origin;
-      s.loaded = true;
-      s.domain = OriginDomain(origin);
-      s.preloaded = origin.starts_with("https://") && preload.Contains(s.domain, NowS());
-      if (store) {
-        if (auto rec = store->GetSite(origin); rec && *rec) {
-          s.record = FromStoreRecord(**rec);
-          s.record_max_age = (*rec)->max_age;
-          s.dest_policy = HeaderDestinationPolicy(*s.record);
-        }
-        if (auto set = store->GetSetting(origin); set) s.setting = static_cast<Setting>(*set);
-        if (auto m = store->GetManifest(origin); m && *m) {
-          // Re-parse the cached bytes (a cached verdict is never trusted; parsing is cheap).
-          s.manifest = Load(s, AsChars((*m)->bytes));  // after the record: the Firefox hint
-          s.summary = s.manifest->summary;
-        }
-      }
-    }
-    return &s;
->>>>>>> theirs
   }
 
   // The signed preload list (design §4.2): transparency.preload_list_file, else
@@ -557,29 +527,16 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
     v.reason = std::string(integrity::reason::kNotCovered);
     v.detail = "no category in force for destination \"" + std::string(req.destination.substr(0, 40)) + "\"";
   } else if (!impl_->config_status.ok) {
-<<<<<<< ours
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = FormatReason(Reason::kConfigInvalid);
     v.detail = impl_->config_status.detail;
   } else if (!impl_->store) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = FormatReason(Reason::kStoreUnavailable);
     v.detail = impl_->store_error;
   } else if (!s.manifest) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = FormatReason(Reason::kManifestUnavailable);
-=======
-    v.action = fail;
-    v.reason = "config.invalid";
-    v.detail = impl_->config_status.detail;
-  } else if (!impl_->store) {
-    v.action = fail;
-    v.reason = "policy.store_unavailable";
-    v.detail = impl_->store_error;
-  } else if (!s.manifest) {
-    v.action = fail;
-    v.reason = "manifest_unavailable";
->>>>>>> theirs
     v.detail = "no manifest received for this site yet";
   } else {
     v.manifest_id = s.manifest->summary.id;
@@ -597,11 +554,6 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
           "transparency.missing_proof: the manifest was loaded before the policy required transparency";
     }
   }
-<<<<<<< ours
-  if (v.action == Action::kBlock && !enforced) v.action = Action::kReport;
-  s.counts[static_cast<size_t>(v.action)]++;
-  impl_->log->AppendVerdict(s.origin, req.url, req.destination, v.action, v.reason, v.detail, v.manifest_id);
-=======
   if (v.action == Action::kBlock && g.mode != headers::WaictMode::kEnforce) v.action = fail;
   if (checked && s.manifest && s.manifest->model && s.manifest->transparency != "unenrolled" &&
       (req.destination == "document" || req.destination == "frame" || req.destination == "iframe")) {
@@ -610,22 +562,8 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
     v.csp_enforce = std::move(csp.enforce);
     v.csp_report_only = std::move(csp.report_only);
   }
-  auto ai = static_cast<size_t>(v.action);
-  s.counts[ai]++;
-  impl_->totals[ai]++;
-  store::LogRow row;
-  row.time_ms = impl_->NowMs();
-  row.browser = impl_->opt.browser;
-  row.origin = s.origin;
-  row.url = ClipField(req.url);
-  row.destination = ClipField(req.destination);
-  row.action = std::string(FormatAction(v.action));
-  row.reason = v.reason;
-  row.detail = ClipField(v.detail);
-  row.manifest_id = v.manifest_id;
-  row.kind = "verdict";
-  impl_->Log(std::move(row));
->>>>>>> theirs
+  s.counts[static_cast<size_t>(v.action)]++;
+  impl_->log->AppendVerdict(s.origin, req.url, req.destination, v.action, v.reason, v.detail, v.manifest_id);
   return v;
 }
 
@@ -637,7 +575,7 @@ Result<Verdict> Engine::InlineViolation(const InlineViolationRequest& req) {
   Effective e = Evaluate(s, impl_->NowS());
   if (!e.checked) {  // privacy: nothing is logged for sites Verity does not check
     v.action = Action::kAllow;
-    v.reason = "not_checked";
+    v.reason = FormatReason(Reason::kNotChecked);
     v.detail = "site is not checked";
     return v;
   }
@@ -658,14 +596,10 @@ Result<Verdict> Engine::InlineViolation(const InlineViolationRequest& req) {
       (req.sample_sha256.empty() ? "" : " sample sha256 " + std::string(req.sample_sha256.substr(0, 64))) +
       " (csp disposition " + std::string(req.disposition.substr(0, 16)) + ", document " +
       std::string(req.document_url.substr(0, 512)) + ")";
-  auto ai = static_cast<size_t>(v.action);
-  s.counts[ai]++;
-  impl_->totals[ai]++;
-  store::LogRow row = impl_->Event(s.origin, req.blocked_uri.empty() ? req.document_url : req.blocked_uri,
-                                   FormatAction(v.action), v.reason, v.detail, v.manifest_id);
-  row.destination = ClipField("inline:" + std::string(req.effective_directive.substr(0, 64)));
-  row.kind = "verdict";
-  impl_->Log(std::move(row));
+  s.counts[static_cast<size_t>(v.action)]++;
+  impl_->log->AppendVerdict(s.origin, req.blocked_uri.empty() ? req.document_url : req.blocked_uri,
+                            "inline:" + std::string(req.effective_directive.substr(0, 64)), v.action, v.reason,
+                            v.detail, v.manifest_id);
   return v;
 }
 
@@ -728,18 +662,13 @@ Result<StatusReply> Engine::HostStatus(std::optional<std::string_view> origin) {
     st.allow = c[static_cast<size_t>(Action::kAllow)];
     st.block = c[static_cast<size_t>(Action::kBlock)];
     st.report = c[static_cast<size_t>(Action::kReport)];
+    st.warn = c[static_cast<size_t>(Action::kWarn)];
   } else {
     st.allow = count(Action::kAllow);
     st.block = count(Action::kBlock);
     st.report = count(Action::kReport);
+    st.warn = count(Action::kWarn);
   }
-<<<<<<< ours
-=======
-  st.allow = c[static_cast<size_t>(Action::kAllow)];
-  st.block = c[static_cast<size_t>(Action::kBlock)];
-  st.report = c[static_cast<size_t>(Action::kReport)];
-  st.warn = c[static_cast<size_t>(Action::kWarn)];
->>>>>>> theirs
   return st;
 }
 
