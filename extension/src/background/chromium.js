@@ -29,6 +29,8 @@ import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { bytesFromBase64 } from '../lib/bytes.js';
 import { WAICT_HEADER, Reason } from '../lib/messages.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
+import { continueDocument } from './chromium_waict.js';
+import { installDnrRequestHeaders } from './request_headers_dnr.js';
 import { PASS_RULE_ID, gateRules, gatedUrl, heldUrl, passRule } from '../lib/gate.js';
 
 const dbg = api.debugger;
@@ -36,6 +38,7 @@ const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
 const MAX_RELOADS = 2;
 
 export function installChromium(core) {
+  core.waict.requestHeaders = installDnrRequestHeaders();   // waict.js: Sec-CH-WAICT, -Req
   const tabs = new Map(); // tabId -> { attached: Promise|null, mainFrameId, sessions: Map(sessionId -> type), docSeen, reloads, mainHeaders }
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
   const extensionBase = api.runtime.getURL('');
@@ -329,7 +332,8 @@ export function installChromium(core) {
     if (isMain) {
       origin = originOf(url);
       state = await core.consultSite(origin, headers);
-      core.startPage(tabId, origin, state.checked ? state : null);
+      await core.startPage(tabId, origin, state.checked ? state : null);
+      if (state.checked) core.waict.noteDocument(tabId, stripFragment(url), headers);
       if (state.checked) await core.ensureManifest(origin, state, { force: true });
     } else {
       let t = core.tabs.get(tabId);
@@ -388,10 +392,13 @@ export function installChromium(core) {
       res = core.failClosed(state);
     }
     if (isMain) r.docSeen = stripFragment(url);
+    // A checked document goes on with the host's CSP (waict.js, chromium_waict.js).
+    const passDoc = p.resourceType === 'Document' && originOf(url) === origin
+      ? () => continueDocument({ core, send, target, requestId, paused: p, tabId, origin, res, pass, block }) : pass;
     if (isMain && res.enforced !== 'block') {
       // The origin's key for later hops: asked once this document is let through.
       const o = originOf(url);
-      pass().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } });
+      passDoc().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } });
       return;
     }
     if (res.enforced === 'block') {
@@ -401,7 +408,7 @@ export function installChromium(core) {
         core.showBlockPage(tabId, { origin, url, destination, res, state });
       }
     } else {
-      await pass();
+      await passDoc();
     }
   }
 
