@@ -6,14 +6,16 @@
 //  - one rule per checked origin of the cache for top-level navigations to it (any tab);
 //  - one rule per tab whose top-level site is checked, for that tab's other requests to the site's
 //    own origin (tabIds condition), removed when the tab leaves the site or closes.
-// Rule ids: 1..TAB_BASE-1 origins, TAB_BASE + tabId tabs. Nothing is installed for other sites.
+// Rule ids (lib/dnr_ids.js): ORIGIN_HEADERS_BASE.. origins, TAB_HEADERS_BASE + tabId tabs. Nothing is
+// installed for other sites.
 
 import { api } from '../compat.js';
 import { requestHeadersFor, dnrRule } from '../lib/request_headers.js';
 import { isCheckedLocally } from '../lib/site_state.js';
+import { DNR_IDS } from '../lib/dnr_ids.js';
 
-const TAB_BASE = 1000000;
-const MAX_ORIGINS = 5000;
+const TAB_BASE = DNR_IDS.TAB_HEADERS_BASE;
+const MAX_ORIGINS = DNR_IDS.ORIGIN_HEADERS_MAX;
 
 export function installDnrRequestHeaders() {
   const dnr = api.declarativeNetRequest;
@@ -26,9 +28,9 @@ export function installDnrRequestHeaders() {
   return {
     sync(cache) {
       const add = [];
-      let id = 0;
+      let id = DNR_IDS.ORIGIN_HEADERS_BASE - 1;
       for (const [origin, e] of Object.entries(cache || {})) {
-        if (id >= MAX_ORIGINS - 1 || !isCheckedLocally(origin, cache)) continue;
+        if (id >= DNR_IDS.ORIGIN_HEADERS_BASE + MAX_ORIGINS - 2 || !isCheckedLocally(origin, cache)) continue;
         const hs = requestHeadersFor(e, origin);
         if (hs.length) add.push(dnrRule(++id, origin, hs));
       }

@@ -17,7 +17,9 @@
 // a short "checking" page, then the checked site. Only checked origins are named; rules never leave
 // the browser.
 
-export const PASS_RULE_ID = 1;
+import { DNR_IDS } from './dnr_ids.js';
+
+export const PASS_RULE_ID = DNR_IDS.PASS_RULE_ID;
 export const GATE_PRIORITY = 1;
 export const PASS_PRIORITY = 2;
 export const HOLD_PAGE = 'src/ui/hold.html';

@@ -60,10 +60,13 @@ export function originRegex(origin) {
 
 // DNR session rule for `origin`: with tabId, the tab's requests to the origin (not its top-level
 // navigation, which `tabId: null` covers for every tab).
+// Priority above the gate's PASS allow rule (lib/gate.js): a modifyHeaders rule below a matching
+// allow rule is not applied, and the top-level document request of an attached tab matches PASS.
+export const HEADERS_PRIORITY = 3;
 export function dnrRule(id, origin, headers, tabId = null) {
   return {
     id,
-    priority: 1,
+    priority: HEADERS_PRIORITY,
     action: { type: 'modifyHeaders', requestHeaders: headers.map(h => ({ header: h.header, operation: 'set', value: h.value })) },
     condition: tabId === null
       ? { regexFilter: originRegex(origin), resourceTypes: ['main_frame'] }
