@@ -651,8 +651,8 @@ TEST_CASE("rework over the pipe: per-category site_state, warn, synthesised CSP,
   CHECK(other.Find("request_headers")->members().empty());
 
   const std::string page = "<html>", js = "inline()";
-  auto m = Ask(h, ManifestMsg(3, R"({"url_hashes":{"/":")" + B64Url(page) + R"(","/s.css":")" + B64Url(kStyle) +
-                                     R"("},"inline_js_hashes":[")" + B64Url(js) + R"("]})"));
+  auto m = Ask(h, ManifestMsg(3, R"({"url_hashes":{"/":")" + B64Url(page) + R"(","/s.css":")" +
+                                     B64Url(kStyle) + R"("},"inline_js_hashes":[")" + B64Url(js) + R"("]})"));
   CHECK(*m.GetString("state") == "integrity_only");
   const json::Value* mcsp = m.Find("csp");
   REQUIRE(mcsp != nullptr);

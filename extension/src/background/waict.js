@@ -170,7 +170,7 @@ export class WaictHooks {
 }
 
 function defaultSend(url, reports) {
-  const body = JSON.stringify(reports.map(({ origin, ...r }) => r));
+  const body = JSON.stringify(reports.map(({ origin: _origin, ...r }) => r));
   return fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'application/reports+json' }, credentials: 'omit', cache: 'no-store', redirect: 'error', referrerPolicy: 'no-referrer' })
     .then(r => ({ ok: r.ok, status: r.status }), () => ({ ok: false, status: 0 }));
 }

@@ -9,8 +9,8 @@
 #include "crypto/hash.h"
 #include "dns/resolver.h"
 #include "headers/site_record.h"
-#include "policy/reason.h"
 #include "policy/inline_csp.h"
+#include "policy/reason.h"
 #include "policy/rules.h"
 #include "policy/site_cache.h"
 #include "policy/transparency_gate.h"
@@ -598,8 +598,8 @@ Result<Verdict> Engine::InlineViolation(const InlineViolationRequest& req) {
       std::string(req.document_url.substr(0, 512)) + ")";
   s.counts[static_cast<size_t>(v.action)]++;
   impl_->log->AppendVerdict(s.origin, req.blocked_uri.empty() ? req.document_url : req.blocked_uri,
-                            "inline:" + std::string(req.effective_directive.substr(0, 64)), v.action, v.reason,
-                            v.detail, v.manifest_id);
+                            "inline:" + std::string(req.effective_directive.substr(0, 64)), v.action,
+                            v.reason, v.detail, v.manifest_id);
   return v;
 }
 

@@ -52,7 +52,7 @@ Hash32 ComputeResourceHash(ByteView resource) {
 }
 
 namespace {
-constexpr size_t kMaxAssetHostUrl = 511;     // opaque url<1..511>
+constexpr size_t kMaxAssetHostUrl = 511;      // opaque url<1..511>
 constexpr size_t kMaxAssetHostsBytes = 8191;  // AssetHost<1..2^13-1>
 
 void PutU16(Bytes& out, size_t v) {

@@ -34,10 +34,10 @@ TEST_CASE("reasons: every integrity decision reason is on the wire under a table
   for (std::string_view r :
        {integrity::reason::kTombstone, integrity::reason::kNotCovered, integrity::reason::kPassiveUnlisted,
         integrity::reason::kAnyMatch, integrity::reason::kWildcardMatch, integrity::reason::kWasmMatch,
-        integrity::reason::kInlineUrlMatch, integrity::reason::kInlineViolation, integrity::reason::kNoManifestMatch,
-        integrity::reason::kMissingFromManifest, integrity::reason::kWasmHashMismatch,
-        integrity::reason::kManifestUnavailable, integrity::reason::kInvalidManifest,
-        integrity::reason::kInvalidTransparencyProof}) {
+        integrity::reason::kInlineUrlMatch, integrity::reason::kInlineViolation,
+        integrity::reason::kNoManifestMatch, integrity::reason::kMissingFromManifest,
+        integrity::reason::kWasmHashMismatch, integrity::reason::kManifestUnavailable,
+        integrity::reason::kInvalidManifest, integrity::reason::kInvalidTransparencyProof}) {
     CAPTURE(r);
     CHECK(ParseReason(r));
   }

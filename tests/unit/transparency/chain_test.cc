@@ -55,7 +55,8 @@ TEST_CASE("chain hashes, resource hashes, tombstones") {
   CHECK(ComputeAssetHostsHash({"a", "b"}) != h.Update("waict-ah").Update("ab").Final());
   CHECK(ComputeAssetHostsHash({"a", "b"}) != ComputeAssetHostsHash({"a", "c"}));
   CHECK(ComputeAssetHostsHash({"a"}) != ComputeAssetHostsHash({"a", "a"}));
-  CHECK(FormatHex(ComputeAssetHostsHash({})) == "7db59fa6c8bd94fd2468815c2c2842fee33d00fe7718ee010d31f36e792ab632");
+  CHECK(FormatHex(ComputeAssetHostsHash({})) ==
+        "7db59fa6c8bd94fd2468815c2c2842fee33d00fe7718ee010d31f36e792ab632");
   CHECK(CheckAssetHosts({"https://a.example/"}).ok());
   CHECK(CheckAssetHosts({}).ok());
   CHECK(CheckAssetHosts({""}).code() == ErrorCode::kTransparencyBadAssetHost);

@@ -374,7 +374,8 @@ TEST_CASE("MPT negative inclusion KATs (waict-mpt/mpt_invalid_inclusion_kats.jso
     auto proof = ParseBase64(*k.GetString("proof"));
     REQUIRE(proof.ok());
     CHECK(VerifyMptInclusion(root, key, value, *proof).code() == ErrorCode::kTransparencyBadMptProof);
-    const bool malformed = label == "wrong_magic_header" || label == "trailing_junk_bytes" || label == "non_monotonic_r";
+    const bool malformed =
+        label == "wrong_magic_header" || label == "trailing_junk_bytes" || label == "non_monotonic_r";
     CHECK(ParseMptInclusionProof(*proof).ok() == !malformed);
   }
   CHECK(labels == std::set<std::string>{"wrong_magic_header", "wrong_embedded_value", "trailing_junk_bytes",
