@@ -93,7 +93,7 @@ Status ParseServices(const Value& v, const std::string& path, Config& cfg) {
     std::string ip = Index(path, i);
     if (!item.is_object()) return Invalid(ip, "expected an object");
     TransparencyService svc;
-    bool have_name = false, have_key = false;
+    bool have_name = false;
     for (const auto& [key, val] : item.members()) {
       std::string p = Join(ip, key);
       if (key == "name") {
@@ -107,13 +107,13 @@ Status ParseServices(const Value& v, const std::string& path, Config& cfg) {
         if (!k) return k.error();
         VERITY_RETURN_IF_ERROR(CheckKeyType(*k, p, {kKeyTypeEd25519}));
         svc.key = *k;
-        have_key = true;
+        svc.has_key = true;
       } else {
         Unknown(cfg, p);
       }
     }
     if (!have_name) return Invalid(Join(ip, "name"), "missing");
-    if (!have_key) return Invalid(Join(ip, "key"), "missing");
+    // No key: a witness-only service (checked against the witness threshold below, ParseTransparency).
     for (const auto& other : cfg.transparency.services) {
       if (other.name == svc.name) return Invalid(Join(ip, "name"), "duplicate service name");
     }
@@ -131,6 +131,7 @@ Status ParseWitnesses(const Value& v, const std::string& path, Config& cfg) {
     Witness w;
     bool have_name = false, have_key = false;
     std::optional<WitnessForm> form;
+    std::optional<uint8_t> cosig_type;
     for (const auto& [key, val] : item.members()) {
       std::string p = Join(ip, key);
       if (key == "name") {
@@ -156,6 +157,12 @@ Status ParseWitnesses(const Value& v, const std::string& path, Config& cfg) {
         } else {
           return Invalid(p, "expected \"waict\" or \"c2sp\"");
         }
+      } else if (key == "cosignature_type") {
+        auto r = Uint(val, p, 2, 255);
+        if (!r) return r.error();
+        if (*r == kKeyTypeC2spCosignature)
+          return Invalid(p, "0x04 is C2SP cosignature/v1 (use form \"c2sp\")");
+        cosig_type = static_cast<uint8_t>(*r);
       } else {
         Unknown(cfg, p);
       }
@@ -171,6 +178,15 @@ Status ParseWitnesses(const Value& v, const std::string& path, Config& cfg) {
       return Invalid(Join(ip, "form"), "contradicts the key's type byte");
     }
     w.form = form ? *form : implied ? *implied : WitnessForm::kC2sp;
+    if (cosig_type) {
+      if (w.form != WitnessForm::kWaict)
+        return Invalid(Join(ip, "cosignature_type"), "only for form \"waict\"");
+      if (w.key.type == kKeyTypeWaictCosignature && *cosig_type != kKeyTypeWaictCosignature) {
+        return Invalid(Join(ip, "cosignature_type"),
+                       "contradicts the key's type byte 0x06 (give the key as a type-0x01 vkey)");
+      }
+      w.cosignature_type = *cosig_type;
+    }
     for (const auto& other : cfg.transparency.witnesses) {
       if (other.name == w.name) return Invalid(Join(ip, "name"), "duplicate witness name");
     }
@@ -223,6 +239,13 @@ Status ParseTransparency(const Value& v, const std::string& path, Config& cfg) {
     threshold = *r;
   }
   t.witness_threshold = threshold ? *threshold : (n >= 2 ? 2 : n);
+  for (size_t i = 0; i < t.services.size(); ++i) {
+    if (!t.services[i].has_key && t.witness_threshold == 0) {
+      return Invalid(
+          Join(Index(Join(path, "services"), i), "key"),
+          "missing: a service without a key (witness-only) needs witnesses (witness_threshold >= 1)");
+    }
+  }
   return OkStatus();
 }
 

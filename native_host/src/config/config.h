@@ -50,8 +50,9 @@ struct VerifierKey {
 };
 
 struct TransparencyService {
-  std::string name;  // transparency-service origin as in the note body, e.g. "ts.example"
-  VerifierKey key;   // type 0x01
+  std::string name;      // transparency-service origin as in the note body, e.g. "ts.example"
+  bool has_key = false;  // false: witness-only (tree notes need only the witness quorum, >= 1)
+  VerifierKey key;       // type 0x01; valid only if has_key
 };
 
 enum class WitnessForm : uint8_t { kWaict, kC2sp };
@@ -61,6 +62,9 @@ struct Witness {
   std::string name;
   VerifierKey key;  // type 0x01, 0x04 or 0x06
   WitnessForm form = WitnessForm::kC2sp;
+  // Form waict only: the cosignature type byte the key ID is computed over (WAICT draft 0x06, the
+  // default; C2SP now assigns 0x06 to ML-DSA-44, so a later draft may pick another). 2..255, not 0x04.
+  uint8_t cosignature_type = kKeyTypeWaictCosignature;
 };
 
 struct TransparencyConfig {

@@ -23,6 +23,10 @@ Result<transparency::VerifierKey> KeyFromConfig(const config::VerifierKey& k) {
 Result<transparency::WitnessPolicy> WitnessPolicyFromConfig(const config::TransparencyConfig& c) {
   transparency::WitnessPolicy p;
   for (const auto& s : c.services) {
+    if (!s.has_key) {  // witness-only (config.h)
+      p.services.push_back({s.name, {}});
+      continue;
+    }
     auto k = KeyFromConfig(s.key);
     if (!k) return MakeError(k.code(), "service " + s.name + ": " + k.error().detail);
     p.services.push_back({s.name, {*k}});
@@ -30,9 +34,9 @@ Result<transparency::WitnessPolicy> WitnessPolicyFromConfig(const config::Transp
   for (const auto& w : c.witnesses) {
     auto k = KeyFromConfig(w.key);
     if (!k) return MakeError(k.code(), "witness " + w.name + ": " + k.error().detail);
-    p.witnesses.push_back(transparency::WithKeyType(*k, w.form == config::WitnessForm::kC2sp
-                                                            ? transparency::kSigTypeCosignatureV1
-                                                            : transparency::kSigTypeWaictCosignature));
+    p.witnesses.push_back(w.form == config::WitnessForm::kC2sp
+                              ? transparency::WithKeyType(*k, transparency::kSigTypeCosignatureV1)
+                              : transparency::AsWaictCosigner(*k, w.cosignature_type));
   }
   p.min_witnesses = c.witness_threshold;
   p.max_cosignature_age_seconds = static_cast<int64_t>(c.max_cosignature_age_s);

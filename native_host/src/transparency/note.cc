@@ -198,11 +198,25 @@ std::string FormatVerifierKey(const VerifierKey& key) {
 }
 
 VerifierKey MakeVerifierKey(std::string_view name, uint8_t type, const crypto::Ed25519PublicKey& public_key) {
-  return VerifierKey{std::string(name), ComputeKeyId(name, type, public_key), type, public_key};
+  return VerifierKey{std::string(name), ComputeKeyId(name, type, public_key), type, public_key,
+                     KeyScheme::kByType};
 }
 
 VerifierKey WithKeyType(const VerifierKey& key, uint8_t type) {
   return MakeVerifierKey(key.name, type, key.public_key);
+}
+
+VerifierKey AsWaictCosigner(const VerifierKey& key, uint8_t type) {
+  VerifierKey k = MakeVerifierKey(key.name, type, key.public_key);
+  k.scheme = KeyScheme::kWaictCosignature;
+  return k;
+}
+
+KeyScheme SchemeOf(uint8_t type, KeyScheme scheme) {
+  if (scheme != KeyScheme::kByType) return scheme;
+  if (type == kSigTypeCosignatureV1) return KeyScheme::kCosignatureV1;
+  if (type == kSigTypeWaictCosignature) return KeyScheme::kWaictCosignature;
+  return KeyScheme::kNote;
 }
 
 Result<SignerKey> ParseSignerKey(std::string_view skey) {
@@ -256,8 +270,12 @@ VerifierKey VerifierFor(const SignerKey& key) {
 }
 
 std::string FormatSignedMessage(uint8_t type, uint64_t time, std::string_view text) {
-  if (!IsCosignatureType(type)) return std::string(text);
-  std::string m = type == kSigTypeCosignatureV1 ? "cosignature/v1\n" : "waict-cosignature/v1\n";
+  return FormatSignedMessage(SchemeOf(type, KeyScheme::kByType), time, text);
+}
+
+std::string FormatSignedMessage(KeyScheme scheme, uint64_t time, std::string_view text) {
+  if (!IsCosignatureScheme(scheme)) return std::string(text);
+  std::string m = scheme == KeyScheme::kCosignatureV1 ? "cosignature/v1\n" : "waict-cosignature/v1\n";
   m += "time " + std::to_string(time) + "\n";
   m += text;
   return m;
@@ -267,9 +285,9 @@ NoteSignature SignNoteText(const SignerKey& key, std::string_view text, uint64_t
   NoteSignature sig;
   sig.name = key.name;
   sig.key_id = key.key_id;
-  std::string msg = FormatSignedMessage(key.type, time, text);
+  std::string msg = FormatSignedMessage(SchemeOf(key), time, text);
   auto s = crypto::SignEd25519(key.pair.secret_key, AsBytes(msg));
-  if (IsCosignatureType(key.type)) AppendU64BE(sig.signature, time);
+  if (IsCosignatureScheme(SchemeOf(key))) AppendU64BE(sig.signature, time);
   sig.signature.insert(sig.signature.end(), s.begin(), s.end());
   return sig;
 }
@@ -306,7 +324,7 @@ Result<std::vector<VerifiedSignature>> VerifyNoteSignatures(const Note& note,
     for (size_t i = 0; i < keys.size(); ++i) {
       const VerifierKey& k = keys[i];
       if (k.name != sig.name || k.key_id != sig.key_id) continue;
-      const bool cosig = IsCosignatureType(k.type);
+      const bool cosig = IsCosignatureScheme(SchemeOf(k));
       const ErrorCode bad =
           cosig ? ErrorCode::kTransparencyBadCosignature : ErrorCode::kTransparencyBadSignature;
       const std::string who = k.name + "+" + Hex8(k.key_id);
@@ -321,7 +339,7 @@ Result<std::vector<VerifiedSignature>> VerifyNoteSignatures(const Note& note,
       } else if (sigbytes.size() != 64) {
         return MakeError(bad, "signature by " + who + " is not 64 bytes");
       }
-      std::string msg = FormatSignedMessage(k.type, time, note.text);
+      std::string msg = FormatSignedMessage(SchemeOf(k), time, note.text);
       if (!crypto::VerifyEd25519(k.public_key, AsBytes(msg), sigbytes)) {
         return MakeError(bad, "invalid signature by " + who);
       }

@@ -57,11 +57,19 @@ struct Note {
   std::vector<NoteSignature> signatures;
 };
 
+// What a key's signatures sign (the message) and carry (a timestamp or not). kByType: read from the
+// type byte as C2SP and the WAICT draft assign it today (0x01 note, 0x04 cosignature/v1,
+// kSigTypeWaictCosignature waict-cosignature/v1). A WAICT witness configured with another
+// cosignature type byte (config `cosignature_type`: C2SP now gives 0x06 to ML-DSA-44) keeps its
+// type byte for the key ID and has its scheme set to kWaictCosignature.
+enum class KeyScheme : uint8_t { kByType, kNote, kCosignatureV1, kWaictCosignature };
+
 struct VerifierKey {
   std::string name;
   uint32_t key_id = 0;
   uint8_t type = kSigTypeEd25519;
   crypto::Ed25519PublicKey public_key{};
+  KeyScheme scheme = KeyScheme::kByType;
 };
 
 struct SignerKey {
@@ -70,7 +78,15 @@ struct SignerKey {
   uint8_t type = kSigTypeEd25519;
   crypto::Ed25519Seed seed{};
   crypto::Ed25519KeyPair pair;
+  KeyScheme scheme = KeyScheme::kByType;
 };
+
+KeyScheme SchemeOf(uint8_t type, KeyScheme scheme);  // scheme, or the one the type byte names
+inline KeyScheme SchemeOf(const VerifierKey& k) { return SchemeOf(k.type, k.scheme); }
+inline KeyScheme SchemeOf(const SignerKey& k) { return SchemeOf(k.type, k.scheme); }
+inline bool IsCosignatureScheme(KeyScheme s) {
+  return s == KeyScheme::kCosignatureV1 || s == KeyScheme::kWaictCosignature;
+}
 
 struct VerifiedSignature {
   size_t key_index = 0;    // index into the configured keys
@@ -100,6 +116,9 @@ VerifierKey MakeVerifierKey(std::string_view name, uint8_t type, const crypto::E
 // witness configured with a type-0x01 vkey plus a form ("c2sp" -> 0x04, "waict" ->
 // kSigTypeWaictCosignature) be used as a cosignature key, as transparency-dev/formats does.
 VerifierKey WithKeyType(const VerifierKey& key, uint8_t type);
+// The same Ed25519 public key as a WAICT cosigner whose cosignature type byte is `type` (key ID
+// re-derived over that byte; messages are waict-cosignature/v1).
+VerifierKey AsWaictCosigner(const VerifierKey& key, uint8_t type);
 
 Result<SignerKey> ParseSignerKey(std::string_view skey);  // transparency.bad_signer_key
 std::string FormatSignerKey(const SignerKey& key);
@@ -109,6 +128,7 @@ VerifierKey VerifierFor(const SignerKey& key);
 
 // The exact message a key of `type` signs over note text `text` (time ignored for type 0x01).
 std::string FormatSignedMessage(uint8_t type, uint64_t time, std::string_view text);
+std::string FormatSignedMessage(KeyScheme scheme, uint64_t time, std::string_view text);
 // A signature line's payload over `text` (time used only by cosignature types).
 NoteSignature SignNoteText(const SignerKey& key, std::string_view text, uint64_t time = 0);
 

@@ -74,11 +74,14 @@ uint64_t RequiredWitnesses(const WitnessPolicy& p) {
 Status CheckWitnessPolicy(const WitnessPolicy& p) {
   if (RequiredWitnesses(p) > p.witnesses.size()) return BadPolicy("more witnesses required than configured");
   for (const auto& w : p.witnesses) {
-    if (w.type != kSigTypeCosignatureV1 && w.type != kSigTypeWaictCosignature) {
+    if (!IsCosignatureScheme(SchemeOf(w))) {
       return BadPolicy("witness key " + w.name + " is not a cosignature key");
     }
   }
   for (const auto& s : p.services) {
+    if (s.keys.empty() && RequiredWitnesses(p) == 0) {
+      return BadPolicy("service " + s.domain + " has no key (witness-only) and no witness is required");
+    }
     for (const auto& k : s.keys) {
       if (k.type != kSigTypeEd25519)
         return BadPolicy("service key " + k.name + " is not an Ed25519 note key");
@@ -132,7 +135,9 @@ Result<VerifiedTreeHead> VerifyTreeNote(std::string_view note_text, const Witnes
   }
   auto sigs = VerifyNoteSignatures(*note, service->keys);
   if (!sigs) return sigs.error();
-  if (sigs->empty()) {
+  // A service configured without a key is witness-only (waict-proofs.md asks only for the
+  // cosignatures the client chooses): the witness quorum below is all that vouches for the root.
+  if (sigs->empty() && !service->keys.empty()) {
     return MakeError(ErrorCode::kTransparencyNoVerifiedSignature,
                      "no signature by a key of " + body->service);
   }
@@ -140,7 +145,7 @@ Result<VerifiedTreeHead> VerifyTreeNote(std::string_view note_text, const Witnes
   if (!cosigs) return cosigs.error();
   VerifiedTreeHead out;
   out.body = std::move(*body);
-  out.service_key = service->keys[(*sigs)[0].key_index].name;
+  out.service_key = sigs->empty() ? std::string() : service->keys[(*sigs)[0].key_index].name;
   out.cosignatures = std::move(*cosigs);
   return out;
 }

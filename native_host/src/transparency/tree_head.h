@@ -38,7 +38,8 @@ struct TreeNoteBody {
 };
 
 // A transparency service the client trusts: its domain (the origin line before "/prefix-tree") and
-// its type-0x01 note keys.
+// its type-0x01 note keys. No key: witness-only (the note needs no service signature, only the
+// witness quorum, which must then require at least one witness: CheckWitnessPolicy).
 struct TrustedService {
   std::string domain;
   std::vector<VerifierKey> keys;
@@ -60,7 +61,7 @@ struct WitnessCosignature {
 
 struct VerifiedTreeHead {
   TreeNoteBody body;
-  std::string service_key;                       // name of the service key that signed
+  std::string service_key;                       // name of the service key that signed; empty: witness-only
   std::vector<WitnessCosignature> cosignatures;  // fresh, counted toward the quorum
 };
 

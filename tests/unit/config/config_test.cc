@@ -173,6 +173,37 @@ TEST_CASE("config: default witness threshold") {
   CHECK(ParseConfig(R"({"transparency":{"witness_threshold":0}})")->transparency.witness_threshold == 0);
 }
 
+TEST_CASE("config: witness-only service and the WAICT cosignature type byte") {
+  const std::string wa =
+      R"({"name":"a","key":")" + VKey("a", 1) + R"(","form":"waict","cosignature_type":7})";
+  auto c = ParseConfig(R"({"transparency":{"services":[{"name":"ts.example"}],"witnesses":[)" + wa + "]}}");
+  REQUIRE(c.ok());
+  CHECK_FALSE(c->transparency.services[0].has_key);
+  CHECK(c->transparency.witnesses[0].cosignature_type == 7);
+  CHECK(c->transparency.witness_threshold == 1);
+  auto d = ParseConfig(R"({"transparency":{"witnesses":[{"name":"a","key":")" + VKey("a", 6) + R"("}]}})");
+  REQUIRE(d.ok());
+  CHECK(d->transparency.witnesses[0].cosignature_type == kKeyTypeWaictCosignature);  // the default
+  // Refusals: no witness for a keyless service; the type byte on a c2sp witness, out of range,
+  // 0x04, or contradicting a 0x06 vkey.
+  ExpectInvalid(R"({"transparency":{"services":[{"name":"ts.example"}]}})", "transparency.services[0].key");
+  ExpectInvalid(R"({"transparency":{"services":[{"name":"ts.example"}],"witnesses":[)" + wa +
+                    R"(],"witness_threshold":0}})",
+                "transparency.witness_threshold");
+  ExpectInvalid(
+      R"({"transparency":{"witnesses":[{"name":"a","key":")" + VKey("a", 4) + R"(","cosignature_type":7}]}})",
+      "transparency.witnesses[0].cosignature_type");
+  ExpectInvalid(R"({"transparency":{"witnesses":[{"name":"a","key":")" + VKey("a", 1) +
+                    R"(","form":"waict","cosignature_type":4}]}})",
+                "transparency.witnesses[0].cosignature_type");
+  ExpectInvalid(R"({"transparency":{"witnesses":[{"name":"a","key":")" + VKey("a", 1) +
+                    R"(","form":"waict","cosignature_type":256}]}})",
+                "transparency.witnesses[0].cosignature_type");
+  ExpectInvalid(
+      R"({"transparency":{"witnesses":[{"name":"a","key":")" + VKey("a", 6) + R"(","cosignature_type":7}]}})",
+      "transparency.witnesses[0].cosignature_type");
+}
+
 TEST_CASE("config: wrong types and out-of-range values name the key") {
   const std::string w1 = R"({"name":"a","key":")" + VKey("a", 4) + R"("})";
   const std::string w2 = R"({"name":"b","key":")" + VKey("b", 4) + R"("})";

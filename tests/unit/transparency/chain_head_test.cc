@@ -192,6 +192,72 @@ TEST_CASE("witness policy: quorum, age, future, unknown witnesses") {
   CHECK(Verify(wb, wb.HeadWithProof()) == ErrorCode::kTransparencyBadPolicy);
 }
 
+TEST_CASE("witness-only service: a tree note with no service signature passes on the witness quorum alone") {
+  World w;
+  w.policy.services = {{"ts.example", {}}};  // configured without a key
+  // A note needs one signature line: an Ed25519 key nobody configured signs it, then the witnesses.
+  const SignerKey nobody = MakeSignerKey("nobody.example", kSigTypeEd25519, SeedFrom(77));
+  auto witnessed = [&](std::vector<const SignerKey*> ws) {
+    auto n = SignNote(w.Body(), nobody);
+    REQUIRE(n.ok());
+    std::string note = *n;
+    for (const SignerKey* k : ws) {
+      auto c = AddNoteSignature(note, *k, static_cast<uint64_t>(kNow));
+      REQUIRE(c.ok());
+      note = *c;
+    }
+    return w.HeadWithProof(note);
+  };
+  CHECK(Verify(w, witnessed({&w.w1, &w.w3})) == ErrorCode::kOk);
+  CHECK(Verify(w, w.HeadWithProof()) == ErrorCode::kOk);  // a service signature does no harm
+  // Mutated twins: too few witnesses, a forged cosignature, another service's name.
+  CHECK(Verify(w, witnessed({&w.w1})) == ErrorCode::kTransparencyTooFewWitnesses);
+  SignerKey forged = MakeSignerKey("w2.example/witness", kSigTypeCosignatureV1, SeedFrom(99));
+  CHECK(Verify(w, witnessed({&w.w1, &forged})) != ErrorCode::kOk);
+  World other;
+  other.policy.services = {{"other.example", {}}};
+  CHECK(Verify(other, other.HeadWithProof()) == ErrorCode::kTransparencyUnknownService);
+  // Witness-only with no witness required is refused as a policy (it would trust any root).
+  w.policy.witnesses.clear();
+  w.policy.min_witnesses = 0;
+  CHECK(Verify(w, witnessed({&w.w1, &w.w3})) == ErrorCode::kTransparencyBadPolicy);
+  // With a keyed service, a note without its signature still fails.
+  World keyed;
+  std::string unsigned_by_service = *SignNote(keyed.Body(), nobody);
+  unsigned_by_service = *AddNoteSignature(unsigned_by_service, keyed.w1, static_cast<uint64_t>(kNow));
+  unsigned_by_service = *AddNoteSignature(unsigned_by_service, keyed.w3, static_cast<uint64_t>(kNow));
+  CHECK(Verify(keyed, keyed.HeadWithProof(unsigned_by_service)) ==
+        ErrorCode::kTransparencyNoVerifiedSignature);
+}
+
+TEST_CASE("WAICT cosignature type byte is configurable per witness (key ID over that byte)") {
+  World w;
+  // w4 signs waict-cosignature/v1 messages under type byte 0x07 (not 0x06, now C2SP's ML-DSA-44).
+  SignerKey w4 = MakeSignerKey("w4.example/witness", 0x07, SeedFrom(5));
+  w4.scheme = KeyScheme::kWaictCosignature;
+  VerifierKey plain = MakeVerifierKey("w4.example/witness", kSigTypeEd25519, w4.pair.public_key);
+  VerifierKey as07 = AsWaictCosigner(plain, 0x07);
+  CHECK(as07.key_id == w4.key_id);
+  CHECK(as07.key_id != AsWaictCosigner(plain, kSigTypeWaictCosignature).key_id);
+  w.policy.witnesses = {VerifierFor(w.w1), as07};
+  w.policy.min_witnesses = 2;
+  auto note_with = [&](const SignerKey& k) {
+    std::string note = *SignNote(w.Body(), w.service);
+    note = *AddNoteSignature(note, w.w1, static_cast<uint64_t>(kNow));
+    note = *AddNoteSignature(note, k, static_cast<uint64_t>(kNow));
+    return w.HeadWithProof(note);
+  };
+  CHECK(Verify(w, note_with(w4)) == ErrorCode::kOk);
+  // Twins: the same key cosigning under 0x06 (other key ID: not counted), or signing the
+  // cosignature/v1 message under 0x07 (bad cosignature).
+  SignerKey w4_06 = MakeSignerKey("w4.example/witness", kSigTypeWaictCosignature, SeedFrom(5));
+  CHECK(Verify(w, note_with(w4_06)) == ErrorCode::kTransparencyTooFewWitnesses);
+  SignerKey w4_c2sp = w4;
+  w4_c2sp.scheme = KeyScheme::kCosignatureV1;
+  CHECK(Verify(w, note_with(w4_c2sp)) == ErrorCode::kTransparencyBadCosignature);
+  CHECK(FormatSignedMessage(KeyScheme::kWaictCosignature, 17, "t\n") == "waict-cosignature/v1\ntime 17\nt\n");
+}
+
 TEST_CASE("tree note body parsing") {
   Hash32 root{};
   root[0] = 0xAA;
