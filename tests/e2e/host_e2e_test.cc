@@ -708,5 +708,31 @@ TEST_CASE("rework over the pipe: per-category site_state, warn, synthesised CSP,
   CHECK(saw_inline);
   auto none = Ask(h, R"({"id":14,"type":"log_query","origin":"https://other.example"})");
   CHECK(none.Find("rows")->items().empty());  // nothing logged for the unchecked site
+
+  // report_sent: one event row per report POST of a checked site; nothing for another site.
+  auto rs = [&](int id, const std::string& origin,
+                const std::string& extra = R"(,"count":3,"ok":true,"status":204)") {
+    return Ask(h, R"({"id":)" + std::to_string(id) + R"(,"type":"report_sent","origin":")" + origin +
+                      R"(","endpoint":")" + origin +
+                      R"(/reports","reasons":["no_manifest_match","inline_violation"])" + extra + "}");
+  };
+  CHECK(*rs(15, kOrigin).GetBool("logged"));
+  CHECK_FALSE(*rs(16, "https://other.example").GetBool("logged"));
+  CHECK(ErrorCodeOf(rs(17, kOrigin, R"(,"count":-1)")) == "protocol.bad_field");
+  CHECK(ErrorCodeOf(Ask(h, R"({"id":18,"type":"report_sent","origin":")" + kOrigin +
+                               R"(","endpoint":"x","reasons":"no"})")) == "protocol.bad_field");
+  auto all = Ask(h, R"({"id":19,"type":"log_query","origin":")" + kOrigin + R"("})");
+  int sent_rows = 0;
+  for (const auto& r : all.Find("rows")->items()) {
+    if (*r.GetString("action") != "report_sent") continue;
+    ++sent_rows;
+    CHECK(*r.GetString("kind") == "event");
+    CHECK(*r.GetString("reason") == "sent");
+    CHECK(r.GetString("detail")->find("3 waict-violation reports") != std::string::npos);
+    CHECK(r.GetString("detail")->find("no_manifest_match,inline_violation") != std::string::npos);
+  }
+  CHECK(sent_rows == 1);
+  auto none2 = Ask(h, R"({"id":20,"type":"log_query","origin":"https://other.example"})");
+  CHECK(none2.Find("rows")->items().empty());
   ExpectCleanExit(h);
 }

@@ -630,6 +630,24 @@ Result<Setting> Engine::SetSite(std::string_view origin, Setting setting) {
   return setting;
 }
 
+Result<bool> Engine::ReportSent(const ReportSentRequest& req) {
+  auto site = impl_->GetSite(req.origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  if (!Evaluate(s, impl_->NowS()).checked) return false;
+  std::string reasons;
+  for (const auto& r : req.reasons) {
+    if (reasons.size() > 200) break;
+    reasons += (reasons.empty() ? "" : ",") + r.substr(0, 64);
+  }
+  const std::string detail = std::to_string(req.count) + " waict-violation report" +
+                             (req.count == 1 ? "" : "s") + " to " + req.endpoint.substr(0, 512) + ", HTTP " +
+                             std::to_string(req.status) + (reasons.empty() ? "" : ", reasons " + reasons);
+  impl_->log->AppendEvent(s.origin, req.endpoint, "report_sent", req.ok ? "sent" : "failed", detail,
+                          s.summary.id);
+  return true;
+}
+
 Result<OverrideReply> Engine::Override(const OverrideRequest& req) {
   auto site = impl_->GetSite(req.origin);
   if (!site) return site.error();

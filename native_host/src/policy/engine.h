@@ -207,6 +207,16 @@ struct OverrideRequest {
   std::string reason;
 };
 
+// One waict-violation report POST the extension made to a checked site's report-to endpoint.
+struct ReportSentRequest {
+  std::string origin;
+  std::string endpoint;
+  int64_t count = 0;
+  bool ok = false;
+  int64_t status = 0;
+  std::vector<std::string> reasons;
+};
+
 struct OverrideReply {
   bool granted = false;
   std::string detail;
@@ -257,6 +267,10 @@ class Engine {
   std::string CursorAfter(const LogRow& row) const;
   Result<Setting> SetSite(std::string_view origin, Setting setting);
   Result<OverrideReply> Override(const OverrideRequest& req);
+  // Logs one event row "report_sent" (reason "sent" | "failed") for a checked site; nothing for a
+  // site Verity does not check (privacy; the extension never reports for one). Returns whether a row
+  // was written.
+  Result<bool> ReportSent(const ReportSentRequest& req);
   Result<StatusReply> HostStatus(std::optional<std::string_view> origin);
 
   // M2DMRT (design §4.3, policy/hop.h): one cross-host hop of a checked site. The answer is logged

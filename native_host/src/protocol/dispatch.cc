@@ -313,6 +313,33 @@ class Request {
     return OkStatus();
   }
 
+  // report_sent: one waict-violation report POST by the extension (docs/protocol.md).
+  Status ReportSent() {
+    policy::ReportSentRequest req;
+    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
+    ASSIGN_OR_RETURN(endpoint, ReqString(msg_, "endpoint"));
+    ASSIGN_OR_RETURN(count, OptInt(msg_, "count"));
+    ASSIGN_OR_RETURN(ok, OptBool(msg_, "ok"));
+    ASSIGN_OR_RETURN(status, OptInt(msg_, "status"));
+    if (count && (*count < 0 || *count > 100000)) return BadField("count", "expected 0..100000");
+    if (status && (*status < 0 || *status > 999)) return BadField("status", "expected 0..999");
+    if (const json::Value* rs = msg_.Find("reasons")) {
+      if (!rs->is_array()) return BadField("reasons", "expected an array of strings");
+      for (const auto& r : rs->items()) {
+        if (!r.is_string()) return BadField("reasons", "expected an array of strings");
+        if (req.reasons.size() < 16) req.reasons.emplace_back(r.AsString());
+      }
+    }
+    req.origin = origin;
+    req.endpoint = endpoint;
+    req.count = count.value_or(0);
+    req.ok = ok.value_or(false);
+    req.status = status.value_or(0);
+    ASSIGN_OR_RETURN(logged, engine_.ReportSent(req));
+    w_.Key("logged").Bool(logged);
+    return OkStatus();
+  }
+
   Status StatusMsg() {
     ASSIGN_OR_RETURN(origin, OptString(msg_, "origin"));
     ASSIGN_OR_RETURN(st, engine_.HostStatus(origin));
@@ -376,6 +403,7 @@ constexpr HandlerEntry kHandlers[] = {
     {"hello", &Request::Hello},       {"log_query", &Request::LogQuery},   {"set_site", &Request::SetSite},
     {"override", &Request::Override}, {"status", &Request::StatusMsg},
     {"m2dmrt_check", &Request::M2dmrtCheck}, {"inline_violation", &Request::InlineViolation},
+    {"report_sent", &Request::ReportSent},
 };
 // clang-format on
 
