@@ -61,9 +61,10 @@ Bytes FormatEntry(const Entry& entry);
 
 // SHA-256("waict-rh" || resource).
 Hash32 ComputeResourceHash(ByteView resource);
-// SHA-256("waict-ah" || b64(url_1) || "," || ... || b64(url_n)), standard padded base64.
+// Each url 1..511 bytes, the serialised array at most 8191 bytes (transparency.bad_asset_host).
 Status CheckAssetHosts(const std::vector<std::string>& urls);
-// Precondition: CheckAssetHosts(urls) is ok (longer URLs would not fit their uint16 length).
+// SHA-256("waict-ah" || the sorted AssetHost vector), see above. Precondition: CheckAssetHosts(urls)
+// is ok (longer URLs would not fit their uint16 length).
 Hash32 ComputeAssetHostsHash(const std::vector<std::string>& urls);
 // SHA-256("waict-ch" || node): the chain_hash of the node that follows `node`, and (design §4.2
 // Decision) the MPT value of a domain whose head is `node`.
