@@ -257,6 +257,11 @@ expect_ok "$CLI" chain-append --state ST --domain c.example --tombstone --time $
 expect_ok "$CLI" tree-build --state ST --service-key svc.key
 for w in w1 w2; do expect_ok "$CLI" witness-cosign --state ST --service-vkey svc.vkey --witness-key $w.key --witness-state WT-$w --time $((NOW - 60)); done
 expect_refused "tombstone" "$CLI" manifest-response --state ST --domain c.example --manifest m-c.json --out x.txt
+# --tombstone: the unenrolling site's response; verify-response sees the tombstone head.
+expect_ok "$CLI" manifest-response --state ST --domain c.example --manifest m-c.json --out r-tomb.txt --tombstone
+expect_refused "is not a tombstone" "$CLI" manifest-response --state ST --domain a.example --manifest m-a-v2.json --out x.txt --tombstone
+expect_ok "$CLI" verify-response --config host.json --origin https://c.example --response r-tomb.txt --time $NOW
+grep -q "tombstone" out.txt || fail "verify-response on a tombstone response: $(cat out.txt)"
 
 # --- preload list -----------------------------------------------------------------------------
 expect_ok "$CLI" preload-build --key preload.key --domain b.example --domain a.example --time $((NOW - 3600)) --out preload.note
