@@ -33,9 +33,11 @@
 #                        unsigned one; the Firefox policy then keeps signature checks on
 #   --skip-self-check    do not run `verity-host --self-check`
 #   --demo               afterwards, show it working: install Chromium and the npm test tooling
-#                        (scripts/deps.sh --browser) and run scripts/demo.sh with the installed
-#                        host: a local HTTPS app and its tampered twin in headless Chromium with the
-#                        extension; prints every verdict and saves screenshots in artifacts/demo/
+#                        (scripts/deps.sh --browser), register with them, and run scripts/demo.sh
+#                        with the installed host and verity-cli: integrity (an app and its tampered
+#                        twin), then transparency (trust set-up, a proof cosigned by two witnesses,
+#                        a broken proof, a rollback, a fresh tombstone) in headless Chromium; prints
+#                        the story and saves a screenshot of each step in artifacts/demo/
 #   --dry-run            print what would be done, change nothing
 #   --uninstall          remove what this script installed (data and logs are kept); give the
 #                        same --system / --prefix as for the install
@@ -512,7 +514,7 @@ if [ $demo = 1 ]; then
   if [ $dry_run = 1 ]; then
     printf '[dry-run] %q --browser\n' "$repo/scripts/deps.sh"
     register # again: the browsers deps.sh installs are new
-    printf '[dry-run] VERITY_HOST_BIN=%q %q\n' "$destdir$host_path" "$repo/scripts/demo.sh"
+    printf '[dry-run] VERITY_HOST_BIN=%q VERITY_CLI_BIN=%q %q\n' "$destdir$host_path" "$destdir$cli_path" "$repo/scripts/demo.sh"
   else
     "$repo/scripts/deps.sh" --browser || die "scripts/deps.sh --browser failed (the demo needs Chromium and npm packages)"
     # The browsers are new: register with them now (the earlier step only saw what was there).
@@ -524,7 +526,8 @@ if [ $demo = 1 ]; then
       printf '  %-22s %s\n' "$(verity_browser_label "$b")" "$(verity_nm_dir "$b" $scope)/$HOST_NAME.json"
     done
     [ ${#registered[@]} -gt 0 ] || die "still no browser to register with after scripts/deps.sh --browser"
-    VERITY_HOST_BIN="$destdir$host_path" "${as_builder[@]}" env VERITY_HOST_BIN="$destdir$host_path" bash "$repo/scripts/demo.sh" ||
+    VERITY_HOST_BIN="$destdir$host_path" "${as_builder[@]}" env VERITY_HOST_BIN="$destdir$host_path" \
+      VERITY_CLI_BIN="$destdir$cli_path" bash "$repo/scripts/demo.sh" ||
       die "the demo failed (see above); Verity itself is installed"
   fi
 fi
