@@ -12,8 +12,8 @@
 //   5. the log: exported as JSON (artifacts/demo/verity-log.json) and counted
 // Every publication is made with verity-cli (chain-append, tree-build, witness-cosign,
 // manifest-response), as an operator, a transparency service and two witnesses would.
-// M2DMRT hops against the DNSSEC test bed are in tests/browser/m2dmrt.test.mjs (tests/browser/run.sh),
-// not here: the bed needs NSD and signed zones.
+//   6. (scripts/demo.sh, after this file) M2DMRT hops against the DNSSEC test bed, through
+//      tests/browser/m2dmrt.test.mjs with screenshots, when the bed can start.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -191,7 +191,6 @@ try {
   for (const row of rows) { const k = `${row.action} ${row.reason}`; count[k] = (count[k] || 0) + 1; }
   say(`   ${rows.length} rows exported to verity-log.json:`);
   for (const [k, n] of Object.entries(count).sort()) say(`   ${String(n).padStart(4)}  ${k}`);
-  say('\nM2DMRT provider hops (DNSSEC test bed): tests/browser/run.sh runs tests/browser/m2dmrt.test.mjs.');
   const bad = checks.filter(c => !c.ok);
   say(`\ndemo: ${checks.length - bad.length} of ${checks.length} story steps as expected${bad.length ? ': ' + bad.map(c => c.what).join('; ') : ''}`);
   fs.writeFileSync(path.join(out, 'story.txt'), story.join('\n') + '\n');
