@@ -2,7 +2,8 @@
 # Verity demo (tests/browser/demo.mjs): in headless Chromium with the extension and the native host,
 # a valid app and its tampered twin (integrity), then transparency: the block page when no service
 # is trusted, `verity-cli trust` set-up, a proof cosigned by two witnesses (verified), a broken
-# proof, a newer publication, a rollback and a fresh tombstone (blocked). Prints the story (also
+# proof, a newer publication, a rollback and a fresh tombstone (blocked); the same in Firefox ESR
+# (DEMO_FIREFOX=0: not); M2DMRT hops over the DNSSEC test bed. Prints the story (also
 # artifacts/demo/story.txt), saves a screenshot per step, the popup and the exported log there.
 #   scripts/demo.sh            (env: BUILD_DIR=build or VERITY_HOST_BIN=/path/to/verity-host,
 #                               VERITY_CLI_BIN=/path/to/verity-cli, ARTIFACTS=folder)
@@ -27,12 +28,12 @@ cd tests/browser
 rc=0
 node demo.mjs "$host" 2> >(grep -vE '^(  |Traceback|-{10}|Exception|ssl\.|BrokenPipe|ConnectionReset)' >&2) || rc=$?
 
-# 6. M2DMRT provider hops against the DNSSEC test bed (NSD + signed zones, tests/dns/lib.sh), in the
+# 7. M2DMRT provider hops against the DNSSEC test bed (NSD + signed zones, tests/dns/lib.sh), in the
 #    same headless Chromium setup (tests/browser/m2dmrt.test.mjs, screenshots of the outcomes). The
 #    bed needs a build with tests (its zone maker dns_testbed) and nsd, unbound, ldns, drill.
 {
   echo
-  echo "#### 6. M2DMRT: checkout hops from shop.test to providers, over DNSSEC-signed declarations"
+  echo "#### 7. M2DMRT: checkout hops from shop.test to providers, over DNSSEC-signed declarations"
 } | tee -a "$ARTIFACTS/story.txt"
 missing=""
 for t in nsd unbound ldns-signzone drill certutil; do command -v "$t" >/dev/null || missing="$missing $t"; done

@@ -12,13 +12,16 @@
 //   5. the log: exported as JSON (artifacts/demo/verity-log.json) and counted
 // Every publication is made with verity-cli (chain-append, tree-build, witness-cosign,
 // manifest-response), as an operator, a transparency service and two witnesses would.
-//   6. (scripts/demo.sh, after this file) M2DMRT hops against the DNSSEC test bed, through
+//   6. the same integrity and transparency steps in Firefox ESR (its own host data: no rollback
+//      memory from Chromium's run), with screenshots
+//   7. (scripts/demo.sh, after this file) M2DMRT hops against the DNSSEC test bed, through
 //      tests/browser/m2dmrt.test.mjs with screenshots, when the bed can start.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ID, stageExtension, makeTls, startSite, writeHostWrapper, exportLog, mkWork, launchChromium, waitFor, sleep, repo } from './lib/harness.mjs';
+import { CHROMIUM_ID, FIREFOX_UUID, stageExtension, makeTls, startSite, writeHostWrapper, exportLog, mkWork, launchChromium, launchFirefox,
+  bridgeCall, waitFor, sleep, repo } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || '');
 const cli = process.env.VERITY_CLI_BIN || path.join(path.dirname(hostBin), 'verity-cli');
@@ -82,7 +85,7 @@ function publish(root) {
   response('tombstone', v2, '--tombstone');
 }
 
-let site, ctx, sw, page;
+let site, ctx, sw, page, ff;
 const hw = { wrapper: '', dataDir: '' };
 async function browser() {
   ({ ctx, sw } = await launchChromium(chromium, { work, ext, wrapper: hw.wrapper }));
@@ -130,12 +133,74 @@ async function popup(origin, shot) {
   say(`   popup screenshot: ${shot}`);
 }
 
+// 6. Firefox ESR: the add-on with the test bridge (WebDriver BiDi cannot open moz-extension:// pages,
+// so verdicts and the block page's tab come from the background through a content script).
+async function firefoxStory(O) {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const fwork = path.join(work, 'firefox');
+  fs.mkdirSync(fwork, { recursive: true });
+  const fw = writeHostWrapper(fwork, hostBin, { env: { XDG_CONFIG_HOME: path.join(work, 'xdg-config') } });  // the same trust set-up
+  const fext = stageExtension('firefox', path.join(fwork, 'ext'), { testBridge: true });
+  ({ browser: ff } = await launchFirefox(puppeteer, { work: fwork, ext: fext, wrapper: fw.wrapper }));
+  const ctl = await ff.newPage();
+  await ctl.goto(`${O.plain}/blank.html`);
+  const call = (op, ...args) => bridgeCall(ctl, op, ...args);
+  await waitFor(() => call('debugState'), { what: 'test bridge', timeout: 30000 });
+  const fpage = await ff.newPage();
+  await fpage.setViewport({ width: 900, height: 640 });
+  const blockPage = `moz-extension://${FIREFOX_UUID}/src/ui/blocked.html`;
+  const seq = async () => (await call('debugState')).recent.reduce((m, r) => Math.max(m, r.seq), 0);
+  const fshow = async (step, title, url, shot, { manifestState = false } = {}) => {
+    const s0 = await seq();
+    await fpage.goto(url, { waitUntil: 'load', timeout: 20000 }).catch(() => {});
+    const outcome = await waitFor(async () => {
+      const tab = (await call('tabs')).find(t => t.url.startsWith(blockPage) && new URL(t.url).searchParams.get('url') === url);
+      if (tab) { const q = new URL(tab.url).searchParams; return { blocked: q.get('reason'), detail: q.get('detail') || '' }; }
+      const R = await fpage.evaluate(() => window.R && window.R.done ? window.R : null).catch(() => null);
+      return R ? { R } : null;
+    }, { timeout: 20000, what: title }).catch(() => ({}));
+    await sleep(700);
+    say(`\n== ${step} ${title}\n   ${url}`);
+    for (const v of (await call('debugState')).recent.filter(r => r.seq > s0)) say(`   ${v.action.padEnd(6)} ${v.reason.padEnd(27)} ${String(v.destination).padEnd(9)} ${v.url}`);
+    if (outcome.blocked) {
+      const code = (outcome.detail.match(/^[a-z0-9_]+\.[a-z0-9_]+(?=:)/) || [''])[0];
+      say(`   -> block page: ${outcome.blocked}${code ? ` (${code})` : ''}`);
+    } else {
+      say(`   -> page ran: ${JSON.stringify(outcome.R)}`);
+    }
+    if (manifestState) {
+      const st = await call('ask', { type: 'site_state', origin: new URL(url).origin, headers: {} }, 5000);
+      outcome.state = st && st.manifest && st.manifest.state;
+      say(`   -> the host's manifest state: ${outcome.state}`);
+    }
+    await fpage.screenshot({ path: path.join(out, shot) }).catch(e => say(`   (no screenshot: ${e.message})`));
+    say(`   screenshot: ${shot}`);
+    return outcome;
+  };
+  say('\n#### 6. The same in Firefox ESR (the add-on, the same host binary and trust set-up, its own host data)');
+  let r = await fshow('6a', 'valid site', `${O.valid}/index.html`, 'firefox-page-valid.png');
+  expect('Firefox: valid site runs', r.R && r.R.script === 'ran');
+  r = await fshow('6b', 'tampered twin', `${O.twin}/index.html`, 'firefox-page-twin.png');
+  expect('Firefox: tampered app.js does not run', !(r.R && r.R.evil));
+  r = await fshow('6c', 'the proof cosigned by two witnesses is verified', `${O.proven}/index.html`, 'firefox-transparency-verified.png', { manifestState: true });
+  expect('Firefox: proven site verified and runs', r.state === 'verified' && r.R && r.R.script === 'ran');
+  r = await fshow('6d', 'one byte of the proof flipped', `${O.broken}/index.html`, 'firefox-transparency-broken.png');
+  expect('Firefox: broken proof blocked', r.blocked === 'invalid_transparency_proof');
+  r = await fshow('6e', 'the newer publication', `${O.newer}/index.html`, 'firefox-transparency-newer.png', { manifestState: true });
+  expect('Firefox: newer publication verified', r.state === 'verified');
+  r = await fshow('6f', 'rollback to the older publication', `${O.rolled}/index.html`, 'firefox-transparency-rollback.png');
+  expect('Firefox: rollback blocked', r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.rollback'));
+  r = await fshow('6g', 'tombstone inside its cooldown', `${O.leaving}/index.html`, 'firefox-transparency-tombstone.png');
+  expect('Firefox: fresh tombstone blocked', r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.tombstone_too_recent'));
+  await ff.close(); ff = null;
+}
+
 const ext = stageExtension('chromium', path.join(work, 'ext'));
 const checks = [];
 const expect = (what, ok) => { checks.push({ what, ok }); if (!ok) say(`   !! unexpected: ${what}`); };
 try {
   site = await startSite(work, tls, {
-    valid: 'enforce', twin: ['enforce', twin],
+    valid: 'enforce', twin: ['enforce', twin], plain: 'none',
     proven: ['enforce/86400', () => pubDirs.v1], broken: ['enforce/86400', () => pubDirs.broken],
     newer: ['enforce/86400', () => pubDirs.v2], rolled: ['enforce/86400', () => pubDirs.rolled],
     leaving: ['enforce/86400', () => pubDirs.tombstone],
@@ -191,12 +256,14 @@ try {
   for (const row of rows) { const k = `${row.action} ${row.reason}`; count[k] = (count[k] || 0) + 1; }
   say(`   ${rows.length} rows exported to verity-log.json:`);
   for (const [k, n] of Object.entries(count).sort()) say(`   ${String(n).padStart(4)}  ${k}`);
+  if (process.env.DEMO_FIREFOX !== '0') await firefoxStory(O);
   const bad = checks.filter(c => !c.ok);
   say(`\ndemo: ${checks.length - bad.length} of ${checks.length} story steps as expected${bad.length ? ': ' + bad.map(c => c.what).join('; ') : ''}`);
   fs.writeFileSync(path.join(out, 'story.txt'), story.join('\n') + '\n');
   process.exitCode = bad.length ? 1 : 0;
 } finally {
   if (ctx) await ctx.close().catch(() => {});
+  if (ff) await ff.close().catch(() => {});
   if (site) site.stop();
   fs.rmSync(work, { recursive: true, force: true });
 }
