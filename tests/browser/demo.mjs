@@ -133,6 +133,28 @@ async function popup(origin, shot) {
   say(`   popup screenshot: ${shot}`);
 }
 
+// Steps 4 and 6: the transparency story, the same in each browser. show(step, title, url, shot, opts)
+// -> outcome; afterFirst: run after the first step (Chromium: the popup).
+const TRANSPARENCY_STEPS = [
+  ['the proof (chain position 0, tree 1, cosigned by w1 c2sp + w2 waict) is verified', 'proven', 'transparency-verified.png', true,
+    'proven site verified and runs', r => r.state === 'verified' && r.R && r.R.script === 'ran'],
+  ['the same site with one byte of its proof flipped', 'broken', 'transparency-broken.png', false,
+    'broken proof blocked', r => r.blocked === 'invalid_transparency_proof'],
+  ['a newer publication (position 1, tree 2) is verified', 'newer', 'transparency-newer.png', true,
+    'newer publication verified', r => r.state === 'verified'],
+  ['rollback: the older publication (position 0) served again', 'rolled', 'transparency-rollback.png', false,
+    'rollback blocked', r => r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.rollback')],
+  ['tombstone inside its cooldown (published 10 min ago, cooldown 24 h)', 'leaving', 'transparency-tombstone.png', false,
+    'fresh tombstone blocked', r => r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.tombstone_too_recent')],
+];
+async function transparencySteps(showFn, O, n, shotPrefix, label, afterFirst) {
+  for (const [i, [title, origin, shot, manifestState, what, ok]] of TRANSPARENCY_STEPS.entries()) {
+    const r = await showFn(`${n}${'abcdefg'[i]}`, title, `${O[origin]}/index.html`, shotPrefix + shot, { manifestState });
+    expect(label + what, ok(r));
+    if (i === 0 && afterFirst) await afterFirst();
+  }
+}
+
 // 6. Firefox ESR: the add-on with the test bridge (WebDriver BiDi cannot open moz-extension:// pages,
 // so verdicts and the block page's tab come from the background through a content script).
 async function firefoxStory(O) {
@@ -182,16 +204,7 @@ async function firefoxStory(O) {
   expect('Firefox: valid site runs', r.R && r.R.script === 'ran');
   r = await fshow('6b', 'tampered twin', `${O.twin}/index.html`, 'firefox-page-twin.png');
   expect('Firefox: tampered app.js does not run', !(r.R && r.R.evil));
-  r = await fshow('6c', 'the proof cosigned by two witnesses is verified', `${O.proven}/index.html`, 'firefox-transparency-verified.png', { manifestState: true });
-  expect('Firefox: proven site verified and runs', r.state === 'verified' && r.R && r.R.script === 'ran');
-  r = await fshow('6d', 'one byte of the proof flipped', `${O.broken}/index.html`, 'firefox-transparency-broken.png');
-  expect('Firefox: broken proof blocked', r.blocked === 'invalid_transparency_proof');
-  r = await fshow('6e', 'the newer publication', `${O.newer}/index.html`, 'firefox-transparency-newer.png', { manifestState: true });
-  expect('Firefox: newer publication verified', r.state === 'verified');
-  r = await fshow('6f', 'rollback to the older publication', `${O.rolled}/index.html`, 'firefox-transparency-rollback.png');
-  expect('Firefox: rollback blocked', r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.rollback'));
-  r = await fshow('6g', 'tombstone inside its cooldown', `${O.leaving}/index.html`, 'firefox-transparency-tombstone.png');
-  expect('Firefox: fresh tombstone blocked', r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.tombstone_too_recent'));
+  await transparencySteps(fshow, O, '6', 'firefox-', 'Firefox: ');
   await ff.close(); ff = null;
 }
 
@@ -237,17 +250,7 @@ try {
 
   say('\n#### 4. Transparency with the trusted service and k = 2 witnesses (browser restarted: the host reads its config)');
   await browser();
-  r = await show('4a', 'the proof (chain position 0, tree 1, cosigned by w1 c2sp + w2 waict) is verified', `${O.proven}/index.html`, 'transparency-verified.png', { manifestState: true });
-  expect('proven site verified and runs', r.state === 'verified' && r.R && r.R.script === 'ran');
-  await popup(O.proven, 'popup-transparency.png');
-  r = await show('4b', 'the same site with one byte of its proof flipped', `${O.broken}/index.html`, 'transparency-broken.png');
-  expect('broken proof blocked', r.blocked === 'invalid_transparency_proof');
-  r = await show('4c', 'a newer publication (position 1, tree 2) is verified', `${O.newer}/index.html`, 'transparency-newer.png', { manifestState: true });
-  expect('newer publication verified', r.state === 'verified');
-  r = await show('4d', 'rollback: the older publication (position 0) served again', `${O.rolled}/index.html`, 'transparency-rollback.png');
-  expect('rollback blocked', r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.rollback'));
-  r = await show('4e', 'tombstone inside its cooldown (published 10 min ago, cooldown 24 h)', `${O.leaving}/index.html`, 'transparency-tombstone.png');
-  expect('fresh tombstone blocked', r.blocked === 'invalid_transparency_proof' && r.detail.startsWith('transparency.tombstone_too_recent'));
+  await transparencySteps(show, O, '4', '', '', () => popup(O.proven, 'popup-transparency.png'));
 
   say('\n#### 5. The log (what the popup shows and exports)');
   const rows = exportLog(hostBin, hw.dataDir);
