@@ -9,7 +9,7 @@
 #
 #   scripts/test.sh --quick   the developer loop: no package installs, Release build, CTest label
 #                             `unit`, extension unit tests (under 3 minutes on the 2-vCPU machine
-#                             with a warm ccache; docs/install.md)
+#                             with a warm ccache: 7-13 s when nothing changed)
 #   scripts/test.sh [--quick] --fresh-debian   adds tests/install/fresh_debian.sh: the .deb on a
 #                             fresh debootstrap'ed Debian 12 root (root, network; ~2 min warm, more the
 #                             first time; not in the default run)

@@ -65,3 +65,9 @@ export function onMessage(route) {
     return true;             // Chromium: keep the channel open for sendResponse
   });
 }
+
+// A message to the top frame's content scripts of a tab (best effort: the tab may be gone).
+export function sendToTab(tabId, msg) {
+  if (typeof tabId !== 'number' || tabId < 0) return;
+  Promise.resolve().then(() => api.tabs.sendMessage(tabId, msg, { frameId: 0 })).catch(() => {});
+}

@@ -64,7 +64,9 @@ int ChainAppend(const Args& a) {
     if (!bytes) return Fail("cannot read " + *manifest);
     resource = ComputeResourceHash(AsBytes(*bytes));
   }
-  Hash32 asset_hosts = ComputeAssetHostsHash(a.GetAll("asset-host"));
+  const std::vector<std::string> hosts = a.GetAll("asset-host");
+  if (auto st = CheckAssetHosts(hosts); !st) return FailWith(st.error());
+  Hash32 asset_hosts = ComputeAssetHostsHash(hosts);  // waict-apis.md @ f6c398d (docs/formats.md §12)
   tstate::StateLock lock(*state);
   if (!lock.ok()) return Fail("cannot lock " + *state);
   auto chain = tstate::ReadChain(*state, *domain);
@@ -88,10 +90,10 @@ int ChainAppend(const Args& a) {
   for (const auto& n : *chain) raw += AsChars(FormatChainNode(n));
   if (auto st = tstate::AtomicWrite(tstate::ChainPath(*state, *domain), raw); !st)
     return FailWith(st.error());
-  std::printf("%s position %llu time %llu%s chain_hash %s\n", domain->c_str(),
+  std::printf("%s position %llu time %llu%s chain_hash %s asset_hosts_hash %s\n", domain->c_str(),
               static_cast<unsigned long long>(node.entry.position_in_chain),
               static_cast<unsigned long long>(node.entry.time_created), tombstone ? " tombstone" : "",
-              FormatBase64(node.chain_hash).c_str());
+              FormatBase64(node.chain_hash).c_str(), FormatHex(node.entry.asset_hosts_hash).c_str());
   return 0;
 }
 

@@ -56,6 +56,12 @@ for b in $browsers; do
   (cd "$here" && timeout 420 node "$b.test.mjs" "$host") 2>&1 | tee "$log"
   count "$log" "$b"
   rm -f "$log"
+  # routes.test.mjs: every route by which code could reach an enforced site (issue #9)
+  log=$(mktemp)
+  echo "=== $b (routes)"
+  (cd "$here" && timeout 420 node routes.test.mjs "$b" "$host") 2>&1 | tee "$log"
+  count "$log" "$b-routes"
+  rm -f "$log"
 done
 
 # 3. M2DMRT hop checks against the real DNSSEC test bed (tests/dns/lib.sh: NSD on a free port).
@@ -73,5 +79,14 @@ if testbed_setup "$build" "$bed" >"$bed/setup.log" 2>&1 && testbed_start >>"$bed
 else
   cat "$bed/setup.log"; echo "browser: DNSSEC test bed did not start"; failed=$((failed + 1))
 fi
+# 4. today's WAICT drafts (issue #10): rework categories, inline code under the synthesised CSP,
+#    warn mode, waict-violation reports, request headers, the Firefox format (drafts.test.mjs).
+for b in $browsers; do
+  log=$(mktemp)
+  echo "=== $b (drafts)"
+  (cd "$here" && timeout 300 node drafts.test.mjs "$b" "$host") 2>&1 | tee "$log"
+  count "$log" "$b-drafts"
+  rm -f "$log"
+done
 echo "browser: $passed passed, $failed failed"
 [ "$failed" = 0 ]

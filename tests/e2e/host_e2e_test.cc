@@ -625,3 +625,88 @@ TEST_CASE("transparency over the real host: proof verified, preload list in hell
     ExpectCleanExit(h);
   }
 }
+
+TEST_CASE("rework over the pipe: per-category site_state, warn, synthesised CSP, inline_violation") {
+  HostHome home;
+  HostProcess h(home);
+  const std::string header =
+      R"(max-age=0, mode-document=enforce, mode-script=enforce, mode-style=warn, mode-inline-js=enforce, )"
+      R"(mode-inline-css=report, report-to=(foo-reports), manifest="/m.json")";
+  auto site = Ask(h, SiteState(1, header));
+  CHECK(*site.GetBool("checked"));
+  CHECK(*site.GetString("dialect") == "rework");
+  const json::Value* modes = site.Find("modes");
+  REQUIRE(modes != nullptr);
+  CHECK(*modes->GetString("mode-script") == "enforce");
+  CHECK(*modes->GetString("mode-style") == "warn");
+  CHECK(modes->Find("mode-image") == nullptr);
+  CHECK(*site.Find("mode_expires")->GetInt("mode-script") == 0);
+  REQUIRE(site.Find("report_to")->items().size() == 1);
+  CHECK(site.Find("report_to")->items()[0].AsString() == "foo-reports");
+  CHECK(*site.Find("request_headers")->GetString("Integrity-Policy-WAICT-v1-Req") == "\"/m.json\"");
+  CHECK(*site.Find("request_headers")->GetString("Sec-CH-WAICT") == "1");
+  // Another origin: nothing to add.
+  auto other = Ask(h, SiteState(2, "", "https://other.example"));
+  CHECK_FALSE(*other.GetBool("checked"));
+  CHECK(other.Find("request_headers")->members().empty());
+
+  const std::string page = "<html>", js = "inline()";
+  auto m = Ask(h, ManifestMsg(3, R"({"url_hashes":{"/":")" + B64Url(page) + R"(","/s.css":")" +
+                                     B64Url(kStyle) + R"("},"inline_js_hashes":[")" + B64Url(js) + R"("]})"));
+  CHECK(*m.GetString("state") == "integrity_only");
+  const json::Value* mcsp = m.Find("csp");
+  REQUIRE(mcsp != nullptr);
+  CHECK(mcsp->GetString("enforce")->find("'sha256-" + B64(js) + "'") != std::string::npos);
+  CHECK(mcsp->GetString("report_only")->starts_with("style-src-elem "));
+
+  auto doc = Ask(h, Verdict(4, "/", "document", page));
+  CHECK(*doc.GetString("action") == "allow");
+  CHECK(*doc.GetString("category") == "mode-document");
+  REQUIRE(doc.Find("csp") != nullptr);
+  CHECK(*doc.Find("csp")->GetString("enforce") == *mcsp->GetString("enforce"));
+  auto script = Ask(h, Verdict(5, "/a.js", "script", "x"));
+  CHECK(*script.GetString("action") == "block");
+  CHECK(script.Find("csp") == nullptr);  // only document-like verdicts carry it
+  auto style = Ask(h, Verdict(6, "/s.css", "style", "tampered"));
+  CHECK(*style.GetString("action") == "warn");
+  CHECK(*style.GetString("reason") == "no_manifest_match");
+  auto img = Ask(h, Verdict(7, "/i.png", "image", "png"));
+  CHECK(*img.GetString("reason") == "not_covered");
+
+  auto iv = [&](int id, const std::string& directive, const std::string& origin = kOrigin) {
+    return Ask(h, R"({"id":)" + std::to_string(id) + R"(,"type":"inline_violation","origin":")" + origin +
+                      R"(","document_url":")" + origin + R"(/","effective_directive":")" + directive +
+                      R"(","blocked_uri":"inline","sample_sha256":")" + B64("evil()") +
+                      R"(","disposition":"enforce"})");
+  };
+  auto v1 = iv(8, "script-src-elem");
+  CHECK(*v1.GetString("action") == "block");
+  CHECK(*v1.GetString("reason") == "inline_violation");
+  CHECK(*v1.GetString("category") == "mode-inline-js");
+  auto v2 = iv(9, "style-src-attr");
+  CHECK(*v2.GetString("action") == "report");
+  CHECK(*v2.GetString("category") == "mode-inline-css");
+  auto v3 = iv(10, "script-src-elem", "https://other.example");
+  CHECK(*v3.GetString("action") == "allow");
+  CHECK(*v3.GetString("reason") == "not_checked");
+  auto bad = Ask(h, R"({"id":11,"type":"inline_violation","origin":")" + kOrigin +
+                        R"(","document_url":"x","effective_directive":"script-src","disposition":"maybe"})");
+  CHECK(ErrorCodeOf(bad) == "protocol.bad_field");
+
+  auto log = Ask(h, R"({"id":12,"type":"log_query","origin":")" + kOrigin + R"(","action":"warn"})");
+  REQUIRE(log.Find("rows") != nullptr);
+  CHECK(log.Find("rows")->items().size() == 1);
+  auto blocks = Ask(h, R"({"id":13,"type":"log_query","origin":")" + kOrigin + R"(","action":"block"})");
+  bool saw_inline = false;
+  for (const auto& r : blocks.Find("rows")->items()) {
+    if (*r.GetString("reason") == "inline_violation") {
+      saw_inline = true;
+      CHECK(*r.GetString("destination") == "inline:script-src-elem");
+      CHECK(*r.GetString("kind") == "verdict");
+    }
+  }
+  CHECK(saw_inline);
+  auto none = Ask(h, R"({"id":14,"type":"log_query","origin":"https://other.example"})");
+  CHECK(none.Find("rows")->items().empty());  // nothing logged for the unchecked site
+  ExpectCleanExit(h);
+}

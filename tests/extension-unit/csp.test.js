@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePolicy, installablePolicy, policyHeaders, withPolicies, headerArray, isInstalledPolicy, STRICT_FALLBACK, CSP_HEADER, CSP_REPORT_ONLY_HEADER } from '../../extension/src/lib/csp.js';
+import { parsePolicy, installablePolicy, hardenOpaqueSchemes, policyHeaders, withPolicies, headerArray, isInstalledPolicy, STRICT_FALLBACK, CSP_HEADER, CSP_REPORT_ONLY_HEADER } from '../../extension/src/lib/csp.js';
 
 const ENF = "script-src * data: blob: 'wasm-unsafe-eval'; script-src-elem * 'unsafe-hashes' 'sha256-AAAA'; script-src-attr 'unsafe-hashes' 'sha256-BBBB'";
 const RO = "style-src-elem * 'sha256-CCCC'; style-src-attr 'unsafe-hashes'";
@@ -51,4 +51,20 @@ test('a violation is ours when its policy has our directives in our order', () =
   assert.equal(isInstalledPolicy("script-src 'self'", [ENF, RO]), false);
   assert.equal(isInstalledPolicy('', [ENF]), false);
   assert.equal(isInstalledPolicy(ENF, []), false);
+});
+
+test('data:/blob: as active content: removed from enforced categories\' directives, never added', () => {
+  const host = { enforce: "script-src * data: blob: 'wasm-unsafe-eval'; script-src-elem * data: blob: 'sha256-AAAA'", report_only: null };
+  const h = hardenOpaqueSchemes(host, { 'mode-script': 'enforce', 'mode-frame': 'enforce', 'mode-inline-js': 'enforce' });
+  const d = Object.fromEntries(parsePolicy(h.enforce));
+  assert.deepEqual(d['script-src'], ['*', "'wasm-unsafe-eval'"]);
+  assert.deepEqual(d['script-src-elem'], ['*', "'sha256-AAAA'"]);
+  assert.deepEqual(d['frame-src'], ['*'], 'added for an enforced mode-frame');
+  assert.equal(hardenOpaqueSchemes(host, { 'mode-script': 'report' }), host, 'report: unchanged');
+  // No policy from the host (inline categories not in force): one that only blocks opaque schemes.
+  const only = Object.fromEntries(parsePolicy(hardenOpaqueSchemes(null, { 'mode-script': 'enforce', 'mode-worker': 'enforce' }).enforce));
+  assert.deepEqual(only['script-src'], ['*', "'unsafe-inline'", "'unsafe-eval'", "'wasm-unsafe-eval'"]);
+  assert.deepEqual(only['worker-src'], ['*']);
+  assert.equal(only['script-src-elem'], undefined);
+  assert.equal(hardenOpaqueSchemes({ enforce: 'a, b' }, { 'mode-object': 'enforce' }).enforce, STRICT_FALLBACK);
 });

@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createRouter, senderKind } from '../../extension/src/lib/router.js';
-import { Msg } from '../../extension/src/lib/messages.js';
+import { Msg, MsgFrom } from '../../extension/src/lib/messages.js';
 import fs from 'node:fs';
 
 const ctx = { extensionId: 'abc', extensionOrigin: 'chrome-extension://abc/' };
@@ -42,4 +42,12 @@ test('the content script uses the same message strings', () => {
   const src = fs.readFileSync(new URL('../../extension/src/content/sri_report.js', import.meta.url), 'utf8');
   assert.ok(src.includes(`'${Msg.PAGE_SRI}'`));
   assert.ok(src.includes(`'${Msg.PAGE_HELLO}'`));
+});
+
+test('content/waict_page.js uses the same message strings; its messages come from content scripts only', () => {
+  const src = fs.readFileSync(new URL('../../extension/src/content/waict_page.js', import.meta.url), 'utf8');
+  for (const m of [Msg.PAGE_HELLO, Msg.PAGE_CSP_VIOLATION, Msg.WARN_NOTICE]) assert.ok(src.includes(`'${m}'`), m);
+  assert.equal(MsgFrom[Msg.PAGE_CSP_VIOLATION], 'content');
+  assert.equal(MsgFrom[Msg.SET_REPORTING], 'page');
+  assert.equal(MsgFrom[Msg.WARN_NOTICE], undefined, 'never accepted by the router');
 });

@@ -29,7 +29,7 @@ test('the host is consulted only for announced or remembered origins', () => {
 
 test('host state folds into the cache', () => {
   let c = applyHostState({}, { origin: O, checked: true, mode: 'enforce', manifest_url: O + '/manifest.json', source: 'header', setting: 'default', manifest: { state: 'verified' } }, 5);
-  assert.deepEqual(c[O], { checked: true, mode: 'enforce', modes: null, setting: 'default', manifestUrl: O + '/manifest.json', source: 'header', manifestState: 'verified', updated: 5 });
+  assert.deepEqual(c[O], { checked: true, mode: 'enforce', modes: null, setting: 'default', manifestUrl: O + '/manifest.json', source: 'header', manifestState: 'verified', reportTo: [], requestHeaders: {}, updated: 5 });
   assert.equal(isCheckedLocally(O, c), true);
   const c2 = applyHostState(c, { origin: O, checked: false, setting: 'off' });
   assert.equal(c2[O].checked, false);

@@ -3,7 +3,10 @@
 //   - canonical URLs are fixed points (canonicalising a stored key again gives the same string);
 //   - a listed URL with its listed hash is never blocked or reported;
 //   - under the WAICT rules a listed script whose hash has one flipped bit is never allowed;
-//   - every failure is a manifest.* error code.
+//   - every failure is a manifest.* error code;
+//   - rework decisions (DecideCategory) allow a listed URL with its listed hash under every fetch
+//     category unless the entry is poisoned, and the synthesised CSP (policy/inline_csp.h) never
+//     carries 'unsafe-inline' next to the inline-js hashes, nor a nonce, nor a line break.
 #include "integrity/manifest.h"
 
 #include <cstddef>
@@ -14,6 +17,7 @@
 
 #include "integrity/decision.h"
 #include "integrity/manifest_response.h"
+#include "policy/inline_csp.h"
 #include "url/url.h"
 
 using namespace verity;
@@ -53,7 +57,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!IsManifestCode(split.code())) std::abort();
     return 0;
   }
-  auto m = ParseManifest(split->manifest, *origin);
+  auto m = ParseManifest(split->manifest, *origin,
+                         (selector & 8) ? ManifestHint::kFirefoxHeader : ManifestHint::kAuto);
   if (!m) {
     if (!IsManifestCode(m.code())) std::abort();
     return 0;
@@ -72,8 +77,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       r.url = key;
       r.destination = d;
       r.body_hash = list.first;
+      if (auto c = CategoryOf(d); c && !list.poisoned && !m->tombstone && d != Destination::kWasm &&
+                                  m->dialect != Dialect::kArticle) {
+        if (DecideCategory(*m, r, *c, mode).action != Action::kAllow) std::abort();
+      }
       Decision ok = DecideResource(*m, r, mode);
-      if (d != Destination::kWasm && ok.action != Action::kAllow) std::abort();
+      if (d != Destination::kWasm && !list.poisoned && ok.action != Action::kAllow) std::abort();
       r.body_hash[selector % 32] ^= 0x01;
       Decision bad = DecideResource(*m, r, mode);
       if (waict_rules && d == Destination::kScript && bad.action == Action::kAllow &&
@@ -88,7 +97,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   r.url = "https://example.com/__fuzz_unlisted__.js";
   r.destination = Destination::kScript;
   r.piece_hashes = &pieces;
-  r.sri_matched = (selector & 8) != 0;
   (void)DecideResource(*m, r, mode);
+  for (size_t i = 0; i < headers::kCategoryCount; ++i) {
+    (void)DecideCategory(*m, r, static_cast<headers::Category>(i), mode);
+  }
+
+  headers::CategoryModes modes{};
+  for (size_t i = 0; i < headers::kCategoryCount; ++i) {
+    uint8_t bits = static_cast<uint8_t>((selector >> (i % 4)) + i) % 4;  // none / report / warn / enforce
+    if (bits) modes[i] = static_cast<headers::WaictMode>(bits - 1);
+  }
+  policy::SynthesizedCsp csp = policy::ComputeInlineCsp(*m, modes);
+  for (const std::string* text : {&csp.enforce, &csp.report_only}) {
+    if (text->find("'nonce-") != std::string::npos || text->find('\n') != std::string::npos ||
+        text->find(',') != std::string::npos)
+      std::abort();
+    size_t elem = text->find("script-src-elem");
+    if (elem != std::string::npos) {
+      std::string_view d = std::string_view(*text).substr(elem);
+      d = d.substr(0, d.find(';'));
+      if (d.find("'unsafe-inline'") != std::string_view::npos) std::abort();
+    }
+  }
   return 0;
 }

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "crypto/hash.h"
-#include "sri/sf_subset.h"
+#include "sri/sf_profile.h"
 
 using namespace verity;
 using namespace verity::sri;

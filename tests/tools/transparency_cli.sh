@@ -126,6 +126,13 @@ grep -q "unchanged at position 1" out.txt || fail "--if-changed appended: $(cat 
 expect_fail transparency.bad_chain_node "$CLI" chain-append --state S --domain a.example --manifest m-a.json --time $((NOW - 2500))
 expect_refused "invalid domain" "$CLI" chain-append --state S --domain A.example --manifest m-a.json
 expect_refused "--time must be" "$CLI" chain-append --state S --domain a.example --manifest m-a.json --time 12x
+# asset_hosts_hash per waict-transparency-spec f6c398d (docs/formats.md §12 worked example), order-free.
+expect_ok "$CLI" chain-append --state AH --domain h.example --manifest m-a.json --time $((NOW - 100)) \
+  --asset-host https://cdn.example/ --asset-host https://a.example/
+grep -q "asset_hosts_hash cc32276eb2084494a751ed98620b38216eb9c03ec608d6882184d8a6e1fcb018" out.txt ||
+  fail "asset_hosts_hash: $(cat out.txt)"
+expect_fail transparency.bad_asset_host "$CLI" chain-append --state AH --domain h.example --manifest m-a.json \
+  --asset-host "" --time $((NOW - 50))
 expect_ok "$CLI" tree-build --state S --service-key svc.key
 grep -q "tree 2: 3 domains, 1 appended" out.txt || fail "tree 2 summary: $(cat out.txt)"
 # No cosigned tree yet: manifest-response refuses.

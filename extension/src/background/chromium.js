@@ -21,22 +21,28 @@
 //    page from another host (script, style, image, font, fetch, worker, frame ...) is a subresource
 //    hop, asked once per (page, O, D) while the response is held; blocked: Fetch.failRequest.
 
-import { api, testBuild } from '../compat.js';
+import { api, navigateTab, testBuild } from '../compat.js';
 import { createTrace } from '../lib/trace.js';
-import { destinationFromCdp } from '../lib/destination.js';
+import { bodyDestination, destinationFromCdp, followedRedirect } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { bytesFromBase64 } from '../lib/bytes.js';
 import { WAICT_HEADER, Reason } from '../lib/messages.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
+import { continueDocument } from './chromium_waict.js';
+import { installDnrRequestHeaders } from './request_headers_dnr.js';
+import { PASS_RULE_ID, gateRules, gatedUrl, heldUrl, passRule } from '../lib/gate.js';
 
 const dbg = api.debugger;
 const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
 const MAX_RELOADS = 2;
 
 export function installChromium(core) {
+  core.waict.requestHeaders = installDnrRequestHeaders();   // waict.js: Sec-CH-WAICT, -Req
   const tabs = new Map(); // tabId -> { attached: Promise|null, mainFrameId, sessions: Map(sessionId -> type), docSeen, reloads, mainHeaders }
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
+  const extensionBase = api.runtime.getURL('');
+  const gate = installGate(core, trace, extensionBase);
   const secFetchDest = new Map(); // CDP Network requestId -> Sec-Fetch-Dest
 
   const tabRec = tabId => {
@@ -53,10 +59,19 @@ export function installChromium(core) {
 
   // Dedicated workers have no Fetch domain: their requests pause in the parent page's session.
   async function setupSession(target, type = 'page') {
+    if (type === 'page') await noSpeculation(target);
     await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: true }).catch(() => {});
     if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: PATTERNS });
     await send(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }).catch(() => {});
+  }
+
+  // Speculative loads (speculation rules, Speculation-Rules header): a prerendered page runs in a
+  // target the tab's session does not intercept, and a prefetched document is served at navigation
+  // without passing through Fetch. Checked tabs get neither: prerendering is switched off per tab
+  // (CDP), and while any tab is attached the browser's preloading setting is off (gate.pass).
+  function noSpeculation(target) {
+    return send(target, 'Page.setPrerenderingAllowed', { isAllowed: false }).catch(e => trace.push({ prerenderOffError: String(e && e.message || e) }));
   }
 
   function attach(tabId) {
@@ -74,6 +89,7 @@ export function installChromium(core) {
         const tree = await send(target, 'Page.getFrameTree');
         r.mainFrameId = tree.frameTree.frame.id;
       } catch (_) { r.mainFrameId = null; }
+      await gate.pass(tabId);          // only now may the tab load a checked site's documents
       return true;
     })();
     r.attached.catch(e => { trace.push({ attachError: String(e && e.message || e), tabId }); r.attached = null; });
@@ -85,6 +101,7 @@ export function installChromium(core) {
     if (!r || !r.attached) return;
     r.attached = null;
     r.sessions.clear();
+    gate.unpass(tabId);
     try { await dbg.detach({ tabId }); } catch (_) {}
   }
 
@@ -98,10 +115,11 @@ export function installChromium(core) {
   dbg.onDetach.addListener((source, reason) => {
     const r = tabs.get(source.tabId);
     if (r) { r.attached = null; r.sessions.clear(); }
+    gate.unpass(source.tabId);
     trace.push({ detach: reason, tabId: source.tabId });
   });
 
-  api.tabs.onRemoved.addListener(tabId => { tabs.delete(tabId); core.forgetTab(tabId); });
+  api.tabs.onRemoved.addListener(tabId => { tabs.delete(tabId); gate.unpass(tabId); core.forgetTab(tabId); });
 
   api.webNavigation.onBeforeNavigate.addListener(d => {
     if (d.frameId !== 0) return;
@@ -138,11 +156,16 @@ export function installChromium(core) {
     const r = tabRec(d.tabId);
     const origin = originOf(d.url);
     const url = stripFragment(d.url);
-    if (!origin) { if (!d.url.startsWith(api.runtime.getURL(''))) detach(d.tabId); return; }
+    if (!origin) {
+      if (heldUrl(d.url, extensionBase)) return retryHeld(d.tabId, heldUrl(d.url, extensionBase));
+      if (!d.url.startsWith(extensionBase)) detach(d.tabId);
+      return;
+    }
     if (r.blockedUrl === url) { r.blockedUrl = null; return; }     // error page of a blocked document
     const seenEarlier = r.prevDocSeen && r.prevDocSeen.url === url && d.timeStamp <= r.prevDocSeen.before;
     if (r.docSeen === url || seenEarlier) {                        // seen through Fetch
       r.reloads = 0;
+      r.gateRetries = 0;
       const t = core.tabs.get(d.tabId);
       if (!(t && t.state && t.state.checked) && r.attached) detach(d.tabId);
       return;
@@ -159,6 +182,7 @@ export function installChromium(core) {
       // (e.g. DevTools already attached to the tab), an enforced site gets the block page.
       let ok = r.reloads < MAX_RELOADS;
       if (ok) {
+        r.gateRetries = 0;
         trace.push({ reloadFor: url, tabId: d.tabId, time: Date.now() });
         ok = await reload(d.tabId).then(() => true, e => { trace.push({ reloadError: String(e && e.message || e) }); return false; });
       }
@@ -172,6 +196,55 @@ export function installChromium(core) {
       if (r.attached) detach(d.tabId);
     }
   });
+
+  // The gate held a navigation (the tab was not attached yet): attach, then open the address again.
+  async function retryHeld(tabId, url) {
+    const r = tabRec(tabId);
+    if (r.holding === url) return;                 // already on it (commit event and startup scan)
+    r.holding = url;
+    try {
+      await core.ready;
+      const origin = originOf(url);
+      if (!core.isCheckedLocally(origin)) { await gate.sync(); return navigateTab(tabId, url); }  // stale gate
+      trace.push({ gateRetry: url, tabId, time: Date.now() });
+      core.prefetchManifest(origin);
+      // A tab held again and again (attach keeps failing): fail closed like a failed attach.
+      const tries = r.gateRetries = (r.gateRetries || 0) + 1;
+      const ok = tries <= MAX_RELOADS + 1 && await attach(tabId).then(() => true, () => false);
+      if (ok) return navigateTab(tabId, url);
+      r.gateRetries = 0;
+      const state = core.cachedState(origin);
+      if (state && state.mode !== 'report') {
+        const res = { action: 'block', reason: Reason.INTERCEPTION_UNAVAILABLE, detail: 'the tab could not be intercepted', enforced: 'block' };
+        return core.showBlockPage(tabId, { origin, url: stripFragment(url), destination: 'document', res, state });
+      }
+      await gate.pass(tabId);  // report mode: the page may load unchecked
+      return navigateTab(tabId, url);
+    } finally {
+      r.holding = null;
+    }
+  }
+
+  // The background (re)started: a hold page the gate showed before we ran (a startup page), or a
+  // checked site's tab left without a debugger session (this service worker was restarted) is
+  // attached and loaded again; nothing of the latter runs on unchecked meanwhile.
+  async function recoverTabs() {
+    await core.ready;
+    const all = await Promise.resolve(api.tabs.query({})).catch(() => []);
+    for (const tab of all) {
+      const held = heldUrl(tab.pendingUrl || tab.url || '', extensionBase);
+      if (held) { retryHeld(tab.id, held).catch(() => {}); continue; }
+      // A startup page may still be pending (Chromium has not started its request yet).
+      const url = tab.url || tab.pendingUrl || '';
+      const o = originOf(url);
+      if (o && core.isCheckedLocally(o) && !tabRec(tab.id).attached) {
+        trace.push({ recover: url, tabId: tab.id, pending: !tab.url });
+        if (tab.url) reload(tab.id).catch(() => {});
+        else retryHeld(tab.id, url).catch(() => {});
+      }
+    }
+  }
+  recoverTabs();
 
   dbg.onEvent.addListener((source, method, params) => {
     if (method === 'Network.requestWillBeSentExtraInfo') {
@@ -246,7 +319,7 @@ export function installChromium(core) {
         return;
       }
     }
-    if (status >= 300 && status < 400 && headers.location) {             // redirect: the final response is checked
+    if (followedRedirect(status, headers.location)) {                   // redirect: the final response is checked
       const to = isMain && redirectTarget(status, headers.location, url);
       if (to) {
         const state = await core.consultSite(originOf(url), headers);
@@ -259,7 +332,8 @@ export function installChromium(core) {
     if (isMain) {
       origin = originOf(url);
       state = await core.consultSite(origin, headers);
-      core.startPage(tabId, origin, state.checked ? state : null);
+      await core.startPage(tabId, origin, state.checked ? state : null);
+      if (state.checked) core.waict.noteDocument(tabId, stripFragment(url), headers);
       if (state.checked) await core.ensureManifest(origin, state, { force: true });
     } else {
       let t = core.tabs.get(tabId);
@@ -312,16 +386,19 @@ export function installChromium(core) {
         const t = core.tab(tabId);
         for (const [u, sri] of scanIntegrityAttributes(html, url)) t.integrity.set(u, sri);
       }
-      res = await core.verdict({ tabId, origin, state, url, destination, bytes, status, fromCache: status === 304 });
+      res = await core.verdict({ tabId, origin, state, url, destination: bodyDestination(destination, bytes), bytes, status, fromCache: status === 304 });
     } catch (e) {
       trace.push({ verdictError: String(e && e.message || e), url });
       res = core.failClosed(state);
     }
     if (isMain) r.docSeen = stripFragment(url);
+    // A checked document goes on with the host's CSP (waict.js, chromium_waict.js).
+    const passDoc = p.resourceType === 'Document' && originOf(url) === origin
+      ? () => continueDocument({ core, send, target, requestId, paused: p, tabId, origin, res, pass, block }) : pass;
     if (isMain && res.enforced !== 'block') {
       // The origin's key for later hops: asked once this document is let through.
       const o = originOf(url);
-      pass().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } });
+      passDoc().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } });
       return;
     }
     if (res.enforced === 'block') {
@@ -331,7 +408,7 @@ export function installChromium(core) {
         core.showBlockPage(tabId, { origin, url, destination, res, state });
       }
     } else {
-      await pass();
+      await passDoc();
     }
   }
 
@@ -343,4 +420,52 @@ export function installChromium(core) {
   const api_ = { attach, detach, tabs, isAttached: tabId => !!(tabs.get(tabId) && tabs.get(tabId).attached) };
   globalThis.verityChromium = api_;
   return api_;
+}
+
+// The network gate (lib/gate.js): GATE rules for the checked origins follow core's site cache;
+// the PASS rule lists the tabs whose debugger session is ready. Updates are serialised.
+function installGate(core, trace, extensionBase) {
+  const dnr = api.declarativeNetRequest;
+  const passing = new Set();
+  let applied = null;        // JSON of the GATE rules in place
+  let rules = [];
+  let chain = Promise.resolve();
+  const serial = fn => (chain = chain.then(fn).catch(e => trace.push({ gateError: String(e && e.message || e) })));
+
+  const checkedOrigins = () => Object.keys(core.cache).filter(o => core.isCheckedLocally(o));
+  const preloadedHosts = () => [...core.preloaded].filter(h => !(core.cache[`https://${h}`] && core.cache[`https://${h}`].setting === 'off'));
+  const sync = () => serial(async () => {
+    const next = gateRules(checkedOrigins(), preloadedHosts(), extensionBase);
+    const json = JSON.stringify(next);
+    if (json === applied) return;
+    const old = await dnr.getDynamicRules();
+    await dnr.updateDynamicRules({ removeRuleIds: old.map(x => x.id), addRules: next });
+    applied = json;
+    rules = next;
+  });
+  let predictionOff = null;         // unknown at start: the first sync sets or clears it
+  const syncPass = () => serial(async () => {
+    const rule = passRule(passing);
+    // No speculative loads (prefetch, prerender) while a checked tab is open: the browser-wide
+    // preloading setting is off before the tab may load the site, back to the user's value after.
+    const off = passing.size > 0;
+    if (off !== predictionOff && api.privacy) {
+      const pref = api.privacy.network.networkPredictionEnabled;
+      await (off ? pref.set({ value: false }) : pref.clear({}));
+      predictionOff = off;
+    }
+    await dnr.updateSessionRules({ removeRuleIds: [PASS_RULE_ID], addRules: rule ? [rule] : [] });
+  });
+  // Rules of an earlier run stay in force until the cache is read: the gate holds meanwhile.
+  serial(async () => { rules = await dnr.getDynamicRules(); applied = JSON.stringify(rules); });
+  syncPass();
+  core.onCacheChanged(() => sync());
+  core.ready.then(() => sync());
+  return {
+    sync,
+    passes: tabId => passing.has(tabId),
+    holds: url => gatedUrl(url, rules),
+    pass: tabId => { passing.add(tabId); return syncPass(); },
+    unpass: tabId => { if (passing.delete(tabId)) syncPass(); },
+  };
 }

@@ -11,6 +11,7 @@ import { BadgeWriter } from '../lib/badge.js';
 import { digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
 import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
+import { WaictHooks } from './waict.js';
 
 const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
@@ -21,6 +22,7 @@ const RECENT_MAX = 500;
 
 export class Core {
   constructor() {
+    this.cacheListeners = [];       // called after the site cache or the preload list changed
     this.cache = {};
     this.preloaded = new Set();     // hosts on the host's trusted preload list (hello reply)
     this.tabs = new Map();          // tabId -> { origin, state, counts, integrity: Map(url -> sri) }
@@ -35,8 +37,17 @@ export class Core {
     this.pageSeq = 0;
     this.badges = new BadgeWriter(setBadgeField);
     this.host = new HostClient({ connect: () => connectNative(HOST_NAME), onStatus: () => this.refreshAllBadges() });
+    this.waict = new WaictHooks(this);   // today's drafts: CSP, reports, warn notice, request headers
     this.ready = this.load();
   }
+
+  // The site cache and the preload list; every change is announced (the Chromium gate follows it).
+  get cache() { return this.siteCache; }
+  set cache(v) { this.siteCache = v; this.cacheChanged(); }
+  get preloaded() { return this.preloadSet; }
+  set preloaded(v) { this.preloadSet = v; this.cacheChanged(); }
+  onCacheChanged(fn) { this.cacheListeners.push(fn); }
+  cacheChanged() { for (const fn of this.cacheListeners || []) fn(); }
 
   async load() {
     this.cache = await storageGet(CACHE_KEY, {}) || {};
@@ -52,6 +63,8 @@ export class Core {
       }
       await storageSet(CACHE_KEY, this.cache);
     }
+    await this.waict.ready;
+    this.waict.cacheChanged(this.cache);
   }
 
   ask(msg, timeoutMs) {
@@ -80,7 +93,8 @@ export class Core {
       return { origin, checked: true, mode: 'enforce', manifest_url: (e && e.manifestUrl) || `${origin}/.well-known/waict/manifest`, setting: e ? e.setting : 'default', source: 'preloaded' };
     }
     if (!e || !e.checked) return null;
-    return { origin, checked: true, mode: e.mode || 'enforce', manifest_url: e.manifestUrl, setting: e.setting, source: 'remembered' };
+    return { origin, checked: true, mode: e.mode || 'enforce', ...(e.modes ? { modes: e.modes } : {}), manifest_url: e.manifestUrl, setting: e.setting, source: 'remembered',
+             report_to: e.reportTo || [], request_headers: e.requestHeaders || {} };
   }
   knows(origin) { return !!origin && (Object.prototype.hasOwnProperty.call(this.cache, origin) || isPreloaded(origin, this.preloaded)); }
 
@@ -102,6 +116,7 @@ export class Core {
     if (r.ok) {
       this.cache = applyHostState(this.cache, r);
       storageSet(CACHE_KEY, this.cache).catch(() => {});
+      this.waict.cacheChanged(this.cache);
       return r;
     }
     return { ...stateWithoutHost(origin, headers, this.cache, this.preloaded), hostError: r.error };
@@ -111,9 +126,11 @@ export class Core {
   forgetTab(tabId) {
     this.tabs.delete(tabId);
     this.badges.forget(tabId);
+    this.waict.forgetTab(tabId);
   }
 
   // Top-level navigation committed to a checked (or unchecked) site: reset the tab's counters.
+  // Resolves once the tab's request headers (waict.js) are in place.
   startPage(tabId, origin, state) {
     const t = this.tab(tabId);
     t.origin = origin;
@@ -122,6 +139,7 @@ export class Core {
     t.integrity = new Map();
     t.page = ++this.pageSeq;
     this.updateBadge(tabId);
+    return this.waict.pageStarted(tabId, origin, state);
   }
 
   // Fetch the manifest named by the site state and hand it to the host before any resource verdict
@@ -191,13 +209,16 @@ export class Core {
     this.hostCalls += 1;
     const reply = await this.host.requestVerdict(msg, TIMEOUTS.verdict);
     const hostMs = performance.now() - t0;
-    const res = enforcementFor(state, reply, { overridden: this.overridden(origin) });
+    const res = enforcementFor(state, reply, { overridden: this.overridden(origin), destination });
     if (t && t.origin === origin) {
       t.counts = countVerdict(t.counts, res.action);
       this.updateBadge(tabId);
     }
     this.recent.push({ seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: bytes.length, digests: Object.keys(digests), integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced });
     if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
+    const category = reply && reply.ok ? reply.category || null : null;
+    this.waict.afterVerdict({ tabId, origin, url: key, destination, res, category });
+    if (reply && reply.ok && reply.csp) res.csp = reply.csp;
     return res;
   }
 
@@ -235,6 +256,12 @@ export class Core {
       const { originCert = null, destCert = null } = certs ? await certs() : {};
       return this.hopCheck({ tabId, state, fromUrl, toUrl: url, kind: HopKind.SUBRESOURCE, originCert, destCert });
     });
+  }
+
+  // One row of the in-memory recent list (DEBUG_STATE), as verdict() writes it.
+  record(entry) {
+    this.recent.push({ seq: ++this.verdictSeq, time: Date.now(), ...entry });
+    if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
   }
 
   // What to do when a checked response could not even be hashed/asked (internal error).
@@ -277,6 +304,8 @@ export class Core {
       state: t ? t.state : null,
       counts: t ? t.counts : emptyCounts(),
       hostUp: status.ok === true,
+      reporting: this.waict.reporting,
+      reportsSent: origin ? this.waict.sent.filter(x => x.origin === origin).reduce((n, x) => n + (x.ok ? x.count : 0), 0) : 0,
       status: status.ok ? status : null,
       hostError: status.ok ? null : status.error,
     };
@@ -290,6 +319,7 @@ export class Core {
     const s = await this.ask({ type: HostType.SITE_STATE, origin, headers: {} }, TIMEOUTS.siteState);
     if (s.ok) this.cache = applyHostState(this.cache, s);
     await storageSet(CACHE_KEY, this.cache);
+    this.waict.cacheChanged(this.cache);
     for (const [id, t] of this.tabs) if (t.origin === origin) { t.state = s.ok ? s : t.state; this.updateBadge(id); }
     this.onSettingChanged && this.onSettingChanged(origin, setting);
     return r;
@@ -314,7 +344,7 @@ export class Core {
     const tabs = {};
     for (const [id, t] of this.tabs) tabs[id] = { origin: t.origin, checked: !!(t.state && t.state.checked), mode: t.state && t.state.mode, counts: t.counts };
     return { hostUp: this.host.available(), connects: this.host.connects, hostCalls: this.hostCalls, lastError: this.host.lastError,
-             cache: this.cache, tabs, recent: this.recent };
+             cache: this.cache, tabs, recent: this.recent, waict: this.waict.debugState() };
   }
 }
 

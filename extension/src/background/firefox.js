@@ -22,15 +22,18 @@
 
 import { api, extensionOrigin, testBuild } from '../compat.js';
 import { createTrace } from '../lib/trace.js';
-import { destinationFromFirefox } from '../lib/destination.js';
+import { bodyDestination, destinationFromFirefox, followedRedirect } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { concatChunks } from '../lib/bytes.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
+import { documentResponseHeaders } from './firefox_waict.js';
+import { installDnrRequestHeaders } from './request_headers_dnr.js';
 
 const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by Verity</title><p>Blocked by Verity.</p>';
 
 export function installFirefox(core) {
+  core.waict.requestHeaders = installDnrRequestHeaders();   // waict.js: Sec-CH-WAICT, -Req
   const secFetchDest = new Map(); // requestId -> Sec-Fetch-Dest (only for tabs of checked sites)
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
 
@@ -64,6 +67,10 @@ export function installFirefox(core) {
     const redirect = redirectTarget(d.statusCode, normalizeHeaders(d.responseHeaders).location, d.url) !== null;
     if (!redirect && hopToCheck(top.state, top.origin + '/', d.url, core.noPolicy)) return subresourceHop(d, top);
     filterBody(d, top.origin, top.state, false);
+    // A frame of the checked origin gets the host's CSP like the top-level document (waict.js).
+    if (d.type === 'sub_frame' && !redirect && originOf(d.url) === top.origin) {
+      return documentResponseHeaders(core, d, top.origin).then(h => (h ? { responseHeaders: h } : {}), () => ({}));
+    }
     return undefined;
   };
   // A subresource from another host: the hop O -> D, asked once per page and pair while the
@@ -154,14 +161,16 @@ export function installFirefox(core) {
     const cert = await leafCertificate(d.requestId);    // the site's key, for its later navigation hops
     if (cert) { originCerts.set(origin, cert); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); }
     await core.ensureManifest(origin, state, { force: true });
+    core.waict.noteDocument(d.tabId, stripFragment(d.url), headers);
     filterBody(d, origin, state, true);
-    return {};
+    const withCsp = await documentResponseHeaders(core, d, origin).catch(() => null);   // waict.js
+    return withCsp ? { responseHeaders: withCsp } : {};
   }
 
   function filterBody(d, origin, state, isMain) {
     const status = d.statusCode;
     const headers = normalizeHeaders(d.responseHeaders);
-    if (status >= 300 && status < 400 && headers.location) return;     // redirect: final response is checked
+    if (followedRedirect(status, headers.location)) return;             // redirect: final response is checked
     const destination = destinationFromFirefox({ type: d.type, contentType: headers['content-type'], secFetchDest: secFetchDest.get(d.requestId) });
     secFetchDest.delete(d.requestId);
     trace.push({ url: d.url, type: d.type, destination, status });
@@ -184,7 +193,7 @@ export function installFirefox(core) {
           const t = core.tab(d.tabId);
           for (const [u, sri] of scanIntegrityAttributes(new TextDecoder().decode(bytes), d.url)) t.integrity.set(u, sri);
         }
-        res = await core.verdict({ tabId: d.tabId, origin, state, url: d.url, destination, bytes, status, fromCache: !!d.fromCache });
+        res = await core.verdict({ tabId: d.tabId, origin, state, url: d.url, destination: bodyDestination(destination, bytes), bytes, status, fromCache: !!d.fromCache });
       } catch (e) {
         trace.push({ verdictError: String(e && e.message || e), url: d.url });
         res = core.failClosed(state);

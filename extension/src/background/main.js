@@ -14,10 +14,8 @@ if (isFirefox) installFirefox(core); else installChromium(core);
 const isTabId = v => Number.isInteger(v) && v >= 0;
 
 const handlers = {
-  [Msg.PAGE_HELLO]: (_m, sender) => {
-    const t = core.tabs.get(sender.tab.id);
-    return { checked: !!(t && t.state && t.state.checked) };
-  },
+  [Msg.PAGE_HELLO]: (_m, sender) => core.waict.pageHello(sender.tab.id),   // { checked, warn }
+  [Msg.PAGE_CSP_VIOLATION]: (m, sender) => core.waict.violations(m.items, sender),
   [Msg.PAGE_SRI]: (m, sender) => {
     const t = core.tabs.get(sender.tab.id);
     if (!t || !t.state || !t.state.checked || !Array.isArray(m.items)) return { ok: false };
@@ -33,6 +31,7 @@ const handlers = {
   [Msg.LOG_QUERY]: m => core.logQuery(m.query || {}),
   [Msg.OVERRIDE]: m => (originOf(m.origin) === m.origin && typeof m.url === 'string') ? core.override({ origin: m.origin, url: m.url, reason: String(m.reason || ''), tabId: isTabId(m.tabId) ? m.tabId : undefined }) : { ok: false },
   [Msg.DEBUG_STATE]: () => core.debugState(),
+  [Msg.SET_REPORTING]: m => core.waict.setReporting(m.on === true),
 };
 
 // Test builds (tests/browser stages the extension with a bridge content script) may drive the
@@ -43,6 +42,7 @@ if (testBuild) {
     logQuery: q => core.logQuery(q || {}),
     setSite: (origin, setting) => core.setSite(origin, setting),
     popupState: tabId => core.popupState(tabId),
+    setReporting: on => core.waict.setReporting(on === true),
     ask: (msg, ms) => core.ask(msg, ms),
     trace: () => globalThis.verityTrace || [],
     watchedTabs: () => (globalThis.verityFirefox ? [...globalThis.verityFirefox.watched.keys()] : []),

@@ -64,3 +64,16 @@ export function modeFor(state, destination) {
   }
   return state.mode ?? null;
 }
+
+// The category a CSP violation of the synthesised policy falls under (rework "Reporting": the
+// governing key of an inline_violation), from the event's effectiveDirective and blockedURI; the
+// host's answer names it too and wins. null: not one of ours.
+export function categoryOfViolation(directive, blockedURI = '') {
+  const opaque = /^(data|blob|filesystem):/i.test(blockedURI);
+  if (directive === 'script-src' || directive === 'script-src-elem' || directive === 'script-src-attr') return opaque ? 'mode-script' : 'mode-inline-js';
+  if (directive === 'style-src' || directive === 'style-src-elem' || directive === 'style-src-attr') return 'mode-inline-css';
+  if (directive === 'frame-src' || directive === 'child-src') return 'mode-frame';
+  if (directive === 'object-src') return 'mode-object';
+  if (directive === 'worker-src') return 'mode-worker';
+  return null;
+}

@@ -19,18 +19,24 @@ export const HostType = Object.freeze({
   OVERRIDE: 'override',
   STATUS: 'status',
   M2DMRT_CHECK: 'm2dmrt_check',
+  INLINE_VIOLATION: 'inline_violation',  // a CSP violation of the synthesised policy (background/waict.js)
+  REPORT_SENT: 'report_sent',            // one waict-violation report POST, logged as an event
 });
 
 export const Msg = Object.freeze({
   // content script -> background
   PAGE_HELLO: 'verity/page-hello',       // "is this page's top-level site checked?" (local answer only)
   PAGE_SRI: 'verity/page-sri',           // integrity attributes of <script>/<link> elements
+  PAGE_CSP_VIOLATION: 'verity/page-csp-violation', // securitypolicyviolation events (content/waict_page.js)
   // extension pages (popup, block page) -> background
   POPUP_STATE: 'verity/popup-state',
   SET_SITE: 'verity/set-site',
   LOG_QUERY: 'verity/log-query',
   OVERRIDE: 'verity/override',
   DEBUG_STATE: 'verity/debug-state',     // tests and the demo: in-memory counters, host status
+  SET_REPORTING: 'verity/set-reporting', // popup: waict-violation reports to sites on/off
+  // background -> content script (tabs.sendMessage; not routed): show the in-page warn notice
+  WARN_NOTICE: 'verity/warn-notice',
   TEST_CALL: 'verity/test-call',         // test builds only (tests/browser/lib/test_bridge.js)
 });
 
@@ -39,11 +45,13 @@ export const Msg = Object.freeze({
 export const MsgFrom = Object.freeze({
   [Msg.PAGE_HELLO]: 'content',
   [Msg.PAGE_SRI]: 'content',
+  [Msg.PAGE_CSP_VIOLATION]: 'content',
   [Msg.POPUP_STATE]: 'page',
   [Msg.SET_SITE]: 'page',
   [Msg.LOG_QUERY]: 'page',
   [Msg.OVERRIDE]: 'page',
   [Msg.DEBUG_STATE]: 'page',
+  [Msg.SET_REPORTING]: 'page',
   [Msg.TEST_CALL]: 'content',            // accepted only when the test bridge is in the manifest
 });
 

@@ -7,7 +7,8 @@
 //    "require" site, unless the user switched it off;
 //  - anything else -> not checked: no interception, no hashing, no host call.
 // The cache is a plain object { [origin]: entry } kept in storage.local and rebuilt from the host's
-// answers; entry = { checked, mode, modes, setting, manifestUrl, source, updated }. `modes` is the
+// answers; entry = { checked, mode, modes, setting, manifestUrl, source, manifestState, reportTo,
+// requestHeaders, updated }. `modes` is the
 // host's per-category record (lib/categories.js: { 'mode-script': 'enforce', ... }) or null
 // for single-mode sites (v2, Firefox format, user settings).
 
@@ -108,6 +109,8 @@ export function applyHostState(cache, state, now = Date.now()) {
     manifestUrl: state.manifest_url ?? null,
     source: state.source ?? null,
     manifestState: state.manifest?.state ?? null,
+    reportTo: Array.isArray(state.report_to) ? state.report_to.filter(n => typeof n === 'string').slice(0, 32) : [],
+    requestHeaders: state.checked && state.request_headers && typeof state.request_headers === 'object' ? state.request_headers : {},
     updated: now,
   };
   return next;

@@ -31,24 +31,28 @@ function renderSite(s) {
   if (!s.hostUp) { badge.textContent = 'verifier unavailable'; badge.className = 'status bad'; }
   else if (!checked) { badge.textContent = 'not checked'; badge.className = 'status off'; }
   else if (s.counts.block > 0) { badge.textContent = `${s.counts.block} blocked`; badge.className = 'status bad'; }
+  else if (s.counts.warn > 0) { badge.textContent = `warning: ${s.counts.warn} failed (loaded anyway)`; badge.className = 'status warn'; }
   else if (s.counts.report > 0) { badge.textContent = `${s.counts.report} reported`; badge.className = 'status warn'; }
   else { badge.textContent = 'verified'; badge.className = 'status ok'; }
   add('Site', s.origin || '(no web page)');
   add('Checked', checked ? 'yes' : 'no');
   const st = site || s.state || {};
   add('Mode', st.mode || '—');
+  if (st.modes && Object.keys(st.modes).length) add('Categories', Object.entries(st.modes).map(([k, v]) => `${k.replace(/^mode-/, '')}: ${v}`).join(', '));
   add('Source', st.source || '—');
   add('Manifest', st.manifest ? `${st.manifest.state}${st.manifest.id ? ' (' + st.manifest.id.slice(0, 16) + '…)' : ''}` : '—');
   const ms = st.manifest && st.manifest.state;
   add('Transparency', (st.manifest && st.manifest.transparency) ||
     (ms === 'verified' ? 'verified' : ms === 'integrity_only' ? 'not required (integrity only, max-age=0)' : ms === 'invalid' ? 'not verified' : '—'));
-  add('This page', `${s.counts.allow} allowed, ${s.counts.block} blocked, ${s.counts.report} reported`);
+  add('This page', `${s.counts.allow} allowed, ${s.counts.block} blocked, ${s.counts.warn || 0} warned, ${s.counts.report} reported`);
+  if (checked) add('Reports sent', `${s.reportsSent || 0} to this site's endpoints`);
   if (s.status && s.status.counts) add('Verifier log', `${s.status.counts.allow} allowed, ${s.status.counts.block} blocked, ${s.status.counts.report} reported`);
   if (s.status) add('Verifier', `verity-host ${s.status.host_version || ''}, config ${s.status.config && s.status.config.ok ? 'ok' : 'INVALID'}`);
   else add('Verifier', `unavailable (${s.hostError ? s.hostError.code : 'no reply'})`);
   origin = s.origin;
   $('toggle-row').hidden = !origin;
   $('setting').value = (site && site.setting) || (s.local && s.local.setting) || 'default';
+  $('reporting').checked = s.reporting !== false;
   if (origin && ![...$('f-site').options].some(o => o.value === origin)) $('f-site').append(new Option(origin, origin));
 }
 
@@ -95,6 +99,10 @@ async function main() {
   $('setting').onchange = async () => {
     const r = await send({ type: Msg.SET_SITE, origin, setting: $('setting').value });
     $('setting-msg').textContent = r && r.ok ? `saved: ${r.setting}` : `failed: ${r && r.error ? r.error.code : 'no reply'}`;
+  };
+  $('reporting').onchange = async () => {
+    const r = await send({ type: Msg.SET_REPORTING, on: $('reporting').checked });
+    $('reporting-msg').textContent = r && r.ok ? (r.reporting ? 'reports on' : 'reports off') : 'failed';
   };
   $('refresh').onclick = () => loadLog(false);
   $('f-site').onchange = () => loadLog(false);

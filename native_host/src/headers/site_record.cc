@@ -22,9 +22,12 @@ void CopyHeaderFields(const WaictPolicy& p, SiteRecord& r) {
 
 // R3b-d for one category.
 void Ratchet(CategoryRecord& c, WaictMode mode, int64_t new_expiry) {
-  if (!c.mode || Stronger(mode, *c.mode)) {
+  if (!c.mode) {
     c.mode = mode;
     c.expires_at = new_expiry;
+  } else if (Stronger(mode, *c.mode)) {  // R3b: upgrade at once, never for less time than the old mode had
+    c.mode = mode;
+    c.expires_at = std::max(c.expires_at, new_expiry);
   } else if (*c.mode == mode) {
     c.expires_at = std::max(c.expires_at, new_expiry);
   }
@@ -127,6 +130,7 @@ std::string FormatCategoryRecords(const CategoryRecords& c) {
 
 Result<CategoryRecords> ParseCategoryRecords(std::string_view text) {
   CategoryRecords out{};
+  int last = -1;  // table index of the previous item: the written form is in table order
   auto bad = [&](std::string_view why) {
     return MakeError(ErrorCode::kHeaderBadCategoryRecords,
                      std::string(why) + ": \"" + std::string(text.substr(0, 80)) + "\"");
@@ -148,7 +152,11 @@ Result<CategoryRecords> ParseCategoryRecords(std::string_view text) {
     auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), exp);
     if (num.empty() || ec != std::errc() || ptr != num.data() + num.size() || exp < 0)
       return bad("bad expiry");
+    if (num.size() > 1 && num[0] == '0') return bad("bad expiry (leading zero: not the written form)");
     if (out[Index(*cat)].mode) return bad("category twice");
+    if (static_cast<int>(Index(*cat)) < last)
+      return bad("categories out of table order (not the written form)");
+    last = static_cast<int>(Index(*cat));
     out[Index(*cat)] = CategoryRecord{mode, exp};
   }
   return out;

@@ -22,8 +22,10 @@
 //       a. manifest_url, endpoints, preload and dialect are always overwritten (draft steps 1-2: a
 //          new manifest is picked up at once; it is still verified before use);
 //       b. for each category in the header: none stored -> (mode, now + max-age); a strictly
-//          stronger mode (report < warn < enforce) -> (new mode, now + max-age) (upgrade at once;
-//          with max-age = 0 the upgraded category therefore ends at once, as the draft reads);
+//          stronger mode (report < warn < enforce) -> (new mode, max(expiry, now + max-age)) (upgrade
+//          at once, and never for less time than the weaker mode had left: read literally, the draft
+//          stores now + max-age, so "mode=enforce, max-age=0" would erase a live warn category at once,
+//          a downgrade by way of an upgrade; docs/decisions.md, found by fuzz_policy_header);
 //       c. same mode: expiry = max(expiry, now + max-age) (extend, never shorten);
 //       d. weaker mode, or a shorter max-age (max-age = 0 included): mode and expiry are kept;
 //          categories the header does not name keep ageing. A site can only downgrade (or drop) a

@@ -83,6 +83,18 @@ std::optional<WaictDialect> ParseDialectName(std::string_view s) {
   return std::nullopt;
 }
 
+std::string FormatWaictReqHeader(std::string_view manifest_url) {
+  std::string out = "\"";
+  for (char c : manifest_url) {
+    auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u > 0x7e) continue;
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
 bool PreloadEligible(const WaictPolicy& p) {
   if (!p.preload || p.max_age < kPreloadMinMaxAge) return false;
   for (const auto& m : p.modes) {

@@ -57,6 +57,12 @@
 namespace verity::headers {
 
 inline constexpr std::string_view kWaictHeaderName = "Integrity-Policy-WAICT-v1";
+inline constexpr std::string_view kWaictReqHeaderName = "Integrity-Policy-WAICT-v1-Req";
+
+// The request header value the drafts ask for on a checked site's requests ("Request Setup"): the
+// manifest URL as an RFC 9651 sf-string, e.g. FormatWaictReqHeader("/m.json") == "\"/m.json\"".
+// Characters an sf-string cannot carry (controls, non-ASCII) are dropped.
+std::string FormatWaictReqHeader(std::string_view manifest_url);
 
 enum class WaictDialect : uint8_t { kDraft, kFirefoxNightly, kRework };
 

@@ -15,10 +15,21 @@ Decision Fail(std::string_view why, Action action, std::string detail) {
   return Decision{action, why, std::move(detail)};
 }
 
-Action FailureAction(Mode mode) { return mode == Mode::kEnforce ? Action::kBlock : Action::kReport; }
+Action FailureAction(Mode mode) {
+  switch (mode) {
+    case Mode::kEnforce:
+      return Action::kBlock;
+    case Mode::kWarn:
+      return Action::kWarn;
+    case Mode::kReport:
+      break;
+  }
+  return Action::kReport;
+}
 
 std::string Expected(std::string_view key, const HashList& list, const Hash32& got) {
   std::string d(key);
+  if (list.poisoned) return d.append(": the manifest lists this URL twice with different hashes");
   d.append(": got ").append(FormatSha256(got)).append(", manifest has ").append(FormatSha256(list.first));
   for (const Hash32& h : list.more) d.append(" ").append(FormatSha256(h));
   return d;
@@ -31,9 +42,9 @@ std::string RequestKey(std::string_view url) {
   return c ? std::move(*c) : std::string();
 }
 
-Decision DecideWaict(const Manifest& m, const ResourceFacts& r, Mode mode) {
+// The WAICT steps for a resource of class `cls`.
+Decision DecideClass(const Manifest& m, const ResourceFacts& r, DestinationClass cls, Mode mode) {
   const Action fail = FailureAction(mode);
-  DestinationClass cls = ClassOf(r.destination);
   if (cls == DestinationClass::kWasm) {
     if (Manifest::SortedContains(m.wasm_hashes, r.body_hash)) return Allow(reason::kWasmMatch);
     return Fail(reason::kWasmHashMismatch, fail, StrCat({FormatSha256(r.body_hash), " not in wasm_hashes"}));
@@ -66,6 +77,10 @@ Decision DecideWaict(const Manifest& m, const ResourceFacts& r, Mode mode) {
   return Fail(reason::kMissingFromManifest, fail, key.empty() ? std::string(r.url) : key);
 }
 
+Decision DecideWaict(const Manifest& m, const ResourceFacts& r, Mode mode) {
+  return DecideClass(m, r, ClassOf(r.destination), mode);
+}
+
 Decision DecideWithPolicy(const Manifest& m, const ResourceFacts& r, Mode mode, const DestinationPolicy& p) {
   Action fail;
   if (p.Blocks(r.destination)) {
@@ -75,12 +90,13 @@ Decision DecideWithPolicy(const Manifest& m, const ResourceFacts& r, Mode mode, 
   } else {
     return Allow(reason::kNotCovered);
   }
-  if (r.sri_matched.has_value() && *r.sri_matched) return Allow(reason::kSriMatch);
   std::string key = RequestKey(r.url);
   const HashList* listed = key.empty() ? nullptr : m.Find(key);
-  if (listed != nullptr && listed->Contains(r.body_hash)) return Allow(reason::kManifestMatch);
+  if (listed != nullptr) {
+    if (listed->Contains(r.body_hash)) return Allow(reason::kManifestMatch);
+    return Fail(reason::kNoManifestMatch, fail, Expected(key, *listed, r.body_hash));
+  }
   if (Manifest::SortedContains(m.any_hashes, r.body_hash)) return Allow(reason::kAnyMatch);
-  if (listed != nullptr) return Fail(reason::kNoManifestMatch, fail, Expected(key, *listed, r.body_hash));
   return Fail(reason::kMissingFromManifest, fail, key.empty() ? std::string(r.url) : key);
 }
 
@@ -88,11 +104,34 @@ Decision DecideWithPolicy(const Manifest& m, const ResourceFacts& r, Mode mode, 
 
 Result<Mode> ParseMode(std::string_view s) {
   if (s == "enforce") return Mode::kEnforce;
+  if (s == "warn") return Mode::kWarn;
   if (s == "report") return Mode::kReport;
   return MakeError(ErrorCode::kDecisionBadMode, std::string(s.substr(0, 40)));
 }
 
-std::string_view ModeName(Mode m) { return m == Mode::kEnforce ? "enforce" : "report"; }
+std::string_view ModeName(Mode m) {
+  switch (m) {
+    case Mode::kEnforce:
+      return "enforce";
+    case Mode::kWarn:
+      return "warn";
+    case Mode::kReport:
+      break;
+  }
+  return "report";
+}
+
+Mode ModeOf(headers::WaictMode m) {
+  switch (m) {
+    case headers::WaictMode::kEnforce:
+      return Mode::kEnforce;
+    case headers::WaictMode::kWarn:
+      return Mode::kWarn;
+    case headers::WaictMode::kReport:
+      break;
+  }
+  return Mode::kReport;
+}
 
 std::string_view ActionName(Action a) {
   switch (a) {
@@ -102,6 +141,8 @@ std::string_view ActionName(Action a) {
       return "block";
     case Action::kReport:
       return "report";
+    case Action::kWarn:
+      return "warn";
   }
   return "block";
 }
@@ -111,18 +152,45 @@ Decision DecideResource(const Manifest& manifest, const ResourceFacts& resource,
   if (manifest.tombstone) return Allow(reason::kTombstone);
   switch (manifest.dialect) {
     case Dialect::kWaict:
-      return DecideWaict(manifest, resource, mode);
+      break;
     case Dialect::kArticle:
       // ParseManifest guarantees the policy for this dialect; fail closed if a caller built one without.
       if (!manifest.policy)
         return FailureDecision(reason::kInvalidManifest, mode, "article manifest without policy");
       return DecideWithPolicy(manifest, resource, mode, *manifest.policy);
     case Dialect::kFirefox:
-      if (header_policy != nullptr) return DecideWithPolicy(manifest, resource, mode, *header_policy);
-      if (manifest.policy) return DecideWithPolicy(manifest, resource, mode, *manifest.policy);
-      return DecideWaict(manifest, resource, mode);
+      if (manifest.policy && header_policy == nullptr) {
+        return DecideWithPolicy(manifest, resource, mode, *manifest.policy);
+      }
+      break;
   }
-  return FailureDecision(reason::kInvalidManifest, mode, "unknown dialect");
+  // WAICT and Firefox manifests: a Firefox header's blocked-destinations decide coverage, whatever
+  // the manifest's shape (Firefox reads a plain {"hashes": ...} manifest this way).
+  if (header_policy != nullptr) return DecideWithPolicy(manifest, resource, mode, *header_policy);
+  return DecideWaict(manifest, resource, mode);
+}
+
+Decision DecideCategory(const Manifest& manifest, const ResourceFacts& r, headers::Category category,
+                        Mode mode) {
+  if (manifest.tombstone) return Allow(reason::kTombstone);
+  DestinationClass cls = category == headers::Category::kWasm ? DestinationClass::kWasm
+                         : headers::IsPassive(category)       ? DestinationClass::kPassive
+                                                              : DestinationClass::kActive;
+  if (r.url.starts_with("data:") || r.url.starts_with("blob:")) {
+    if (cls != DestinationClass::kActive) return Allow(reason::kNotCovered);
+    if (Manifest::SortedContains(manifest.inline_url_hashes, r.body_hash))
+      return Allow(reason::kInlineUrlMatch);
+    return Fail(
+        reason::kInlineViolation, FailureAction(mode),
+        StrCat({FormatSha256(r.body_hash), " (", r.url.substr(0, 5), " URL) not in inline_url_hashes"}));
+  }
+  if (manifest.dialect == Dialect::kArticle) {
+    // The article format carries its own destination policy; the category's mode applies.
+    if (!manifest.policy)
+      return FailureDecision(reason::kInvalidManifest, mode, "article manifest without policy");
+    return DecideWithPolicy(manifest, r, mode, *manifest.policy);
+  }
+  return DecideClass(manifest, r, cls, mode);
 }
 
 Decision FailureDecision(std::string_view why, Mode mode, std::string detail) {

@@ -16,17 +16,26 @@
 //                                                         -> allow  "wildcard_match"
 //      otherwise (or piece hashes not supplied)           -> fail   "no_manifest_match"
 //  10.                                                    -> fail   "missing_from_manifest"
-// SRI is ignored for WAICT-covered requests (draft, "Interaction with SRI").
+// SRI never exempts a resource from the manifest, in any dialect (rework "Interaction with SRI and
+// Integrity Policy": SRI metadata is ignored for covered requests; Firefox never lets SRI exempt a
+// resource from WAICT): an `integrity=` attribute is server-made, so it cannot vouch for anything.
 //
-// Article dialect, and Firefox with a destination policy (`blocked-destinations` /
-// `checked-destinations`, from the manifest or passed in from Firefox's Integrity-Policy header):
-//   destination in neither set -> allow "not_covered"; sri_matched == true -> allow "sri_match";
-//   key listed with h -> "manifest_match"; h in any_hashes ("" path) -> "any_match"; key listed
-//   with other hashes -> fail "no_manifest_match"; else fail "missing_from_manifest".
-//   A failure blocks for blocked-destinations and reports for checked-destinations only.
-// Firefox without any destination policy follows the WAICT steps (active/passive classes).
+// Rework dialect (DecideCategory): the category of the destination (headers/category.h, via
+// CategoryOf) fixes the class: mode-wasm -> step 2, passive categories (image, font, media) -> the
+// passive steps, every other category -> active; a destination without a category is not covered.
+// The caller passes the mode of that category.
 //
-// A failure becomes Action::kBlock in Mode::kEnforce and Action::kReport in Mode::kReport.
+// A header destination policy (Firefox's `blocked-destinations` from Integrity-Policy-WAICT-v1) or
+// the article dialect's / old Firefox manifest's `integrity-policy`:
+//   destination in neither set -> allow "not_covered"; key listed: h matches -> "manifest_match",
+//   else fail "no_manifest_match" (no fallback to any_hashes, as Firefox reads it); h in any_hashes
+//   ("" path) -> "any_match"; else fail "missing_from_manifest".
+//   A failure follows the mode for blocked-destinations and reports for checked-destinations only.
+// The header policy, when given, decides coverage whatever the manifest's shape (a plain
+// {"hashes": ...} manifest included); a Firefox manifest without any policy follows the WAICT steps.
+//
+// A failure becomes Action::kBlock in Mode::kEnforce, Action::kWarn in Mode::kWarn (the resource is
+// delivered, the user is warned) and Action::kReport in Mode::kReport.
 //
 //   ResourceFacts r{.url = "https://example.com/app.js", .destination = Destination::kScript,
 //                   .body_hash = crypto::Sha256(body)};
@@ -42,17 +51,19 @@
 #include "core/action.h"
 #include "core/bytes.h"
 #include "core/error.h"
+#include "headers/category.h"
 #include "integrity/destination.h"
 #include "integrity/manifest.h"
 
 namespace verity::integrity {
 
-enum class Mode : uint8_t { kEnforce, kReport };
+enum class Mode : uint8_t { kEnforce, kReport, kWarn };
 using Action = ::verity::Action;  // the one action type (core/actions.def)
 
-Result<Mode> ParseMode(std::string_view s);  // "enforce" | "report"; else decision.bad_mode
+Result<Mode> ParseMode(std::string_view s);  // "enforce" | "warn" | "report"; else decision.bad_mode
 std::string_view ModeName(Mode m);
-std::string_view ActionName(Action a);  // "allow", "block", "report"
+std::string_view ActionName(Action a);  // "allow", "block", "report", "warn"
+Mode ModeOf(headers::WaictMode m);
 
 // Reason names: the draft's failure reasons plus Verity's names for the ways a resource passes.
 namespace reason {
@@ -64,11 +75,12 @@ inline constexpr std::string_view kManifestMatch = "manifest_match";
 inline constexpr std::string_view kAnyMatch = "any_match";
 inline constexpr std::string_view kWildcardMatch = "wildcard_match";
 inline constexpr std::string_view kWasmMatch = "wasm_match";
-inline constexpr std::string_view kSriMatch = "sri_match";
+inline constexpr std::string_view kInlineUrlMatch = "inline_url_match";
 // Failures (draft names).
 inline constexpr std::string_view kNoManifestMatch = "no_manifest_match";
 inline constexpr std::string_view kMissingFromManifest = "missing_from_manifest";
 inline constexpr std::string_view kWasmHashMismatch = "wasm_hash_mismatch";
+inline constexpr std::string_view kInlineViolation = "inline_violation";
 // Manifest-level failures the policy layer reports before a manifest exists (draft names).
 inline constexpr std::string_view kManifestUnavailable = "manifest_unavailable";
 inline constexpr std::string_view kInvalidManifest = "invalid_manifest";
@@ -82,9 +94,6 @@ struct ResourceFacts {
   // SHA-256 of each piece of the body split by manifest.resource_delimiter (HashPieces). Needed
   // only when the manifest has wildcard_hashes and a delimiter; nullptr = not computed.
   const std::vector<Hash32>* piece_hashes = nullptr;
-  // Article / Firefox-policy dialects: the response matched its SRI metadata (true), did not
-  // (false), or carried none / unknown (nullopt).
-  std::optional<bool> sri_matched;
 };
 
 struct Decision {
@@ -97,6 +106,13 @@ struct Decision {
 // has them (overrides the manifest's own; ignored for WAICT and article manifests).
 Decision DecideResource(const Manifest& manifest, const ResourceFacts& resource, Mode mode,
                         const DestinationPolicy* header_policy = nullptr);
+
+// Rework dialect: `category` is CategoryOf(resource.destination) and `mode` that category's mode.
+// A data: or blob: URL under an active category (rework "data: and blob: URLs as Active Content"):
+// body_hash (SHA-256 of the resolved bytes) in inline_url_hashes -> allow "inline_url_match",
+// else fail "inline_violation"; under a passive category it is not covered (the origin's CSP rules).
+Decision DecideCategory(const Manifest& manifest, const ResourceFacts& resource, headers::Category category,
+                        Mode mode);
 
 // A failure verdict for a manifest-level reason (reason::kManifestUnavailable, ...).
 Decision FailureDecision(std::string_view reason, Mode mode, std::string detail = {});

@@ -50,19 +50,6 @@ std::string_view DestinationName(Destination d) {
 
 DestinationClass ClassOf(Destination d) {
   switch (d) {
-    case Destination::kDocument:
-    case Destination::kFrame:
-    case Destination::kIframe:
-    case Destination::kScript:
-    case Destination::kStyle:
-    case Destination::kWorker:
-    case Destination::kSharedWorker:
-    case Destination::kServiceWorker:
-    case Destination::kAudioWorklet:
-    case Destination::kPaintWorklet:
-    case Destination::kXslt:
-    case Destination::kObject:
-      return DestinationClass::kActive;
     case Destination::kAudio:
     case Destination::kFont:
     case Destination::kImage:
@@ -71,9 +58,24 @@ DestinationClass ClassOf(Destination d) {
       return DestinationClass::kPassive;
     case Destination::kWasm:
       return DestinationClass::kWasm;
-    default:
+    // The empty destination (fetch/XHR: data, not code; its WebAssembly is "wasm" by its bytes)
+    // and destinations whose body never runs.
+    case Destination::kOther:
+    case Destination::kManifest:
+    case Destination::kTrack:
+    case Destination::kReport:
+    case Destination::kWebIdentity:
       return DestinationClass::kNotCovered;
+    // document frame iframe script style worker sharedworker serviceworker audioworklet
+    // paintworklet xslt object embed, and any destination added to the enum later: active.
+    default:
+      return DestinationClass::kActive;
   }
+}
+
+std::optional<headers::Category> CategoryOf(Destination d) {
+  if (d == Destination::kOther) return std::nullopt;
+  return headers::CategoryOfDestination(DestinationName(d));
 }
 
 }  // namespace verity::integrity

@@ -1,10 +1,16 @@
 // Request destinations (Fetch §"request destination") and how integrity manifests classify them.
 //
-// WAICT integrity draft v2, "Determine Coverage" (design §4.1):
+// WAICT integrity draft v2, "Determine Coverage" (design §4.1), as Verity applies it (issue #9):
 //   active  (must be listed): document frame iframe script style worker sharedworker serviceworker
-//                             audioworklet paintworklet xslt object
+//                             audioworklet paintworklet xslt object embed, and any enum value not
+//                             named below (fail closed: a destination added later is active)
 //   passive (checked only if listed): audio font image json video
-//   anything else (embed, manifest, track, "", ...): not covered.
+//   not covered: "" (fetch/XHR; kOther), manifest, track, report, webidentity
+// `embed` is active like `object`/`iframe`: `<embed type=text/html>` and `<embed type=image/svg+xml>`
+// run script (Firefox reports them as `embed`). ParseDestination folds names it does not know into
+// kOther, so the extension never sends one: it maps a resource type or Sec-Fetch-Dest token it does
+// not know to `object` (extension/src/lib/destination.js, UNKNOWN_ACTIVE).
+//   ClassOf(ParseDestination("embed")) -> kActive; ClassOf(ParseDestination("")) -> kNotCovered
 // WebAssembly compilation is not a fetch destination; Verity names it with the pseudo destination
 // "wasm" (the article's `checked-destinations=(wasm)` uses the same token).
 //
@@ -15,9 +21,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "core/error.h"
+#include "headers/category.h"
 
 namespace verity::integrity {
 
@@ -54,6 +62,9 @@ enum class DestinationClass : uint8_t { kNotCovered, kActive, kPassive, kWasm };
 Destination ParseDestination(std::string_view name);
 std::string_view DestinationName(Destination d);
 DestinationClass ClassOf(Destination d);
+// The integrity rework's category of a destination (headers/category.h table; kWasm -> mode-wasm);
+// nullopt: no category covers it (json, track, manifest, "", ...).
+std::optional<headers::Category> CategoryOf(Destination d);
 
 // Sets of destinations from `blocked-destinations` / `checked-destinations`.
 struct DestinationPolicy {

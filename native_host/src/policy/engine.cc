@@ -1,10 +1,15 @@
 #include "policy/engine.h"
 
+#include <array>
+#include <cstdio>
+#include <unordered_map>
+
 #include "config/config.h"
 #include "core/encoding.h"
 #include "crypto/hash.h"
 #include "dns/resolver.h"
 #include "headers/site_record.h"
+#include "policy/inline_csp.h"
 #include "policy/reason.h"
 #include "policy/rules.h"
 #include "policy/site_cache.h"
@@ -55,6 +60,9 @@ struct Effective {
   bool checked = false;
   bool enforced = false;
   std::optional<std::string_view> mode;
+  headers::CategoryModes modes{};  // per category in force (issue #10: the rework's record)
+  std::array<int64_t, headers::kCategoryCount> mode_expires{};
+  headers::WaictDialect dialect = headers::WaictDialect::kDraft;
   std::string_view manifest_url;
   int64_t expires = 0;
   std::string_view source = "none";
@@ -68,14 +76,19 @@ Effective Evaluate(const Site& s, int64_t now_s) {
   const headers::WaictPolicy* cur =
       s.current && (s.current->max_age == 0 || now_s < s.current_seen_s + s.current->max_age) ? &*s.current
                                                                                               : nullptr;
+  // Per category the stronger of the live record and the current header (downgrade protection).
+  auto em = headers::Effective(s.record, cur, now_s);
+  e.modes = em.modes;
+  e.mode_expires = em.expires;
   if (live) {
-    e.mode = headers::ModeName(s.record->mode);  // downgrade protection: the live record's mode wins
     e.manifest_url = s.record->manifest_url;
     e.expires = s.record->expires_at;
     e.preloaded = s.record->preload;
-  } else if (cur) {
-    e.mode = headers::ModeName(cur->mode);
-    e.manifest_url = cur->manifest_url;
+    e.dialect = s.record->dialect;
+  }
+  if (cur) {
+    if (!live) e.manifest_url = cur->manifest_url;
+    e.dialect = cur->dialect;
   }
   bool enrolled = live || cur || s.preloaded;
   e.source = e.preloaded || s.preloaded ? "preloaded"
@@ -87,23 +100,35 @@ Effective Evaluate(const Site& s, int64_t now_s) {
     // Design §4.2: a preloaded site is enforced from the first request and must present a valid
     // proof (or an old enough tombstone), whatever its header says.
     e.preloaded = true;
-    e.mode = "enforce";
+    for (auto& m : e.modes) m = headers::WaictMode::kEnforce;
     e.transparency_required = true;
   }
+  // The v2 set of categories (every fetch category and wasm), for sites the user enrolls.
+  auto set_v2 = [&](headers::WaictMode m, bool only_unset) {
+    for (size_t i = 0; i < headers::kCategoryCount; ++i) {
+      auto c = static_cast<headers::Category>(i);
+      if ((headers::IsFetchCategory(c) || c == headers::Category::kWasm) && !(only_unset && e.modes[i])) {
+        e.modes[i] = m;
+      }
+    }
+  };
   switch (s.setting) {
     case Setting::kOff:
       e.checked = false;
-      e.mode.reset();
+      e.modes = {};
       break;
     case Setting::kRequire:
       e.checked = true;
-      e.mode = "enforce";
+      for (auto& m : e.modes) {
+        if (m) m = headers::WaictMode::kEnforce;
+      }
+      set_v2(headers::WaictMode::kEnforce, /*only_unset=*/false);
       if (!enrolled) e.source = "user";
       break;
     case Setting::kVerify:
       e.checked = true;
       if (!enrolled) {
-        e.mode = "report";
+        set_v2(headers::WaictMode::kReport, /*only_unset=*/true);
         e.source = "user";
       }
       break;
@@ -111,7 +136,10 @@ Effective Evaluate(const Site& s, int64_t now_s) {
       e.checked = enrolled;
       break;
   }
-  e.enforced = e.checked && e.mode == std::optional<std::string_view>("enforce");
+  if (!e.checked) e.modes = {};
+  auto strongest = headers::StrongestMode(e.modes);
+  if (strongest) e.mode = *strongest == headers::WaictMode::kEnforce ? "enforce" : "report";
+  e.enforced = strongest == headers::WaictMode::kEnforce;
   return e;
 }
 
@@ -219,7 +247,9 @@ struct Engine::Impl {
   // LoadManifest plus the rollback memory (design §4.2 Decision): a verified head older than the
   // one remembered for the domain is rejected; a newer one raises the persisted mark.
   std::shared_ptr<const LoadedManifest> Load(Site& s, std::string_view body) {
-    auto m = LoadManifest(s.origin, body, Proof(s));
+    auto m = LoadManifest(
+        s.origin, body, Proof(s),
+        s.dest_policy ? integrity::ManifestHint::kFirefoxHeader : integrity::ManifestHint::kAuto);
     if (!m->head || !store) return m;
     const transparency::ChainNode& head = m->head->head;
     auto mark = store->GetRollback(s.domain);
@@ -256,6 +286,29 @@ struct Engine::Impl {
     v.manifest_url = std::string(e.manifest_url);
     v.expires = e.expires;
     v.source = std::string(e.source);
+    for (size_t i = 0; i < headers::kCategoryCount; ++i) {
+      if (!e.modes[i]) continue;
+      auto key = std::string(headers::CategoryKey(static_cast<headers::Category>(i)));
+      v.modes.emplace_back(key, std::string(headers::ModeName(*e.modes[i])));
+      v.mode_expires.emplace_back(key, e.mode_expires[i]);
+    }
+    if (v.checked) {
+      const bool live = headers::IsLive(s.record, NowS());
+      if (s.current || live) v.dialect = std::string(headers::DialectName(e.dialect));
+      std::string req_manifest;
+      if (s.current) {
+        v.report_to = s.current->endpoints;
+        req_manifest = s.current->manifest_url_raw;
+      } else if (live) {
+        v.report_to = s.record->endpoints;
+        req_manifest = s.record->manifest_url;
+      }
+      if (!req_manifest.empty()) {
+        v.request_headers.emplace_back(headers::kWaictReqHeaderName,
+                                       headers::FormatWaictReqHeader(req_manifest));
+      }
+      v.request_headers.emplace_back("Sec-CH-WAICT", "1");
+    }
     // A user-enrolled site without any header: the draft's well-known manifest location.
     if (v.checked && v.manifest_url.empty()) v.manifest_url = s.origin + "/.well-known/waict/manifest";
     return v;
@@ -429,6 +482,11 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
   rep.state = m->summary.state;
   rep.reason = m->summary.reason;
   rep.detail = m->detail;
+  if (m->model && m->transparency != "unenrolled") {
+    SynthesizedCsp csp = ComputeInlineCsp(*m->model, Evaluate(s, impl_->NowS()).modes);
+    rep.csp_enforce = std::move(csp.enforce);
+    rep.csp_report_only = std::move(csp.report_only);
+  }
   if (impl_->store) {
     if (m->summary.state != "invalid") {
       store::CachedManifest cm;
@@ -454,43 +512,94 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
   Site& s = **site;
   Verdict v;
   Effective e = Evaluate(s, impl_->NowS());
-  bool checked = e.checked, enforced = e.enforced;
+  bool checked = e.checked;
+  // The category of this request and its mode (rework: per category; v2/Firefox: site-wide).
+  Governing g = GoverningMode(e.modes, e.dialect, req.destination);
+  if (g.category && g.mode) v.category = std::string(headers::CategoryKey(*g.category));
+  const Action fail = g.mode ? FailureActionFor(*g.mode) : Action::kAllow;
   if (!checked) {
     v.action = Action::kAllow;
     v.reason = FormatReason(s.setting == Setting::kOff ? Reason::kUserOff : Reason::kNotChecked);
     v.detail =
         s.setting == Setting::kOff ? "verification switched off for this site" : "site is not enrolled";
+  } else if (!g.mode) {
+    v.action = Action::kAllow;
+    v.reason = std::string(integrity::reason::kNotCovered);
+    v.detail = "no category in force for destination \"" + std::string(req.destination.substr(0, 40)) + "\"";
   } else if (!impl_->config_status.ok) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = FormatReason(Reason::kConfigInvalid);
     v.detail = impl_->config_status.detail;
   } else if (!impl_->store) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = FormatReason(Reason::kStoreUnavailable);
     v.detail = impl_->store_error;
   } else if (!s.manifest) {
-    v.action = Action::kBlock;
+    v.action = fail;
     v.reason = FormatReason(Reason::kManifestUnavailable);
     v.detail = "no manifest received for this site yet";
   } else {
     v.manifest_id = s.manifest->summary.id;
     ResourceDecision d =
-        DecideResource(*s.manifest, req, enforced, s.dest_policy ? &*s.dest_policy : nullptr);
+        DecideResource(*s.manifest, req, g, e.dialect, s.dest_policy ? &*s.dest_policy : nullptr);
     v.action = d.action;
     v.reason = std::move(d.reason);
     v.detail = std::move(d.detail);
     if (v.action == Action::kAllow && e.transparency_required && s.manifest->transparency == "not_required") {
       // The policy started to require transparency after this manifest was loaded (a newer header):
       // never a silent allow on an unverified manifest until it is sent again.
-      v.action = Action::kBlock;
+      v.action = fail;
       v.reason = std::string(integrity::reason::kInvalidTransparencyProof);
       v.detail =
           "transparency.missing_proof: the manifest was loaded before the policy required transparency";
     }
   }
-  if (v.action == Action::kBlock && !enforced) v.action = Action::kReport;
+  if (v.action == Action::kBlock && g.mode != headers::WaictMode::kEnforce) v.action = fail;
+  if (checked && s.manifest && s.manifest->model && s.manifest->transparency != "unenrolled" &&
+      (req.destination == "document" || req.destination == "frame" || req.destination == "iframe")) {
+    SynthesizedCsp csp = ComputeInlineCsp(*s.manifest->model, e.modes);
+    v.has_csp = true;
+    v.csp_enforce = std::move(csp.enforce);
+    v.csp_report_only = std::move(csp.report_only);
+  }
   s.counts[static_cast<size_t>(v.action)]++;
   impl_->log->AppendVerdict(s.origin, req.url, req.destination, v.action, v.reason, v.detail, v.manifest_id);
+  return v;
+}
+
+Result<Verdict> Engine::InlineViolation(const InlineViolationRequest& req) {
+  auto site = impl_->GetSite(req.origin);
+  if (!site) return site.error();
+  Site& s = **site;
+  Verdict v;
+  Effective e = Evaluate(s, impl_->NowS());
+  if (!e.checked) {  // privacy: nothing is logged for sites Verity does not check
+    v.action = Action::kAllow;
+    v.reason = FormatReason(Reason::kNotChecked);
+    v.detail = "site is not checked";
+    return v;
+  }
+  auto cat = CategoryOfViolation(req.effective_directive, req.blocked_uri);
+  const auto& mode = cat ? e.modes[headers::Index(*cat)] : std::optional<headers::WaictMode>();
+  v.reason = std::string(integrity::reason::kInlineViolation);
+  if (s.manifest) v.manifest_id = s.manifest->summary.id;
+  if (!mode) {
+    // Not Verity's policy (or its category is no longer in force): logged as a report, not acted on.
+    v.action = Action::kReport;
+  } else {
+    v.category = std::string(headers::CategoryKey(*cat));
+    v.action = FailureActionFor(*mode);
+  }
+  v.detail =
+      std::string(req.effective_directive.substr(0, 64)) + " blocked " +
+      std::string(req.blocked_uri.substr(0, 256)) +
+      (req.sample_sha256.empty() ? "" : " sample sha256 " + std::string(req.sample_sha256.substr(0, 64))) +
+      " (csp disposition " + std::string(req.disposition.substr(0, 16)) + ", document " +
+      std::string(req.document_url.substr(0, 512)) + ")";
+  s.counts[static_cast<size_t>(v.action)]++;
+  impl_->log->AppendVerdict(s.origin, req.blocked_uri.empty() ? req.document_url : req.blocked_uri,
+                            "inline:" + std::string(req.effective_directive.substr(0, 64)), v.action,
+                            v.reason, v.detail, v.manifest_id);
   return v;
 }
 
@@ -553,10 +662,12 @@ Result<StatusReply> Engine::HostStatus(std::optional<std::string_view> origin) {
     st.allow = c[static_cast<size_t>(Action::kAllow)];
     st.block = c[static_cast<size_t>(Action::kBlock)];
     st.report = c[static_cast<size_t>(Action::kReport)];
+    st.warn = c[static_cast<size_t>(Action::kWarn)];
   } else {
     st.allow = count(Action::kAllow);
     st.block = count(Action::kBlock);
     st.report = count(Action::kReport);
+    st.warn = count(Action::kWarn);
   }
   return st;
 }

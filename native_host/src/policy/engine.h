@@ -30,6 +30,7 @@
 // with the transparency code first in the detail. Time comes from the injected clock.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -106,7 +107,16 @@ struct ManifestSummary {
 struct SiteView {
   std::string origin;
   bool checked = false;
-  std::optional<std::string> mode;  // "enforce" | "report"
+  std::optional<std::string> mode;  // "enforce" | "report" (strongest category; warn counts as report)
+  // Per category in force: {"mode-script", "enforce"}, table order (headers/category.h), and its
+  // expiry (unix seconds; 0 = held by the current header alone).
+  std::vector<std::pair<std::string, std::string>> modes;
+  std::vector<std::pair<std::string, int64_t>> mode_expires;
+  std::optional<std::string> dialect;  // "rework" | "waict-v2" | "firefox"
+  std::vector<std::string> report_to;  // endpoint names (report-to / endpoints)
+  // Request headers for a checked site (drafts: Integrity-Policy-WAICT-v1-Req, Sec-CH-WAICT); empty
+  // when not checked.
+  std::vector<std::pair<std::string, std::string>> request_headers;
   std::string manifest_url;
   int64_t expires = 0;          // unix seconds; 0 = none
   std::string source = "none";  // header | remembered | preloaded | user | none
@@ -136,6 +146,8 @@ struct ManifestReply {
   std::string state = "invalid";              // verified | integrity_only | unenrolled | invalid
   std::string reason;                         // set when state == invalid
   std::string detail;
+  // The CSP to synthesise for the top-level document (policy/inline_csp.h); empty: none.
+  std::string csp_enforce, csp_report_only;
 };
 
 struct VerdictRequest {
@@ -156,6 +168,23 @@ struct Verdict {
   std::string reason;
   std::string detail;
   std::string manifest_id;
+  std::string category;  // governing category key ("mode-script"), empty if none
+  // document / frame / iframe verdicts of a checked site with a usable manifest: the CSP to
+  // install on that response (policy/inline_csp.h); empty: none.
+  bool has_csp = false;
+  std::string csp_enforce, csp_report_only;
+};
+
+// A CSP violation of the synthesised policy, seen by the extension on a checked page (protocol
+// inline_violation); logged as a verdict row with reason inline_violation.
+struct InlineViolationRequest {
+  std::string_view origin;
+  std::string_view document_url;
+  std::string_view effective_directive;  // the violation event's effectiveDirective
+  std::string_view blocked_uri;          // "inline", "eval", "data:...", "blob:...", "srcdoc", ...
+  std::string_view sample_sha256;        // base64 SHA-256 of the sample, "" if unknown
+  std::string_view disposition;          // "enforce" | "report" (the CSP disposition that fired)
+  int64_t tab = -1;
 };
 
 struct LogQuery {
@@ -195,7 +224,7 @@ struct StatusReply {
   ConfigStatus config;
   std::string db;  // path of the database, or a note when unavailable
   bool db_ok = false;
-  uint64_t allow = 0, block = 0, report = 0;
+  uint64_t allow = 0, block = 0, report = 0, warn = 0;
   std::optional<SiteView> site;
 };
 
@@ -218,6 +247,9 @@ class Engine {
   Result<SiteView> SiteState(const SiteStateRequest& req);
   Result<ManifestReply> IngestManifest(const ManifestRequest& req);
   Result<Verdict> Decide(const VerdictRequest& req);
+  // Answers with the action of the violated category's mode (block / warn / report); allow
+  // not_checked (and nothing logged) for sites not checked.
+  Result<Verdict> InlineViolation(const InlineViolationRequest& req);
   // cursor: an opaque cursor from a previous page (store-defined); policy.bad_cursor if malformed.
   Result<LogPage> QueryLog(const LogQuery& q);
   // Cursor that continues a query right after `row` (newest first): lets protocol/ cut a page short

@@ -4,7 +4,6 @@
 #include "crypto/hash.h"
 #include "headers/integrity_policy.h"
 #include "integrity/manifest_response.h"
-#include "sri/sri.h"
 #include "url/url.h"
 
 namespace verity::policy {
@@ -109,7 +108,7 @@ void RejectTransparency(LoadedManifest& m, ErrorCode code, std::string_view deta
 }
 
 std::shared_ptr<LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
-                                             const ProofContext& proof) {
+                                             const ProofContext& proof, integrity::ManifestHint hint) {
   auto m = std::make_shared<LoadedManifest>();
   m->summary.state = "invalid";
   m->summary.reason = std::string(integrity::reason::kInvalidManifest);
@@ -124,7 +123,7 @@ std::shared_ptr<LoadedManifest> LoadManifest(const std::string& origin, std::str
     m->detail = base.error().detail;
     return m;
   }
-  auto parsed = integrity::ParseManifest(split->manifest, *base);
+  auto parsed = integrity::ParseManifest(split->manifest, *base, hint);
   if (!parsed) {
     m->detail = std::string(WireName(parsed.code())) + ": " + parsed.error().detail;
     return m;
@@ -156,31 +155,40 @@ std::string_view ProtocolReason(std::string_view r) {
   return r;
 }
 
-// The element's SRI metadata against the digests the extension sent (article/Firefox dialects).
-std::optional<bool> SriMatched(const VerdictRequest& req) {
-  if (req.integrity.empty()) return std::nullopt;
-  auto md = sri::ParseMetadata(req.integrity);
-  if (!md) return false;
-  if (md->empty()) return std::nullopt;
-  sri::BodyDigests digests;
-  digests.sha256 = Bytes(req.sha256.begin(), req.sha256.end());
-  if (req.sha384) digests.sha384 = *req.sha384;
-  if (req.sha512) digests.sha512 = *req.sha512;
-  switch (sri::MatchSri(*md, digests)) {
-    case sri::SriOutcome::kMatch:
-      return true;
-    case sri::SriOutcome::kNoMetadata:
-      return std::nullopt;
-    case sri::SriOutcome::kMismatch:
-    case sri::SriOutcome::kDigestMissing:
+Action FromIntegrity(integrity::Action a) {
+  switch (a) {
+    case integrity::Action::kAllow:
+      return Action::kAllow;
+    case integrity::Action::kReport:
+      return Action::kReport;
+    case integrity::Action::kWarn:
+      return Action::kWarn;
+    case integrity::Action::kBlock:
       break;
   }
-  return false;
+  return Action::kBlock;
 }
 
 }  // namespace
 
-ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& req, bool enforce,
+Governing GoverningMode(const headers::CategoryModes& modes, headers::WaictDialect dialect,
+                        std::string_view destination) {
+  Governing g;
+  g.category = integrity::CategoryOf(integrity::ParseDestination(destination));
+  if (dialect == headers::WaictDialect::kRework) {
+    if (g.category) g.mode = modes[headers::Index(*g.category)];
+  } else {
+    g.mode = headers::StrongestMode(modes);
+  }
+  return g;
+}
+
+Action FailureActionFor(headers::WaictMode mode) {
+  return FromIntegrity(integrity::FailureDecision({}, integrity::ModeOf(mode)).action);
+}
+
+ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& req, const Governing& g,
+                                headers::WaictDialect dialect,
                                 const integrity::DestinationPolicy* header_policy) {
   ResourceDecision d;
   if (m.transparency == "unenrolled") {
@@ -190,8 +198,13 @@ ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& r
     d.detail = m.detail;
     return d;
   }
+  if (!g.mode) {
+    d.action = Action::kAllow;
+    d.reason = std::string(integrity::reason::kNotCovered);
+    return d;
+  }
   if (!m.model) {
-    d.action = enforce ? Action::kBlock : Action::kReport;
+    d.action = FailureActionFor(*g.mode);
     d.reason = m.summary.reason.empty() ? std::string(integrity::reason::kInvalidManifest) : m.summary.reason;
     d.detail = m.detail;
     return d;
@@ -200,20 +213,14 @@ ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& r
   facts.url = req.url;
   facts.destination = integrity::ParseDestination(req.destination);
   facts.body_hash = req.sha256;
-  if (m.model->dialect != integrity::Dialect::kWaict) facts.sri_matched = SriMatched(req);
-  auto dec = integrity::DecideResource(
-      *m.model, facts, enforce ? integrity::Mode::kEnforce : integrity::Mode::kReport, header_policy);
-  switch (dec.action) {
-    case integrity::Action::kAllow:
-      d.action = Action::kAllow;
-      break;
-    case integrity::Action::kReport:
-      d.action = Action::kReport;
-      break;
-    case integrity::Action::kBlock:
-      d.action = Action::kBlock;
-      break;
+  const integrity::Mode mode = integrity::ModeOf(*g.mode);
+  integrity::Decision dec;
+  if (dialect == headers::WaictDialect::kRework && g.category) {
+    dec = integrity::DecideCategory(*m.model, facts, *g.category, mode);
+  } else {
+    dec = integrity::DecideResource(*m.model, facts, mode, header_policy);
   }
+  d.action = FromIntegrity(dec.action);
   d.reason = std::string(ProtocolReason(dec.reason));
   d.detail = std::move(dec.detail);
   return d;

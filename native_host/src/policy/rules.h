@@ -70,8 +70,10 @@ struct LoadedManifest {
 // proof (CheckManifestProof). Never fails: problems give state "invalid" with reason
 // invalid_manifest, invalid_transparency_proof or transparency.no_trusted_service (no usable
 // transparency policy), and detail "<code>: ...". Rollback memory is the caller's (engine).
+// `hint`: kFirefoxHeader when the site's header is the Firefox format (integrity/manifest.h).
 std::shared_ptr<LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
-                                             const ProofContext& proof);
+                                             const ProofContext& proof,
+                                             integrity::ManifestHint hint = integrity::ManifestHint::kAuto);
 
 // Marks `m` invalid for a transparency failure (reason invalid_transparency_proof, or the code itself
 // for transparency.no_trusted_service / a broken key in the config).
@@ -83,8 +85,24 @@ struct ResourceDecision {
   std::string detail;
 };
 
-// `enforce`: failures block (else report). `header_policy`: see HeaderDestinationPolicy.
-ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& req, bool enforce,
+// What governs one request (rework "Determine Coverage"): the category of its destination and the
+// mode in force for it. Rework dialect: the category's own mode, nullopt = not covered. v2, Firefox
+// and user-enrolled sites: the one site-wide mode (coverage then follows the v2 classes or the
+// Firefox header's blocked-destinations inside the decision).
+struct Governing {
+  std::optional<headers::Category> category;
+  std::optional<headers::WaictMode> mode;
+};
+Governing GoverningMode(const headers::CategoryModes& modes, headers::WaictDialect dialect,
+                        std::string_view destination);
+
+// enforce -> block, warn -> warn (delivered, the user is warned), report -> report.
+Action FailureActionFor(headers::WaictMode mode);
+
+// `mode`: the governing mode (GoverningMode). `header_policy`: see HeaderDestinationPolicy.
+// SRI metadata never changes the verdict (integrity/decision.h).
+ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& req, const Governing& g,
+                                headers::WaictDialect dialect,
                                 const integrity::DestinationPolicy* header_policy);
 
 }  // namespace verity::policy

@@ -69,10 +69,31 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   } else {
     w.Null();
   }
+  // Issue #10 (rework): per-category modes, header dialect, report-to names, request headers.
+  w.Key("modes").BeginObject();
+  for (const auto& [k, m] : s.modes) w.Key(k).String(m);
+  w.EndObject();
+  w.Key("mode_expires").BeginObject();
+  for (const auto& [k, t] : s.mode_expires) w.Key(k).Int(t);
+  w.EndObject();
+  WriteStringOrNull(w, "dialect", s.dialect);
+  w.Key("report_to");
+  WriteStrings(w, s.report_to);
+  w.Key("request_headers").BeginObject();
+  for (const auto& [name, value] : s.request_headers) w.Key(name).String(value);
+  w.EndObject();
   w.Key("manifest").BeginObject().Key("state").String(s.manifest.state);
   if (!s.manifest.id.empty()) w.Key("id").String(s.manifest.id);
   if (!s.manifest.reason.empty()) w.Key("reason").String(s.manifest.reason);
   w.EndObject();
+  w.EndObject();
+}
+
+// "csp":{"enforce":"..."|null,"report_only":"..."|null} (policy/inline_csp.h).
+void WriteCsp(json::Writer& w, std::string_view enforce, std::string_view report_only) {
+  w.Key("csp").BeginObject();
+  WriteNonEmptyOrNull(w, "enforce", enforce);
+  WriteNonEmptyOrNull(w, "report_only", report_only);
   w.EndObject();
 }
 
@@ -138,6 +159,7 @@ class Request {
     }
     ASSIGN_OR_RETURN(rep, engine_.IngestManifest(req));
     WriteNonEmptyOrNull(w_, "manifest_id", rep.manifest_id);
+    WriteCsp(w_, rep.csp_enforce, rep.csp_report_only);
     WriteNonEmptyOrNull(w_, "dialect", rep.dialect);
     w_.Key("entries").Uint(rep.entries);
     w_.Key("transparency").String(rep.transparency);
@@ -178,11 +200,47 @@ class Request {
     req.from_cache = from_cache.value_or(false);
     req.tab = tab.value_or(-1);
     ASSIGN_OR_RETURN(v, engine_.Decide(req));
+    WriteVerdictReply(v);
+    WriteNonEmptyOrNull(w_, "manifest_id", v.manifest_id);
+    if (v.has_csp) WriteCsp(w_, v.csp_enforce, v.csp_report_only);
+    return OkStatus();
+  }
+
+  // inline_violation: a CSP violation of the synthesised policy (docs/protocol.md).
+  Status InlineViolation() {
+    policy::InlineViolationRequest req;
+    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
+    ASSIGN_OR_RETURN(document_url, ReqString(msg_, "document_url"));
+    ASSIGN_OR_RETURN(directive, ReqString(msg_, "effective_directive"));
+    ASSIGN_OR_RETURN(blocked_uri, OptString(msg_, "blocked_uri"));
+    ASSIGN_OR_RETURN(sample, OptString(msg_, "sample_sha256"));
+    ASSIGN_OR_RETURN(disposition, OptString(msg_, "disposition"));
+    ASSIGN_OR_RETURN(tab, OptInt(msg_, "tab"));
+    if (disposition && *disposition != "enforce" && *disposition != "report") {
+      return BadField("disposition", "expected \"enforce\" or \"report\"");
+    }
+    if (sample && !sample->empty()) {
+      ASSIGN_OR_RETURN(digest, Digest("sample_sha256", *sample, 32));  // shape check only
+      (void)digest;
+    }
+    req.origin = origin;
+    req.document_url = document_url;
+    req.effective_directive = directive;
+    req.blocked_uri = blocked_uri.value_or("");
+    req.sample_sha256 = sample.value_or("");
+    req.disposition = disposition.value_or("");
+    req.tab = tab.value_or(-1);
+    ASSIGN_OR_RETURN(v, engine_.InlineViolation(req));
+    WriteVerdictReply(v);
+    return OkStatus();
+  }
+
+  // action, reason, detail, category: the members verdict and inline_violation replies share.
+  void WriteVerdictReply(const policy::Verdict& v) {
     w_.Key("action").String(policy::FormatAction(v.action));
     w_.Key("reason").String(v.reason);
     w_.Key("detail").String(ClipDetail(v.detail));
-    WriteNonEmptyOrNull(w_, "manifest_id", v.manifest_id);
-    return OkStatus();
+    WriteNonEmptyOrNull(w_, "category", v.category);
   }
 
   Status LogQuery() {
@@ -265,6 +323,7 @@ class Request {
     w_.Key("db_ok").Bool(st.db_ok);
     w_.Key("counts").BeginObject();
     w_.Key("allow").Uint(st.allow).Key("block").Uint(st.block).Key("report").Uint(st.report);
+    w_.Key("warn").Uint(st.warn);
     w_.EndObject();
     w_.Key("site");
     if (st.site) {
@@ -316,7 +375,7 @@ constexpr HandlerEntry kHandlers[] = {
     {"verdict", &Request::Verdict},   {"site_state", &Request::SiteState}, {"manifest", &Request::Manifest},
     {"hello", &Request::Hello},       {"log_query", &Request::LogQuery},   {"set_site", &Request::SetSite},
     {"override", &Request::Override}, {"status", &Request::StatusMsg},
-    {"m2dmrt_check", &Request::M2dmrtCheck},
+    {"m2dmrt_check", &Request::M2dmrtCheck}, {"inline_violation", &Request::InlineViolation},
 };
 // clang-format on
 

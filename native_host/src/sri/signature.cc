@@ -2,7 +2,7 @@
 
 #include "core/encoding.h"
 #include "crypto/ed25519.h"
-#include "sri/sf_subset.h"
+#include "sri/sf_profile.h"
 
 namespace verity::sri {
 namespace {

@@ -26,7 +26,7 @@
 //    kSriClockSkewSeconds in the future; expires must be later than now - skew).
 //  - Unencoded-Digest must be a non-empty dictionary of byte sequences keyed sha-256 / sha-384 /
 //    sha-512 with the right lengths (the draft's "valid for SRI"); every listed digest must equal
-//    the body digest. Structured fields are parsed with the subset in sf_subset.h.
+//    the body digest. Structured fields are parsed by sfv/ through the profile in sf_profile.h.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,7 @@
 #include "transparency/chain.h"
 
+#include <algorithm>
+
 #include "core/encoding.h"
 #include "crypto/hash.h"
 
@@ -49,14 +51,45 @@ Hash32 ComputeResourceHash(ByteView resource) {
   return h.Update("waict-rh").Update(resource).Final();
 }
 
-Hash32 ComputeAssetHostsHash(const std::vector<std::string>& urls) {
-  crypto::Sha256Hasher h;
-  h.Update("waict-ah");
-  for (size_t i = 0; i < urls.size(); ++i) {
-    if (i > 0) h.Update(",");
-    h.Update(FormatBase64(AsBytes(urls[i])));
+namespace {
+constexpr size_t kMaxAssetHostUrl = 511;      // opaque url<1..511>
+constexpr size_t kMaxAssetHostsBytes = 8191;  // AssetHost<1..2^13-1>
+
+void PutU16(Bytes& out, size_t v) {
+  out.push_back(static_cast<uint8_t>(v >> 8));
+  out.push_back(static_cast<uint8_t>(v));
+}
+}  // namespace
+
+Status CheckAssetHosts(const std::vector<std::string>& urls) {
+  size_t total = 0;
+  for (const auto& u : urls) {
+    if (u.empty() || u.size() > kMaxAssetHostUrl) {
+      return MakeError(ErrorCode::kTransparencyBadAssetHost,
+                       "asset host URL of " + std::to_string(u.size()) + " bytes (1..511 allowed)");
+    }
+    total += 2 + u.size();
   }
-  return h.Final();
+  if (total > kMaxAssetHostsBytes) {
+    return MakeError(ErrorCode::kTransparencyBadAssetHost,
+                     "asset hosts take " + std::to_string(total) + " bytes (at most 8191)");
+  }
+  return OkStatus();
+}
+
+Hash32 ComputeAssetHostsHash(const std::vector<std::string>& urls) {
+  std::vector<std::string> sorted = urls;
+  std::sort(sorted.begin(), sorted.end());  // char_traits<char> compares as unsigned char: bytewise
+  Bytes body;
+  for (const auto& u : sorted) {
+    PutU16(body, u.size());
+    body.insert(body.end(), u.begin(), u.end());
+  }
+  Bytes s;
+  PutU16(s, body.size());
+  s.insert(s.end(), body.begin(), body.end());
+  crypto::Sha256Hasher h;
+  return h.Update("waict-ah").Update(s).Final();
 }
 
 Hash32 ComputeChainHash(const ChainNode& node) {

@@ -234,6 +234,7 @@ export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-backg
 // Headless Chromium with (ext set) or without an extension; the host manifest goes into the
 // profile's NativeMessagingHosts folder. Returns { ctx, sw }: sw is Verity's service worker, ready,
 // or with verity: false (another extension, e.g. floor/), that extension's service worker.
+// udd: the profile folder made (kept for a restart, see routes.test.mjs).
 export async function launchChromium(chromium, { work, ext, wrapper, verity = true }) {
   const udd = fs.mkdtempSync(path.join(work, 'chromium-profile-'));
   if (wrapper) {
@@ -249,7 +250,7 @@ export async function launchChromium(chromium, { work, ext, wrapper, verity = tr
     sw = ctx.serviceWorkers().find(w => w.url().startsWith(prefix)) || await ctx.waitForEvent('serviceworker', { timeout: 20000 });
     if (verity) await sw.evaluate(() => globalThis.verity.ready);
   }
-  return { ctx, sw };
+  return { ctx, sw, udd };
 }
 
 export const FIREFOX_UUID = '7e1f2a3b-0000-4000-8000-00000000beef';

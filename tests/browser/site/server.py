@@ -8,7 +8,10 @@ usage: server.py ROOT CERT KEY PORT:MODE[:DIR] [PORT:MODE[:DIR] ...]
   A max-age > 0 makes the manifest's transparency proof required. Every response is
   `Cache-Control: no-store` but those under /c/ (`max-age=3600`: cacheable, for the cache tests).
   Prints "ready" when listening.
-  Each request is logged to stdout as "<port> <path> dest=<Sec-Fetch-Dest>"."""
+  Each request is logged to stdout as "<port> <path> dest=<Sec-Fetch-Dest>".
+  Route fixtures (site/make_routes.py): /marker/* answers 204 (the tests count these requests);
+  /s3xx/NNN/* is served with status NNN and `Location: /r/good.html`; /octet/* as
+  application/octet-stream, /wasmct/* as application/wasm."""
 import http.server, ssl, sys, threading, functools
 
 root, cert, key = sys.argv[1:4]
@@ -19,6 +22,30 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                       '.wasm': 'application/wasm', '.js': 'text/javascript', '.json': 'application/json'}
     mode = 'none'
     max_age = '0'
+
+    def do_GET(self):
+        if self.path.startswith('/marker/'):
+            self.send_response(204)
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def send_response(self, code, message=None):
+        parts = self.path.split('/')
+        if code == 200 and len(parts) > 3 and parts[1] == 's3xx' and parts[2].isdigit():
+            super().send_response(int(parts[2]), 'Body')
+            self.send_header('Location', '/r/good.html')
+            return
+        super().send_response(code, message)
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == 'content-type':
+            if self.path.startswith('/octet/'):
+                value = 'application/octet-stream'
+            elif self.path.startswith('/wasmct/'):
+                value = 'application/wasm'
+        super().send_header(keyword, value)
 
     def end_headers(self):
         self.send_header('Cache-Control', 'max-age=3600' if self.path.startswith('/c/') else 'no-store')

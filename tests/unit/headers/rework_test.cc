@@ -209,22 +209,24 @@ TEST_CASE("per-category record: independent ratchet and expiry") {
   CHECK(r->categories[Index(Category::kStyle)] == CategoryRecord{WaictMode::kWarn, 1100});
   CHECK(r->mode == WaictMode::kWarn);
   CHECK(r->expires_at == 1100);
-  // Upgrade script at once (shorter expiry is taken), style's weaker mode is ignored, image added.
+  // Upgrade script at once (never for less time than report had: 1100, not 1060), style's weaker mode
+  // is ignored, image added.
   auto r2 = ApplyPolicyHeader(
       r, h(R"(max-age=50, mode-script=enforce, mode-style=report, mode-image=report, manifest="/m2")"), 1010);
   REQUIRE(r2);
-  CHECK(r2->categories[Index(Category::kScript)] == CategoryRecord{WaictMode::kEnforce, 1060});
+  CHECK(r2->categories[Index(Category::kScript)] == CategoryRecord{WaictMode::kEnforce, 1100});
   CHECK(r2->categories[Index(Category::kStyle)] == CategoryRecord{WaictMode::kWarn, 1100});
   CHECK(r2->categories[Index(Category::kImage)] == CategoryRecord{WaictMode::kReport, 1060});
   CHECK(r2->manifest_url == "https://a.example/m2");
   CHECK(r2->mode == WaictMode::kEnforce);
-  // A header without mode-script leaves it ageing; after 1060 it is gone, style lives on.
+  // A header without mode-script leaves it ageing; after 1060 image is gone, script and style live on.
   auto r3 = ApplyPolicyHeader(r2, h(R"(max-age=0, mode-font=report, manifest="/m2")"), 1070);
   REQUIRE(r3);
-  CHECK_FALSE(r3->categories[Index(Category::kScript)].mode.has_value());
+  CHECK(r3->categories[Index(Category::kScript)].mode == WaictMode::kEnforce);
+  CHECK_FALSE(r3->categories[Index(Category::kImage)].mode.has_value());
   CHECK(r3->categories[Index(Category::kStyle)].mode == WaictMode::kWarn);
   CHECK_FALSE(r3->categories[Index(Category::kFont)].mode.has_value());  // max-age=0: not stored
-  CHECK(r3->mode == WaictMode::kWarn);
+  CHECK(r3->mode == WaictMode::kEnforce);
   CHECK_FALSE(ApplyPolicyHeader(r3, h(R"(max-age=0, mode-font=report, manifest="/m2")"), 1100).has_value());
   // Same mode extends, never shortens.
   auto e = ApplyPolicyHeader(r, h(R"(max-age=500, mode-style=warn, manifest="/m")"), 1050);
@@ -266,7 +268,8 @@ TEST_CASE("category records: store text round trip and malformed text") {
        {"mode-script=enforce", "mode-script@1", "mode-json=enforce@1", "mode-script=block@1",
         "mode-script=enforce@-1", "mode-script=enforce@1x", "mode-script=enforce@", "mode-script=enforce@1 ",
         "mode-script=enforce@1  mode-style=warn@1", "mode-script=enforce@1 mode-script=warn@2",
-        "mode-script=enforce@99999999999999999999"}) {
+        "mode-script=enforce@99999999999999999999", "mode-script=enforce@01", "mode-style=warn@0883612500",
+        "mode-style=warn@1 mode-script=enforce@1"}) {
     CHECK_MESSAGE(ParseCategoryRecords(bad).code() == ErrorCode::kHeaderBadCategoryRecords, bad);
   }
 }

@@ -59,11 +59,14 @@ TEST_CASE("site record: absent or invalid header keeps a live record; expired re
 TEST_CASE("site record: draft rules - upgrade, extend, no downgrade") {
   auto rep = ApplyPolicyHeader(std::nullopt, H("report", 600), 1000);
   REQUIRE(rep);
-  // upgrade report -> enforce at once, new expiry (even if shorter)
+  // upgrade report -> enforce at once, for no less time than report had left (R3b, docs/decisions.md)
   auto up = ApplyPolicyHeader(rep, H("enforce", 100), 1100);
   REQUIRE(up);
   CHECK(up->mode == WaictMode::kEnforce);
-  CHECK(up->expires_at == 1200);
+  CHECK(up->expires_at == 1600);
+  auto up_longer = ApplyPolicyHeader(rep, H("enforce", 900), 1100);
+  REQUIRE(up_longer);
+  CHECK(up_longer->expires_at == 2000);
   // same mode: extend, never shorten
   auto ext = ApplyPolicyHeader(up, H("enforce", 1000), 1150);
   REQUIRE(ext);
@@ -85,8 +88,14 @@ TEST_CASE("site record: draft rules - upgrade, extend, no downgrade") {
   auto zero_report = ApplyPolicyHeader(ext, H("report", 0), 1300);
   REQUIRE(zero_report);
   CHECK(zero_report->mode == WaictMode::kEnforce);
-  // upgrade with max-age=0 ends the record at once (draft: new mode and new expiry)
-  CHECK_FALSE(ApplyPolicyHeader(rep, H("enforce", 0), 1100).has_value());
+  // an upgrade with max-age=0 does not end the record (read literally the draft would drop it: a
+  // downgrade by way of an upgrade); the stronger mode holds until the old expiry
+  auto up_zero = ApplyPolicyHeader(rep, H("enforce", 0), 1100);
+  REQUIRE(up_zero);
+  CHECK(up_zero->mode == WaictMode::kEnforce);
+  CHECK(up_zero->expires_at == 1600);
+  // with no live record, max-age=0 still stores nothing (R2)
+  CHECK_FALSE(ApplyPolicyHeader(std::nullopt, H("enforce", 0), 1100).has_value());
 }
 
 TEST_CASE("site record: Firefox dialect destinations only grow while live") {

@@ -26,14 +26,15 @@ Manifest MustParse(const std::string& json, std::string_view origin = "https://e
   return std::move(*m);
 }
 
+// `sri`: kept in the signature to show that SRI no longer changes any verdict (it is not passed on).
 Decision Decide(const Manifest& m, std::string_view url, std::string_view dest, const Hash32& h,
                 Mode mode = Mode::kEnforce, std::optional<bool> sri = std::nullopt,
                 const std::vector<Hash32>* pieces = nullptr, const DestinationPolicy* header = nullptr) {
+  (void)sri;
   ResourceFacts r;
   r.url = url;
   r.destination = ParseDestination(dest);
   r.body_hash = h;
-  r.sri_matched = sri;
   r.piece_hashes = pieces;
   return DecideResource(m, r, mode, header);
 }
@@ -151,10 +152,19 @@ TEST_CASE("WAICT: passive destinations are checked only when listed") {
 
 TEST_CASE("WAICT: destinations outside both classes are not covered") {
   Waict w;
-  for (std::string_view dest : {"", "embed", "manifest", "track", "report", "nonsense"}) {
+  for (std::string_view dest : {"", "manifest", "track", "report", "nonsense"}) {
     auto d = Decide(w.m, "https://example.com/unlisted", dest, H("x"));
     CHECK_MESSAGE(d.action == Action::kAllow, dest);
     CHECK(d.reason == reason::kNotCovered);
+  }
+}
+
+TEST_CASE("WAICT: embed is active like object and iframe (issue #9)") {
+  Waict w(/*with_wildcard=*/false);
+  for (std::string_view dest : {"embed", "object", "iframe"}) {
+    auto d = Decide(w.m, "https://example.com/unlisted", dest, H("x"));
+    CHECK_MESSAGE(d.action == Action::kBlock, dest);
+    CHECK(d.reason == reason::kMissingFromManifest);
   }
 }
 
@@ -238,7 +248,7 @@ TEST_CASE("WAICT: tombstone allows everything; SRI is ignored") {
         Action::kBlock);
 }
 
-TEST_CASE("article dialect: blocked-destinations block, checked-destinations report, SRI passes") {
+TEST_CASE("article dialect: blocked-destinations block, checked-destinations report, SRI never exempts") {
   std::string js = "main()", idx = "<html>", err = "<h1>404</h1>", wasm("\0asm\x01", 5);
   Manifest m = MustParse(
       R"J({"manifest": {"version": 1, "integrity-policy": "blocked-destinations=(script), checked-destinations=(wasm)",)J"
@@ -256,11 +266,12 @@ TEST_CASE("article dialect: blocked-destinations block, checked-destinations rep
   CHECK(missing.reason == reason::kMissingFromManifest);
   // "" path: the asset may appear anywhere.
   CHECK(Decide(m, "https://example.com/anything.js", "script", H(err)).reason == reason::kAnyMatch);
-  CHECK(Decide(m, url, "script", H(err)).reason == reason::kAnyMatch);
+  // A listed URL must match its own hashes: no fallback to the "" entries (as Firefox reads it).
+  CHECK(Decide(m, url, "script", H(err)).reason == reason::kNoManifestMatch);
   CHECK(Decide(m, "https://example.com/anything.js", "script", Flip(H(err))).action == Action::kBlock);
-  // SRI metadata that matched lets an unlisted script pass; false or absent does not.
+  // A matching (server-made) SRI attribute does not let an unlisted script pass.
   CHECK(Decide(m, "https://cdn.example/u.js", "script", H("u"), Mode::kEnforce, true).reason ==
-        reason::kSriMatch);
+        reason::kMissingFromManifest);
   CHECK(Decide(m, "https://cdn.example/u.js", "script", H("u"), Mode::kEnforce, false).action ==
         Action::kBlock);
   CHECK(Decide(m, "https://cdn.example/u.js", "script", H("u")).action == Action::kBlock);
@@ -295,14 +306,94 @@ TEST_CASE("Firefox dialect: header policy, manifest policy, or WAICT classes") {
   CHECK(Decide(m, "https://example.com/s.js", "script", Flip(H(s)), Mode::kEnforce, {}, nullptr, &*header)
             .action == Action::kBlock);
   CHECK(Decide(m, "https://example.com/s.js", "script", Flip(H(s)), Mode::kEnforce, true, nullptr, &*header)
-            .reason == reason::kSriMatch);
+            .reason == reason::kNoManifestMatch);  // SRI never exempts
   CHECK(
       Decide(m, "https://example.com/x.js", "script", H(any), Mode::kEnforce, {}, nullptr, &*header).reason ==
       reason::kAnyMatch);
-  // The header policy is ignored for WAICT manifests.
-  Waict w;
-  CHECK(Decide(w.m, "https://example.com/doc", "document", H("d"), Mode::kEnforce, {}, nullptr, &*header)
+  // A listed URL with the wrong hash is no_manifest_match even when its body is in any_hashes.
+  CHECK(
+      Decide(m, "https://example.com/s.js", "script", H(any), Mode::kEnforce, {}, nullptr, &*header).reason ==
+      reason::kNoManifestMatch);
+  // Unlisted with a server-made integrity= attribute: blocked.
+  auto u = Decide(m, "https://example.com/u.js", "script", H("u"), Mode::kEnforce, true, nullptr, &*header);
+  CHECK(u.action == Action::kBlock);
+  CHECK(u.reason == reason::kMissingFromManifest);
+  // The header policy decides coverage for a plain {"hashes": ...} manifest too (Firefox format):
+  // the unlisted document, style and image load; listed scripts run; a tampered one is blocked.
+  Manifest plain = MustParse(R"({"hashes": {"/s.js": ")" + FormatBase64(H(s)) + R"("}})");
+  for (const char* d : {"document", "style", "image", "font"}) {
+    CHECK_MESSAGE(
+        Decide(plain, "https://example.com/unlisted", d, H("x"), Mode::kEnforce, {}, nullptr, &*header)
+                .reason == reason::kNotCovered,
+        d);
+  }
+  CHECK(Decide(plain, "https://example.com/s.js", "script", H(s), Mode::kEnforce, {}, nullptr, &*header)
+            .reason == reason::kManifestMatch);
+  CHECK(Decide(plain, "https://example.com/s.js", "script", Flip(H(s)), Mode::kEnforce, {}, nullptr, &*header)
             .action == Action::kBlock);
+  // Warn mode: the failure is a warning, never a block.
+  CHECK(Decide(plain, "https://example.com/s.js", "script", Flip(H(s)), Mode::kWarn, {}, nullptr, &*header)
+            .action == Action::kWarn);
+  // Without the header policy, the same plain manifest follows the WAICT classes.
+  CHECK(Decide(plain, "https://example.com/doc", "document", H("d")).action == Action::kBlock);
+}
+
+TEST_CASE("rework: the category decides coverage and class; data:/blob: against inline_url_hashes") {
+  std::string app = "app()", img = "PNG", font = "WOFF", page = "<html>", inline_bytes = "alert(1)";
+  Manifest m = MustParse(R"({"url_hashes": {"/app.js": ")" + B(H(app)) + R"(", "/i.png": ")" + B(H(img)) +
+                         R"(", "/index.html": ")" + B(H(page)) + R"("}, "inline_url_hashes": [")" +
+                         B(H(inline_bytes)) + R"("], "wasm_hashes": [")" + B(H("wasm")) + R"("]})");
+  auto decide = [&](std::string_view url, std::string_view dest, const Hash32& h,
+                    Mode mode = Mode::kEnforce) {
+    ResourceFacts r;
+    r.url = url;
+    r.destination = ParseDestination(dest);
+    r.body_hash = h;
+    auto c = CategoryOf(r.destination);
+    REQUIRE_MESSAGE(c.has_value(), dest);
+    return DecideCategory(m, r, *c, mode);
+  };
+  // Active: listed match / mismatch / unlisted.
+  CHECK(decide("https://example.com/app.js", "script", H(app)).reason == reason::kManifestMatch);
+  CHECK(decide("https://example.com/app.js", "script", Flip(H(app))).reason == reason::kNoManifestMatch);
+  CHECK(decide("https://example.com/x.js", "script", H("x")).reason == reason::kMissingFromManifest);
+  CHECK(decide("https://example.com/x.xsl", "xslt", H("x")).reason == reason::kMissingFromManifest);
+  CHECK(decide("https://example.com/w.js", "audioworklet", H("w")).action == Action::kBlock);
+  CHECK(decide("https://example.com/e.swf", "embed", H("e")).action == Action::kBlock);
+  CHECK(decide("https://example.com/index.html", "document", H(page)).reason == reason::kManifestMatch);
+  // Passive: unlisted passes, listed must match.
+  CHECK(decide("https://example.com/u.png", "image", H("u")).reason == reason::kPassiveUnlisted);
+  CHECK(decide("https://example.com/i.png", "image", Flip(H(img))).reason == reason::kNoManifestMatch);
+  CHECK(decide("https://example.com/f.woff", "font", H(font)).reason == reason::kPassiveUnlisted);
+  CHECK(decide("https://example.com/v.mp4", "video", H("v")).reason == reason::kPassiveUnlisted);
+  // wasm.
+  CHECK(decide("https://example.com/m.wasm", "wasm", H("wasm")).reason == reason::kWasmMatch);
+  CHECK(decide("https://example.com/m.wasm", "wasm", H("other")).reason == reason::kWasmHashMismatch);
+  // Modes: warn / report never block.
+  CHECK(decide("https://example.com/x.js", "script", H("x"), Mode::kWarn).action == Action::kWarn);
+  CHECK(decide("https://example.com/x.js", "script", H("x"), Mode::kReport).action == Action::kReport);
+  // data: / blob: under an active category: only listed bytes.
+  CHECK(decide("data:text/javascript,alert(1)", "script", H(inline_bytes)).reason == reason::kInlineUrlMatch);
+  auto d = decide("data:text/javascript,alert(2)", "script", H("alert(2)"));
+  CHECK(d.action == Action::kBlock);
+  CHECK(d.reason == reason::kInlineViolation);
+  CHECK(decide("blob:https://example.com/1", "worker", H("w")).reason == reason::kInlineViolation);
+  CHECK(decide("data:text/html,x", "iframe", H("x"), Mode::kWarn).action == Action::kWarn);
+  // ... and not covered under a passive one.
+  CHECK(decide("data:image/png;base64,AA", "image", H("x")).reason == reason::kNotCovered);
+  // No category for json, track, "": not covered by CategoryOf.
+  CHECK_FALSE(CategoryOf(Destination::kJson).has_value());
+  CHECK_FALSE(CategoryOf(Destination::kTrack).has_value());
+  CHECK_FALSE(CategoryOf(Destination::kOther).has_value());
+}
+
+TEST_CASE("a URL listed twice with different hashes is never allowed; the others are") {
+  std::string a = "a()", b = "b()", c = "c()";
+  Manifest m = MustParse(R"({"hashes": {"/x.js": ")" + B(H(a)) + R"(", "./x.js": ")" + B(H(b)) +
+                         R"(", "/c.js": ")" + B(H(c)) + R"("}})");
+  CHECK(Decide(m, "https://example.com/x.js", "script", H(a)).reason == reason::kNoManifestMatch);
+  CHECK(Decide(m, "https://example.com/x.js", "script", H(b)).reason == reason::kNoManifestMatch);
+  CHECK(Decide(m, "https://example.com/c.js", "script", H(c)).reason == reason::kManifestMatch);
 }
 
 TEST_CASE("modes, actions, failure decisions") {
@@ -314,6 +405,12 @@ TEST_CASE("modes, actions, failure decisions") {
   CHECK(ActionName(Action::kAllow) == "allow");
   CHECK(ActionName(Action::kBlock) == "block");
   CHECK(ActionName(Action::kReport) == "report");
+  CHECK(ActionName(Action::kWarn) == "warn");
+  CHECK(*ParseMode("warn") == Mode::kWarn);
+  CHECK(FailureDecision(reason::kInvalidManifest, Mode::kWarn).action == Action::kWarn);
+  CHECK(ModeOf(headers::WaictMode::kWarn) == Mode::kWarn);
+  CHECK(ModeOf(headers::WaictMode::kEnforce) == Mode::kEnforce);
+  CHECK(ModeOf(headers::WaictMode::kReport) == Mode::kReport);
   auto f = FailureDecision(reason::kManifestUnavailable, Mode::kEnforce, "timeout");
   CHECK(f.action == Action::kBlock);
   CHECK(f.reason == "manifest_unavailable");

@@ -34,10 +34,10 @@ TEST_CASE("reasons: every integrity decision reason is on the wire under a table
   for (std::string_view r :
        {integrity::reason::kTombstone, integrity::reason::kNotCovered, integrity::reason::kPassiveUnlisted,
         integrity::reason::kAnyMatch, integrity::reason::kWildcardMatch, integrity::reason::kWasmMatch,
-        integrity::reason::kSriMatch, integrity::reason::kNoManifestMatch,
-        integrity::reason::kMissingFromManifest, integrity::reason::kWasmHashMismatch,
-        integrity::reason::kManifestUnavailable, integrity::reason::kInvalidManifest,
-        integrity::reason::kInvalidTransparencyProof}) {
+        integrity::reason::kInlineUrlMatch, integrity::reason::kInlineViolation,
+        integrity::reason::kNoManifestMatch, integrity::reason::kMissingFromManifest,
+        integrity::reason::kWasmHashMismatch, integrity::reason::kManifestUnavailable,
+        integrity::reason::kInvalidManifest, integrity::reason::kInvalidTransparencyProof}) {
     CAPTURE(r);
     CHECK(ParseReason(r));
   }
@@ -52,7 +52,7 @@ TEST_CASE("reasons: every integrity decision reason is on the wire under a table
 }
 
 TEST_CASE("actions: one table, in the order the counters rely on") {
-  CHECK(kActionCount == 3);
+  CHECK(kActionCount == 4);
   for (size_t i = 0; i < kActionCount; ++i) {
     auto a = static_cast<Action>(i);
     CHECK(ParseAction(FormatAction(a)) == a);

@@ -6,7 +6,7 @@
 
 #include "core/encoding.h"
 #include "crypto/ed25519.h"
-#include "sri/sf_subset.h"
+#include "sri/sf_profile.h"
 #include "sri/sri.h"
 
 using namespace verity;

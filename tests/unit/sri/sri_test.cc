@@ -5,7 +5,7 @@
 
 #include "core/encoding.h"
 #include "crypto/hash.h"
-#include "sri/sf_subset.h"
+#include "sri/sf_profile.h"
 
 using namespace verity;
 using namespace verity::sri;

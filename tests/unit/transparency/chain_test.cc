@@ -42,8 +42,30 @@ TEST_CASE("ChainNode wire format: worked example, round trip, exact length") {
 TEST_CASE("chain hashes, resource hashes, tombstones") {
   crypto::Sha256Hasher h;
   CHECK(ComputeResourceHash(AsBytes("abc")) == h.Update("waict-rh").Update("abc").Final());
-  CHECK(ComputeAssetHostsHash({"a", "b"}) == h.Update("waict-ah").Update("YQ==,Yg==").Final());
-  CHECK(ComputeAssetHostsHash({}) == h.Update("waict-ah").Final());
+  // waict-apis.md @ f6c398d: sorted by url, canonical TLS serialisation (uint16 array length, then
+  // uint16 length || url each). Worked example of docs/formats.md §12.
+  CHECK(FormatHex(ComputeAssetHostsHash({"https://cdn.example/", "https://a.example/"})) ==
+        "cc32276eb2084494a751ed98620b38216eb9c03ec608d6882184d8a6e1fcb018");
+  CHECK(ComputeAssetHostsHash({"https://cdn.example/", "https://a.example/"}) ==
+        ComputeAssetHostsHash({"https://a.example/", "https://cdn.example/"}));  // order-free
+  const std::string ser = std::string("\x00\x06\x00\x01", 4) + "a" + std::string("\x00\x01", 2) + "b";
+  CHECK(ComputeAssetHostsHash({"b", "a"}) == h.Update("waict-ah").Update(ser).Final());
+  // Mutated twins: the text the spec deleted, and a serialisation without the length prefixes.
+  CHECK(ComputeAssetHostsHash({"a", "b"}) != h.Update("waict-ah").Update("YQ==,Yg==").Final());
+  CHECK(ComputeAssetHostsHash({"a", "b"}) != h.Update("waict-ah").Update("ab").Final());
+  CHECK(ComputeAssetHostsHash({"a", "b"}) != ComputeAssetHostsHash({"a", "c"}));
+  CHECK(ComputeAssetHostsHash({"a"}) != ComputeAssetHostsHash({"a", "a"}));
+  CHECK(FormatHex(ComputeAssetHostsHash({})) ==
+        "7db59fa6c8bd94fd2468815c2c2842fee33d00fe7718ee010d31f36e792ab632");
+  CHECK(CheckAssetHosts({"https://a.example/"}).ok());
+  CHECK(CheckAssetHosts({}).ok());
+  CHECK(CheckAssetHosts({""}).code() == ErrorCode::kTransparencyBadAssetHost);
+  CHECK(CheckAssetHosts({std::string(511, 'a')}).ok());
+  CHECK(CheckAssetHosts({std::string(512, 'a')}).code() == ErrorCode::kTransparencyBadAssetHost);
+  CHECK(CheckAssetHosts(std::vector<std::string>(15, std::string(511, 'a'))).ok());  // 7695 bytes
+  CHECK(CheckAssetHosts(std::vector<std::string>(16, std::string(511, 'a'))).code() ==
+        ErrorCode::kTransparencyBadAssetHost);  // 8208 > 8191
+
   ChainNode n0 = FirstChainNode(100, ComputeResourceHash(AsBytes("m0")), {});
   Bytes wire = FormatChainNode(n0);
   CHECK(ComputeChainHash(n0) == h.Update("waict-ch").Update(wire).Final());

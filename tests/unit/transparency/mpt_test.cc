@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <random>
+#include <set>
 
 #include "crypto/hash.h"
 #include "test_util.h"
@@ -355,4 +356,28 @@ TEST_CASE("MPT 100k domains: builder agrees with rsc's stack algorithm; sampled 
   for (const auto& k : ReadJsonl("waict-mpt/mpt_root_kats.jsonl")) {
     CHECK(StackRoot(LeavesOf(k)) == B64Hash(*k.GetString("root")));
   }
+}
+
+// waict-transparency-spec PR #31 (branch mpt-verif-alg @ f534d629): five proofs a correct verifier
+// must reject. Three are malformed (parse error), two parse but verify to false.
+TEST_CASE("MPT negative inclusion KATs (waict-mpt/mpt_invalid_inclusion_kats.jsonl) are all rejected") {
+  auto kats = ReadJsonl("waict-mpt/mpt_invalid_inclusion_kats.jsonl");
+  REQUIRE(kats.size() == 5);
+  std::set<std::string> labels;
+  for (const auto& k : kats) {
+    std::string label(*k.GetString("label"));
+    CAPTURE(label);
+    labels.insert(label);
+    const Hash32 root = B64Hash(*k.GetString("root"));
+    const Hash32 key = B64Hash(*k.GetString("key"));
+    const Hash32 value = B64Hash(*k.GetString("value"));
+    auto proof = ParseBase64(*k.GetString("proof"));
+    REQUIRE(proof.ok());
+    CHECK(VerifyMptInclusion(root, key, value, *proof).code() == ErrorCode::kTransparencyBadMptProof);
+    const bool malformed =
+        label == "wrong_magic_header" || label == "trailing_junk_bytes" || label == "non_monotonic_r";
+    CHECK(ParseMptInclusionProof(*proof).ok() == !malformed);
+  }
+  CHECK(labels == std::set<std::string>{"wrong_magic_header", "wrong_embedded_value", "trailing_junk_bytes",
+                                        "non_monotonic_r", "root_mismatch"});
 }

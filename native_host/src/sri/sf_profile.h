@@ -1,7 +1,8 @@
-// A small subset of RFC 9651 (Structured Field Values) for signature-based SRI: Dictionaries whose
-// members are Items or Inner Lists with Parameters, and the bare item types Integer, String, Token,
-// Byte Sequence and Boolean. Decimals, Dates and Display Strings are rejected (not needed by the
-// profile). Parsing follows RFC 9651 §4.2; serialization follows §4.1 and is what RFC 9421 §2.1.1
+// The RFC 9651 (Structured Field Values) profile of signature-based SRI, on top of the one parser
+// and serialiser of the host (sfv/): Dictionaries whose members are Items or Inner Lists with
+// Parameters, and the bare item types Integer, String, Token, Byte Sequence and Boolean. Decimals,
+// Dates and Display Strings are rejected (not needed by the profile). Parsing is sfv::ParseDictionary
+// (RFC 9651 §4.2); serialization is sfv's canonical form (§4.1), which is what RFC 9421 §2.1.1
 // ("sf" parameter) and §2.3 (@signature-params) put in a signature base.
 //
 //   Signature-Input: sig=("unencoded-digest";sf);keyid="JrQL...0bs=";tag="sri"
@@ -10,8 +11,8 @@
 //   SerializeInnerList(member.inner, member.params) ==
 //   R"(("unencoded-digest";sf);keyid="JrQL...0bs=";tag="sri")"
 //
-// Kept inside the sri module on purpose (sri depends only on core and crypto); duplicate keys
-// follow RFC 9651: the later value wins, the first position is kept.
+// Any sfv error (and an unsupported type) fails with the caller's wire code; duplicate keys follow
+// RFC 9651: the later value wins, the first position is kept.
 #pragma once
 
 #include <cstdint>

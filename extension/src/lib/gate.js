@@ -1,0 +1,76 @@
+// Chromium network gate (pure): declarativeNetRequest rules that keep every byte of a checked
+// site's top-level document away from a tab Verity is not attached to (issue #9, docs/threat-model.md
+// "Routes"). Without them a known site opened in a fresh tab, reached by a link from another site or
+// restored at browser start loads before chrome.debugger is attached, and its code runs unchecked.
+//
+//  - GATE (dynamic rules, kept across browser restarts, so a startup page is gated before the
+//    background even runs): a `main_frame` request to a checked origin is redirected, before any
+//    byte of it is fetched, to the extension's hold page with the address after '#', priority 1:
+//      origin https://app.example:8443 -> regexFilter "^https://app\.example:8443/.*"
+//        https://app.example:8443/a?b  -> chrome-extension://<id>/src/ui/hold.html#https://app.example:8443/a?b
+//      preloaded host app.example      -> "^https://app\.example(:[0-9]+)?/.*"
+//  - PASS (one session rule, gone at browser restart): allow `main_frame` requests of the tabs whose
+//    debugger session is set up (CDP Fetch enabled), priority 2:
+//      { id: 1, priority: 2, action: { type: 'allow' }, condition: { tabIds: [7, 12], resourceTypes: ['main_frame'] } }
+// The background sees the hold page commit (or finds it in a tab when it starts), attaches to the
+// tab, adds it to PASS and navigates to the address again (background/chromium.js): the user sees
+// a short "checking" page, then the checked site. Only checked origins are named; rules never leave
+// the browser.
+
+import { DNR_IDS } from './dnr_ids.js';
+
+export const PASS_RULE_ID = DNR_IDS.PASS_RULE_ID;
+export const GATE_PRIORITY = 1;
+export const PASS_PRIORITY = 2;
+export const HOLD_PAGE = 'src/ui/hold.html';
+
+const reEscape = s => s.replace(/[\\^$.*+?()[\]{}|]/g, c => '\\' + c);
+
+// regexFilter for one checked origin, null if it is not an exact http(s) origin.
+export function originFilter(origin) {
+  let u;
+  try { u = new URL(origin); } catch (_) { return null; }
+  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.origin !== origin) return null;
+  return `^${reEscape(origin)}/.*`;
+}
+
+// regexFilter for a preloaded host (checked on https at any port), null if not a plain host name.
+export function preloadedHostFilter(host) {
+  if (typeof host !== 'string' || !/^[a-z0-9.-]+$/.test(host) || host.length > 253) return null;
+  return `^https://${reEscape(host)}(:[0-9]+)?/.*`;
+}
+
+// The GATE rules, ids from 1, sorted and deduplicated so that equal inputs give equal rules (the
+// caller skips the update when nothing changed). extensionBase: chrome-extension://<id>/
+export function gateRules(origins, preloadedHosts, extensionBase) {
+  const filters = new Set();
+  for (const o of origins) { const f = originFilter(o); if (f) filters.add(f); }
+  for (const h of preloadedHosts) { const f = preloadedHostFilter(h); if (f) filters.add(f); }
+  return [...filters].sort().map((regexFilter, i) => ({
+    id: i + 1, priority: GATE_PRIORITY,
+    action: { type: 'redirect', redirect: { regexSubstitution: `${extensionBase}${HOLD_PAGE}#\\0` } },
+    condition: { regexFilter, resourceTypes: ['main_frame'] },
+  }));
+}
+
+// The PASS session rule for the attached tabs, or null when there is none (tabIds must not be empty).
+export function passRule(tabIds) {
+  const ids = [...new Set([...tabIds].filter(id => Number.isInteger(id) && id >= 0))].sort((a, b) => a - b);
+  if (ids.length === 0) return null;
+  return { id: PASS_RULE_ID, priority: PASS_PRIORITY, action: { type: 'allow' }, condition: { tabIds: ids, resourceTypes: ['main_frame'] } };
+}
+
+// Is `url` one the gate holds?
+export function gatedUrl(url, rules) {
+  return typeof url === 'string' && rules.some(r => new RegExp(r.condition.regexFilter).test(url));
+}
+
+// The address a hold page URL holds, or null (not our hold page, or not an http(s) address).
+export function heldUrl(pageUrl, extensionBase) {
+  if (typeof pageUrl !== 'string' || !pageUrl.startsWith(`${extensionBase}${HOLD_PAGE}#`)) return null;
+  const url = pageUrl.slice(pageUrl.indexOf('#') + 1);
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && !url.includes('#') ? url : null;
+  } catch (_) { return null; }
+}

@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""Writes the site of tests/browser/drafts.test.mjs (issue #10, today's WAICT drafts) into OUT_DIR.
+
+One folder, served by site/drafts_server.py on several ports, each with its own header
+(_sites.json: name -> Integrity-Policy-WAICT-v1 value + Reporting-Endpoints):
+  rw        the integrity rework, every category `enforce`, report-to=(verity-reports)
+  rwwarn    every category `warn`;  rwreport  every category `report`
+  example   the rework draft's own example header, verbatim (its manifest URL is served)
+  ff        the Firefox format: mode=enforce, blocked-destinations=(script), plain {"hashes": ...}
+  plain     no header (not checked)
+Rework manifest (manifest-rw.json, `url_hashes` + the inline lists of the newest rework text):
+every listed page, script, style, worker, frame, image, audio file and wasm module; the inline
+script, event handler, eval string, <style> and style attribute of /inline.html that are LISTED.
+Tampered/unlisted twins whose only effect, if they ran, is a request to /marker/<name> (counted by
+the server): /t/script.js, /t/worker.js, /t/style.css (a background url), /t/frame.html (an image),
+/t/doc.html (an image), the unlisted inline pieces of /inline.html, /ff/t.js, /ff/sri.js (a
+server-made integrity= attribute, absent from the Firefox manifest). Pages set window.R and R.done.
+usage: make_drafts_site.py OUT_DIR"""
+import base64, hashlib, json, os, struct, sys, zlib
+
+OUT = sys.argv[1]
+files = {}
+rw_listed = {}       # path -> bytes listed in manifest-rw.json
+ff_listed = {}       # path -> bytes listed in ff-manifest.json
+inline = {'inline_js_hashes': [], 'event_handler_hashes': [], 'eval_hashes': [], 'inline_css_hashes': [], 'style_attr_hashes': []}
+wasm_listed = []
+
+
+def b64u(b):
+    return base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
+
+
+def as_bytes(x):
+    return x.encode() if isinstance(x, str) else x
+
+
+def add(path, body, rw='same', ff=None):
+    # rw / ff: what manifest-rw.json / ff-manifest.json list for path ('same' bytes, other bytes, None).
+    files[path] = as_bytes(body)
+    for table, how in ((rw_listed, rw), (ff_listed, ff)):
+        if how is not None:
+            table[path] = files[path] if how == 'same' else as_bytes(how)
+
+
+def png(rgb):
+    # A 4x4 PNG of one colour (IHDR, one zlib IDAT, IEND).
+    def chunk(kind, data):
+        return b''.join([struct.pack('>I', len(data)), kind, data, struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)])
+    rows = (b'\x00' + bytes(rgb) * 4) * 4
+    return b'\x89PNG\r\n\x1a\n' + b''.join(chunk(k, d) for k, d in ((b'IHDR', struct.pack('>IIBBBBB', 4, 4, 8, 2, 0, 0, 0)), (b'IDAT', zlib.compress(rows)), (b'IEND', b'')))
+
+
+def wav(tone):
+    data = bytes([128 + tone]) * 800
+    return b'RIFF' + struct.pack('<I', 36 + len(data)) + b'WAVEfmt ' + struct.pack('<IHHIIHH', 16, 1, 1, 8000, 8000, 1, 8) + b'data' + struct.pack('<I', len(data)) + data
+
+
+def wasm(answer):
+    return bytes([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 5, 1, 0x60, 0, 1, 0x7f, 3, 2, 1, 0, 7, 0x0a, 1, 6]) + b'answer' + bytes([0, 0, 0x0a, 6, 1, 4, 0, 0x41, answer, 0x0b])
+
+
+def marker(name):
+    return f'/marker/{name}'
+
+
+HEAD = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">'
+
+
+def page(path, title, body, script, **kw):
+    # The harness (/lib/r.js) and the page's logic are external, listed scripts: pages of a site
+    # whose inline scripts are enforced need no inline code of their own.
+    add(path, f'{HEAD}<title>{title}</title><script src="/lib/r.js"></script><body><h1>{title}</h1><div id="probe">probe</div>{body}'
+              f'<script src="{script}"></script></body>', **kw)
+
+
+add('/lib/r.js', 'window.R = {}; window.done = () => { R.done = true; document.title = "done"; };\n'
+    'window.settle = (p, ms) => Promise.race([p, new Promise(r => setTimeout(() => r("timeout"), ms))]);\n'
+    'window.loadScript = src => settle(new Promise(res => { const s = document.createElement("script"); s.src = src; s.onload = () => res("load"); s.onerror = () => res("error"); document.head.append(s); }), 4000);\n'
+    'window.loadStyle = href => settle(new Promise(res => { const l = document.createElement("link"); l.rel = "stylesheet"; l.href = href; l.onload = () => res("load"); l.onerror = () => res("error"); document.head.append(l); }), 4000);\n'
+    'window.loadImg = src => settle(new Promise(res => { const i = new Image(); i.onload = () => res(i.naturalWidth); i.onerror = () => res("error"); i.src = src; }), 4000);\n'
+    'window.loadAudio = src => settle(new Promise(res => { const a = new Audio(); a.oncanplaythrough = () => res("ok"); a.onerror = () => res("error"); a.src = src; a.load(); }), 4000);\n'
+    'window.runWorker = src => settle(new Promise(res => { try { const w = new Worker(src); w.onmessage = e => res(e.data); w.onerror = () => res("error"); } catch (e) { res("throw"); } }), 4000);\n'
+    'window.runWasm = async src => { try { const r = await fetch(src); const { instance } = await WebAssembly.instantiate(await r.arrayBuffer()); return instance.exports.answer(); } catch (e) { return "error"; } };\n',
+    ff='same')
+
+# --- script / worker ---
+add('/app.js', 'R.script = "ran";\n')
+add('/t/script.js', f'R.evil = true; fetch("{marker("tampered-script")}");\n', rw='R.script = "ran";\n')
+add('/worker.js', 'postMessage("worker-ok");\n')
+add('/t/worker.js', f'fetch("{marker("tampered-worker")}").finally(() => postMessage("worker-evil"));\n', rw='postMessage("worker-ok");\n')
+add('/p/script.js', '(async () => { R.good = await loadScript("/app.js"); R.worker = await runWorker("/worker.js"); R.bad = await loadScript("/t/script.js");'
+    ' R.badWorker = await runWorker("/t/worker.js"); await new Promise(r => setTimeout(r, 300)); done(); })();\n')
+page('/script.html', 'script and worker', '', '/p/script.js')
+
+# --- style ---
+add('/style.css', '#probe { width: 42px; }\n')
+add('/t/style.css', f'#probe {{ width: 666px; background: url({marker("tampered-style")}); }}\n', rw='#probe { width: 42px; }\n')
+add('/p/style.js', '(async () => { R.good = await loadStyle("/style.css"); R.width = getComputedStyle(probe).width; R.bad = await loadStyle("/t/style.css");'
+    ' R.width2 = getComputedStyle(probe).width; getComputedStyle(probe).backgroundImage; await new Promise(r => setTimeout(r, 300)); done(); })();\n')
+page('/style.html', 'style', '', '/p/style.js')
+
+# --- image / media (passive classes: listed with a wrong hash -> blocked; unlisted -> loads) ---
+add('/img.png', png((0, 128, 0)))
+add('/t/img.png', png((255, 0, 0)), rw=png((0, 128, 0)))
+add('/free.png', png((0, 0, 255)), rw=None)
+add('/a.wav', wav(10))
+add('/t/a.wav', wav(90), rw=wav(10))
+add('/p/passive.js', '(async () => { R.img = await loadImg("/img.png"); R.badImg = await loadImg("/t/img.png"); R.freeImg = await loadImg("/free.png");'
+    ' R.audio = await loadAudio("/a.wav"); R.badAudio = await loadAudio("/t/a.wav"); done(); })();\n')
+page('/passive.html', 'image and media', '', '/p/passive.js')
+
+# --- wasm (the page code reports what the module answered; 43 would be the tampered one) ---
+files['/m.wasm'] = wasm(42); wasm_listed.append(wasm(42))
+files['/t/m.wasm'] = wasm(43)
+add('/p/wasm.js', f'(async () => {{ R.wasm = await runWasm("/m.wasm"); R.badWasm = await runWasm("/t/m.wasm"); if (R.badWasm === 43) fetch("{marker("tampered-wasm")}"); done(); }})();\n')
+page('/wasm.html', 'wasm', '', '/p/wasm.js')
+
+# --- document / frame ---
+add('/frame.html', f'{HEAD}<title>frame</title><script src="/p/frame-in.js"></script>')
+add('/p/frame-in.js', 'parent.R.frame = "ran";\n')
+add('/t/frame.html', f'{HEAD}<title>tampered frame</title><img src="{marker("tampered-frame")}">', rw=f'{HEAD}<title>frame</title><script src="/p/frame-in.js"></script>')
+add('/p/frames.js', '(async () => { const f = src => settle(new Promise(res => { const i = document.createElement("iframe"); i.src = src; i.onload = () => res("load"); document.body.append(i); }), 4000);'
+    ' R.good = await f("/frame.html"); R.bad = await f("/t/frame.html"); await new Promise(r => setTimeout(r, 300)); done(); })();\n')
+page('/frames.html', 'frames', '', '/p/frames.js')
+add('/t/doc.html', f'{HEAD}<title>tampered document</title><img src="{marker("tampered-doc")}">', rw=f'{HEAD}<title>the published document</title>')
+
+# --- inline code (mode-inline-js / mode-inline-css) ---
+def listed(kind, text):
+    inline[kind].append(b64u(text.encode()))
+    return text
+
+
+ok_script = listed('inline_js_hashes', 'R.inline = "ran";')
+ok_handler = listed('event_handler_hashes', "R.handler = 'ran'")
+ok_eval = listed('eval_hashes', 'R.eval = "ran"')
+ok_style = listed('inline_css_hashes', '#s1 { width: 42px; }')
+ok_attr = listed('style_attr_hashes', 'width: 7px')
+page('/inline.html', 'inline code',
+     f'<script>{ok_script}</script>'
+     f'<script>R.evilInline = true; fetch("{marker("inline-script")}");</script>'
+     f'<img id="h1" src="/img.png" onload="{ok_handler}">'
+     f'<img id="h2" src="/img.png" onload="R.evilHandler = true; fetch(\'{marker("inline-handler")}\')">'
+     f'<style>{ok_style}</style>'
+     f'<style>#s2 {{ width: 666px; background: url({marker("inline-style")}); }}</style>'
+     f'<div id="s1">a</div><div id="s2">b</div>'
+     f'<div id="a1" style="{ok_attr}">c</div><div id="a2" style="width: 666px; background: url({marker("inline-style-attr")})">d</div>',
+     '/p/inline.js')
+add('/p/inline.js', '(async () => {\n'
+    f'  try {{ eval({json.dumps(ok_eval)}); }} catch (e) {{ R.evalError = String(e.name); }}\n'
+    f'  try {{ eval({json.dumps("R.evilEval = true; fetch(" + json.dumps(marker("inline-eval")) + ")")}); }} catch (e) {{ R.badEvalError = String(e.name); }}\n'
+    '  await new Promise(r => setTimeout(r, 500));\n'
+    '  const w = id => getComputedStyle(document.getElementById(id)).width;\n'
+    '  R.s1 = w("s1"); R.s2 = w("s2"); R.a1 = w("a1"); R.a2 = w("a2");\n'
+    '  done();\n})();\n')
+
+# --- the Firefox format: only scripts covered ---
+add('/ff/app.js', 'R.ffScript = "ran";\n', rw=None, ff='same')
+add('/ff/t.js', f'R.ffEvil = true; fetch("{marker("ff-tampered")}");\n', rw=None, ff='R.ffScript = "ran";\n')
+FF_SRI = f'R.ffSri = true; fetch("{marker("ff-sri")}");\n'
+add('/ff/sri.js', FF_SRI, rw=None)
+sri = 'sha256-' + base64.b64encode(hashlib.sha256(FF_SRI.encode()).digest()).decode()
+add('/ff/style.css', '#probe { width: 42px; }\n', rw=None)
+add('/ff/p.js', '(async () => { R.style = await loadStyle("/ff/style.css"); R.width = getComputedStyle(probe).width; R.img = await loadImg("/free.png");'
+    ' R.good = await loadScript("/ff/app.js"); R.bad = await loadScript("/ff/t.js");'
+    f' R.sri = await settle(new Promise(res => {{ const s = document.createElement("script"); s.src = "/ff/sri.js"; s.integrity = "{sri}"; s.onload = () => res("load"); s.onerror = () => res("error"); document.head.append(s); }}), 4000);'
+    ' done(); })();\n', rw=None, ff='same')
+page('/ff.html', 'Firefox format', '', '/ff/p.js', rw=None)
+
+add('/blank.html', f'{HEAD}<title>blank</title><script src="/lib/r.js"></script><script src="/p/blank.js"></script>')
+add('/p/blank.js', 'R.blank = "ran"; done();\n')
+
+manifest_rw = {'url_hashes': {p: b64u(b) for p, b in sorted(rw_listed.items())}, 'wasm_hashes': sorted(b64u(b) for b in wasm_listed),
+               **{k: sorted(v) for k, v in inline.items()}}
+files['/manifest-rw.json'] = (json.dumps(manifest_rw, separators=(',', ':')) + '\n\n').encode()
+EXAMPLE_MANIFEST = '/.well-known/waict/manifests/baz_manifest_5X_MjpjR0bpBpP3dEF6-hA'
+files[EXAMPLE_MANIFEST] = files['/manifest-rw.json']
+# Firefox's manifests are plain JSON with standard base64 hashes.
+manifest_ff = {'hashes': {p: base64.b64encode(hashlib.sha256(b).digest()).decode() for p, b in sorted(ff_listed.items())}}
+files['/ff-manifest.json'] = (json.dumps(manifest_ff, separators=(',', ':')) + '\n\n').encode()
+
+CATS = ['document', 'frame', 'script', 'object', 'worker', 'style', 'image', 'font', 'media', 'wasm', 'inline-js', 'inline-css']
+rework = lambda mode: 'max-age=0, ' + ', '.join(f'mode-{c}={mode}' for c in CATS) + ', report-to=(verity-reports), manifest="/manifest-rw.json"'
+sites = {
+    'rw': {'header': rework('enforce'), 'endpoints': 'verity-reports="/reports"'},
+    'rwwarn': {'header': rework('warn'), 'endpoints': 'verity-reports="/reports"'},
+    'rwreport': {'header': rework('report'), 'endpoints': 'verity-reports="/reports"'},
+    'example': {'header': 'max-age=90, mode-document=enforce, mode-frame=enforce, mode-script=enforce, mode-object=enforce, mode-worker=enforce, mode-style=warn, mode-image=report, mode-font=report, mode-media=report, mode-wasm=warn, mode-inline-js=report, mode-inline-css=report, preload=?0, report-to=(foo-reports), manifest="/.well-known/waict/manifests/baz_manifest_5X_MjpjR0bpBpP3dEF6-hA"', 'endpoints': None},
+    'ff': {'header': 'max-age=0, mode=enforce, blocked-destinations=(script), manifest="/ff-manifest.json"', 'endpoints': None},
+    'plain': {'header': None, 'endpoints': 'verity-reports="/reports"'},
+}
+files['/_sites.json'] = json.dumps({'sites': sites, 'inline': {k: v for k, v in inline.items()}}).encode()
+
+for rel, data in files.items():
+    target = os.path.join(OUT, *rel.lstrip('/').split('/'))
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    open(target, 'wb').write(data)
+print(f'{len(files)} files -> {OUT}')

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Adds the route fixtures of tests/browser/routes.test.mjs (issue #9) to a site made by make_site.py
+and merges their entries into its manifest (ROOT/manifest.json: JSON line + proof line).
+
+Every tampered twin's only effect is a request to /marker/<name> (server.py logs it; the tests
+assert the server saw none), and every good twin requests /marker/good-<name> (the tests assert it
+ran). A "tampered" resource is listed with the hash of its good twin and served with other bytes.
+
+  /r/good.html /r/good.js                 a listed page and script (marker good-js)
+  /r/evil-script.html -> /r/evil.js       listed good, served tampered (marker evil-js)
+  /r/evil-doc.html                        document listed with another hash (marker evil-doc)
+  /r/links.html, /r/open.html             pages of the unenrolled site with links / window.open
+  /s3xx/NNN/...                           served with status NNN and a Location header (server.py)
+  /r/s3xx-*.html                          top-level / frame / script bodies of 300 and 399 responses
+  /r/embed-*.html /r/emb-*.html /r/e.svg  <embed type=text/html> and <embed type=image/svg+xml>
+  /octet/*.bin                            WebAssembly served as application/octet-stream (server.py)
+  /wasmct/ok.js                           a listed script served as application/wasm
+  /r/spec-*.html                          speculation rules (prerender) of a tampered page
+  /r/nested-*.html, /r/shared-*.html      a worker started by a worker; a shared worker's importScripts
+usage: make_routes.py ROOT"""
+import base64, hashlib, json, os, sys
+
+ROOT = sys.argv[1]
+files, listed, wasm_listed = {}, {}, []
+
+
+SAME = object()
+enc = lambda b: b.encode() if isinstance(b, str) else b
+
+
+def add(path, served, listed_as=SAME):
+    """Serve `served` at path; the manifest lists path with the hash of listed_as (SAME: of served; None: unlisted)."""
+    files[path] = enc(served)
+    if listed_as is not None:
+        listed[path] = files[path] if listed_as is SAME else enc(listed_as)
+
+
+HEAD = '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">'
+PRELUDE = ('<script>window.R = {}; const done = () => { R.done = true; document.title = "done"; };'
+           'const M = n => fetch("/marker/" + n, { cache: "no-store" }).catch(() => {});</script>')
+MARK = 'fetch("/marker/{0}", {{ cache: "no-store" }}).catch(() => {{}});'
+
+
+def page(title, body, script='done();'):
+    return f'{HEAD}<title>{title}</title>{PRELUDE}<body><h1>{title}</h1>{body}<script>{script}</script></body>'
+
+
+def js(name):
+    return f'window.R = window.R || {{}}; window.R.js = "{name}"; ' + MARK.format(name) + '\n'
+
+
+def twin(path, good_name, evil_name, make):
+    """A resource listed with the bytes of make(good_name) and served as make(evil_name)."""
+    add(path, make(evil_name), listed_as=make(good_name))
+
+
+# 1. fresh tabs, links, restart
+add('/r/good.js', js('good-js'))
+twin('/r/evil.js', 'good-js', 'evil-js', js)
+add('/r/good.html', page('good', '<script src="/r/good.js"></script>', 'addEventListener("load", done);'))
+add('/r/evil-script.html', page('evil script', '<script src="/r/evil.js" onerror="R.scriptError = true"></script>',
+                                'addEventListener("load", done);'))
+twin('/r/evil-doc.html', 'good-doc', 'evil-doc', lambda n: page('doc', '', MARK.format(n) + 'done();'))
+# pages of the unenrolled site (served by the `plain` origin): links to ?to=URL
+add('/r/links.html', page('links', '<a id="a" href="#">same tab</a> <a id="b" target="_blank" href="#">new tab</a>',
+                          'const to = new URLSearchParams(location.search).get("to"); a.href = to; b.href = to; done();'), None)
+
+# 2. 3xx bodies: /s3xx/NNN/<file> is served with status NNN and `Location: /r/good.html`
+DOC3 = lambda n: page('3xx body', '', MARK.format(n) + 'done();')
+for code in ('300', '399'):
+    add(f'/s3xx/{code}/good.html', DOC3(f'good-{code}'))
+    twin(f'/s3xx/{code}/evil.html', f'good-{code}', f'evil-{code}', DOC3)
+    add(f'/s3xx/{code}/good.js', js(f'good-js-{code}'))
+    twin(f'/s3xx/{code}/evil.js', f'good-js-{code}', f'evil-js-{code}', js)
+    add(f'/r/s3xx-frame-good-{code}.html', page('frame', f'<iframe src="/s3xx/{code}/good.html"></iframe>', 'setTimeout(done, 1500);'))
+    add(f'/r/s3xx-frame-evil-{code}.html', page('frame', f'<iframe src="/s3xx/{code}/evil.html"></iframe>', 'setTimeout(done, 1500);'))
+    add(f'/r/s3xx-script-good-{code}.html', page('script', f'<script src="/s3xx/{code}/good.js"></script>', 'setTimeout(done, 500);'))
+    add(f'/r/s3xx-script-evil-{code}.html', page('script', f'<script src="/s3xx/{code}/evil.js"></script>', 'setTimeout(done, 500);'))
+
+# 3. <embed> of a document and of an SVG image with script
+EMB = lambda n: page('embedded', '', MARK.format(n))
+add('/r/emb-good.html', EMB('good-embed'))
+twin('/r/emb-evil.html', 'good-embed', 'evil-embed', EMB)
+SVG = lambda n: (f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>{MARK.format(n)}</script>'
+                 '<rect width="10" height="10"/></svg>')
+add('/r/good.svg', SVG('good-svg'))
+twin('/r/evil.svg', 'good-svg', 'evil-svg', SVG)
+for kind, src, typ in (('html', 'emb-{}.html', 'text/html'), ('svg', '{}.svg', 'image/svg+xml')):
+    for which in ('good', 'evil'):
+        add(f'/r/embed-{kind}-{which}.html', page('embed', f'<embed type="{typ}" src="/r/{src.format(which)}" width="50" height="50">',
+                                                  'setTimeout(done, 1500);'))
+
+
+# 4. WebAssembly by its bytes: (module (import "env" NAME (func)) (start 0)): its code calls env.NAME
+def wasm_calling(name):
+    n = name.encode()
+    imp = bytes([0x01, 0x03]) + b'env' + bytes([len(n)]) + n + bytes([0x00, 0x00])
+    return (b'\x00asm\x01\x00\x00\x00' + bytes([0x01, 0x04, 0x01, 0x60, 0x00, 0x00]) +
+            bytes([0x02, len(imp)]) + imp + bytes([0x03, 0x02, 0x01, 0x00]) + bytes([0x08, 0x01, 0x01]) +
+            bytes([0x0a, 0x06, 0x01, 0x04, 0x00, 0x10, 0x00, 0x0b]))
+
+
+GOOD_WASM, EVIL_WASM = wasm_calling('good'), wasm_calling('evil')
+add('/octet/good.bin', GOOD_WASM, None); wasm_listed.append(GOOD_WASM)
+add('/octet/evil.bin', EVIL_WASM, None)                          # not in wasm_hashes
+WASM_PAGE = '''(async () => {{
+  const env = {{ good: () => M("good-wasm"), evil: () => M("evil-wasm") }};
+  try {{ const r = await fetch("{0}"); await WebAssembly.instantiate(await r.arrayBuffer(), {{ env }}); R.wasm = "ran"; }}
+  catch (e) {{ R.wasm = "error"; }}
+  setTimeout(done, 300);
+}})();'''
+for which in ('good', 'evil'):
+    add(f'/r/wasm-{which}.html', page('wasm', '', WASM_PAGE.format(f'/octet/{which}.bin')))
+add('/wasmct/ok.js', js('good-wasmct'))                         # a listed script served as application/wasm
+add('/r/wasmct.html', page('wasm content type', '<script src="/wasmct/ok.js"></script>', 'addEventListener("load", done);'))
+
+# 5. speculation rules: prerender a tampered same-origin page, then follow the link
+SPEC = lambda n: page('prerendered', '', MARK.format(n) + 'done();')
+add('/r/spec-target-good.html', SPEC('good-spec'))
+twin('/r/spec-target-evil.html', 'good-spec', 'evil-spec', SPEC)
+for which in ('good', 'evil'):
+    rules = json.dumps({'prerender': [{'source': 'list', 'urls': [f'/r/spec-target-{which}.html']}],
+                        'prefetch': [{'source': 'list', 'urls': [f'/r/spec-target-{which}.html']}]})
+    add(f'/r/spec-{which}.html', page('speculation', f'<script type="speculationrules">{rules}</script>'
+                                      f'<a id="go" href="/r/spec-target-{which}.html">next</a>', 'setTimeout(done, 1500);'))
+
+# 7. a dedicated worker started by a worker; a shared worker that importScripts()
+WJS = lambda n: MARK.format(n) + '\n'
+add('/r/inner-good.js', WJS('good-inner'))
+twin('/r/inner-evil.js', 'good-inner', 'evil-inner', WJS)
+add('/r/imp-good.js', WJS('good-import'))
+twin('/r/imp-evil.js', 'good-import', 'evil-import', WJS)
+for which in ('good', 'evil'):
+    add(f'/r/outer-{which}.js', f'new Worker("/r/inner-{which}.js"); postMessage("outer");\n')
+    add(f'/r/nested-{which}.html', page('nested worker', '', f'new Worker("/r/outer-{which}.js"); setTimeout(done, 1500);'))
+    add(f'/r/shw-{which}.js', f'try {{ importScripts("/r/imp-{which}.js"); }} catch (e) {{}}\nonconnect = e => e.ports[0].postMessage("shared");\n')
+    add(f'/r/shared-{which}.html', page('shared worker', '', f'new SharedWorker("/r/shw-{which}.js").port.start(); setTimeout(done, 1500);'))
+
+
+def b64(b):
+    return base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
+
+
+for p, b in files.items():
+    dst = os.path.join(ROOT, p.lstrip('/'))
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    with open(dst, 'wb') as f:
+        f.write(b)
+mf = os.path.join(ROOT, 'manifest.json')
+with open(mf, 'rb') as f:
+    first, rest = f.read().split(b'\n', 1)
+m = json.loads(first)
+m['hashes'].update({p: b64(b) for p, b in listed.items()})
+m['wasm_hashes'] = sorted(set(m.get('wasm_hashes', [])) | {b64(b) for b in wasm_listed})
+m['hashes'] = dict(sorted(m['hashes'].items()))
+with open(mf, 'wb') as f:
+    f.write(json.dumps(m, separators=(',', ':')).encode() + b'\n' + rest)
+print(f'{len(files)} route fixtures -> {ROOT}')

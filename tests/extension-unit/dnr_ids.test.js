@@ -1,0 +1,31 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { DNR_IDS } from '../../extension/src/lib/dnr_ids.js';
+import { PASS_RULE_ID, PASS_PRIORITY, passRule } from '../../extension/src/lib/gate.js';
+import { dnrRule, HEADERS_PRIORITY } from '../../extension/src/lib/request_headers.js';
+
+// Session rule id ranges [first, last] of each feature: they must not overlap (a second rule with a
+// used id silently replaces the first one).
+const sessionRanges = [
+  ['gate pass', PASS_RULE_ID, PASS_RULE_ID],
+  ['origin headers', DNR_IDS.ORIGIN_HEADERS_BASE, DNR_IDS.ORIGIN_HEADERS_BASE + DNR_IDS.ORIGIN_HEADERS_MAX - 1],
+  ['tab headers', DNR_IDS.TAB_HEADERS_BASE, DNR_IDS.NO_STORE_BASE - 1],
+  ['no-store', DNR_IDS.NO_STORE_BASE, DNR_IDS.NO_STORE_BASE + 999999],
+];
+
+test('DNR session rule ids: the features\' ranges are disjoint', () => {
+  for (let i = 0; i < sessionRanges.length; i++) {
+    for (let j = i + 1; j < sessionRanges.length; j++) {
+      const [a, a0, a1] = sessionRanges[i], [b, b0, b1] = sessionRanges[j];
+      assert.ok(a1 < b0 || b1 < a0, `${a} [${a0}, ${a1}] overlaps ${b} [${b0}, ${b1}]`);
+    }
+  }
+});
+
+test('request-header rules outrank the gate\'s PASS allow rule (else the browser skips them in attached tabs)', () => {
+  assert.ok(HEADERS_PRIORITY > PASS_PRIORITY);
+  const pass = passRule([7]);
+  const top = dnrRule(DNR_IDS.ORIGIN_HEADERS_BASE, 'https://a.example', [{ header: 'Sec-CH-WAICT', value: '1' }]);
+  assert.ok(top.priority > pass.priority);
+  assert.notEqual(top.id, pass.id);
+});
