@@ -7,33 +7,14 @@
 set -euo pipefail
 
 CLI=${1:?usage: transparency_cli.sh <verity-cli>}
+HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 NOW=1763900000
 DAY=86400
-PASS=0
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { PASS=$((PASS + 1)); }
-# expect_ok <cmd...>: must exit 0.
-expect_ok() { "$@" > out.txt 2> err.txt || { cat err.txt >&2; fail "expected success: $*"; }; ok; }
-# expect_fail <error code> <cmd...>: must exit non-zero and name the code.
-expect_fail() {
-  local code=$1
-  shift
-  if "$@" > out.txt 2> err.txt; then fail "expected $code, succeeded: $*"; fi
-  grep -q "verity-cli: $code:" err.txt || { cat err.txt >&2; fail "expected $code: $*"; }
-  ok
-}
-# expect_refused <text> <cmd...>: must exit non-zero with a message containing text.
-expect_refused() {
-  local text=$1
-  shift
-  if "$@" > out.txt 2> err.txt; then fail "expected refusal, succeeded: $*"; fi
-  grep -q -- "$text" err.txt || { cat err.txt >&2; fail "expected '$text': $*"; }
-  ok
-}
+# shellcheck source=tests/tools/lib.sh
+source "$HERE/lib.sh"
 
 # mutate <in> <out> <part> <offset>: flips one bit of a manifest response.
 #   part = manifest | proof (decoded ChainHeadWithProof, offset from its start; negative from the end)

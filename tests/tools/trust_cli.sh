@@ -9,24 +9,13 @@ set -euo pipefail
 shopt -s nullglob
 
 CLI=${1:?usage: trust_cli.sh <verity-cli>}
+HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 NOW=1763900000
-PASS=0
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { PASS=$((PASS + 1)); }
-expect_ok() { "$@" > out.txt 2> err.txt || { cat err.txt >&2; fail "expected success: $*"; }; ok; }
-# expect_fail <code> <exit status> <cmd...>: fails with that status and "verity-cli: <code>:".
-expect_fail() {
-  local code=$1 want=$2 rc=0
-  shift 2
-  "$@" > out.txt 2> err.txt || rc=$?
-  [[ $rc == "$want" ]] || { cat err.txt >&2; fail "expected exit $want ($code), got $rc: $*"; }
-  grep -q "^verity-cli: $code:" err.txt || { cat err.txt >&2; fail "expected $code: $*"; }
-  ok
-}
+# shellcheck source=tests/tools/lib.sh
+source "$HERE/lib.sh"
 # unchanged <file> <cmd...>: the command is refused and the file keeps its bytes.
 unchanged() {
   local file=$1 before
@@ -60,52 +49,52 @@ grep -q "no file yet" out.txt || fail "list on no file: $(cat out.txt)"
 grep -q "verity-cli trust add-service" out.txt || fail "list gives no hint: $(cat out.txt)"
 [[ ! -e C ]] || fail "list created the folder"
 # No service trusted: verify-response refuses (the host answers transparency.no_trusted_service).
-expect_fail transparency.unknown_service 1 verify
+expect_exit transparency.unknown_service 1 verify
 
 # --- add-service ------------------------------------------------------------------------------
 expect_ok trust add-service --key svc.vkey
 grep -q 'trusted transparency service "ts.example"' out.txt || fail "default service name: $(cat out.txt)"
 [[ $(stat -c %a C) == 700 && $(stat -c %a C/config.json) == 600 ]] || fail "new file modes $(stat -c %a C C/config.json)"
 cfg=C/config.json
-unchanged $cfg expect_fail trust.duplicate 1 trust add-service --key svc.vkey
-unchanged $cfg expect_fail trust.duplicate 1 trust add-service --name again --key svc.vkey
-unchanged $cfg expect_fail trust.bad_key 1 trust add-service --name w --key w1.vkey  # a witness key
-unchanged $cfg expect_fail trust.bad_key 1 trust add-service --name p --key svc.key  # the private key
+unchanged $cfg expect_exit trust.duplicate 1 trust add-service --key svc.vkey
+unchanged $cfg expect_exit trust.duplicate 1 trust add-service --name again --key svc.vkey
+unchanged $cfg expect_exit trust.bad_key 1 trust add-service --name w --key w1.vkey  # a witness key
+unchanged $cfg expect_exit trust.bad_key 1 trust add-service --name p --key svc.key  # the private key
 grep -q "private signer key" err.txt || fail "private key message: $(cat err.txt)"
 vk=$(cat other.vkey)
 id=${vk#*+}
 id=${id%%+*}
 flip=$(printf '%08x' $((0x$id ^ 1)))
-unchanged $cfg expect_fail trust.bad_key 1 trust add-service --name o --key "${vk/+$id+/+$flip+}"
+unchanged $cfg expect_exit trust.bad_key 1 trust add-service --name o --key "${vk/+$id+/+$flip+}"
 grep -q "transparency.bad_verifier_key" err.txt || fail "key ID mismatch not named: $(cat err.txt)"
-unchanged $cfg expect_fail trust.bad_key 1 trust add-service --name o --key "${vk%?}"   # 32 bytes
-unchanged $cfg expect_fail trust.bad_key 1 trust add-service --name o --key no-such-file
-unchanged $cfg expect_fail trust.bad_name 1 trust add-service --name "two words" --key other.vkey
-unchanged $cfg expect_fail trust.bad_name 1 trust add-service --name "a+b" --key other.vkey
-unchanged $cfg expect_fail trust.bad_name 1 trust add-service --name "" --key other.vkey
-unchanged $cfg expect_fail trust.usage 2 trust add-service --name o
-unchanged $cfg expect_fail trust.usage 2 trust add-service --name o --key other.vkey --form c2sp
-unchanged $cfg expect_fail trust.usage 2 trust add-service --name o --key other.vkey --threshold 1
-unchanged $cfg expect_fail trust.usage 2 trust
-unchanged $cfg expect_fail trust.usage 2 trust add-service extra --key other.vkey
-unchanged $cfg expect_fail trust.usage 2 trust frobnicate
+unchanged $cfg expect_exit trust.bad_key 1 trust add-service --name o --key "${vk%?}"   # 32 bytes
+unchanged $cfg expect_exit trust.bad_key 1 trust add-service --name o --key no-such-file
+unchanged $cfg expect_exit trust.bad_name 1 trust add-service --name "two words" --key other.vkey
+unchanged $cfg expect_exit trust.bad_name 1 trust add-service --name "a+b" --key other.vkey
+unchanged $cfg expect_exit trust.bad_name 1 trust add-service --name "" --key other.vkey
+unchanged $cfg expect_exit trust.usage 2 trust add-service --name o
+unchanged $cfg expect_exit trust.usage 2 trust add-service --name o --key other.vkey --form c2sp
+unchanged $cfg expect_exit trust.usage 2 trust add-service --name o --key other.vkey --threshold 1
+unchanged $cfg expect_exit trust.usage 2 trust
+unchanged $cfg expect_exit trust.usage 2 trust add-service extra --key other.vkey
+unchanged $cfg expect_exit trust.usage 2 trust frobnicate
 # --replace swaps the key of a name: the other key no longer verifies, the right one again does.
 expect_ok trust add-service --name ts.example --key other.vkey --replace
 grep -q "^replaced" out.txt || fail "replace: $(cat out.txt)"
 expect_ok trust add-service --name ts.example --key svc.vkey --replace
 
 # --- add-witness: forms from the key type, threshold -----------------------------------------
-unchanged $cfg expect_fail trust.bad_key 1 trust add-witness --key w1.vkey --form waict  # 0x04 is c2sp
-unchanged $cfg expect_fail trust.usage 2 trust add-witness --key w1.vkey --form cosig
-unchanged $cfg expect_fail trust.bad_threshold 1 trust add-witness --key w1.vkey --threshold 2  # n would be 1
-unchanged $cfg expect_fail trust.bad_threshold 1 trust add-witness --key w1.vkey --threshold 0
-unchanged $cfg expect_fail trust.bad_threshold 1 trust add-witness --key w1.vkey --threshold x
+unchanged $cfg expect_exit trust.bad_key 1 trust add-witness --key w1.vkey --form waict  # 0x04 is c2sp
+unchanged $cfg expect_exit trust.usage 2 trust add-witness --key w1.vkey --form cosig
+unchanged $cfg expect_exit trust.bad_threshold 1 trust add-witness --key w1.vkey --threshold 2  # n would be 1
+unchanged $cfg expect_exit trust.bad_threshold 1 trust add-witness --key w1.vkey --threshold 0
+unchanged $cfg expect_exit trust.bad_threshold 1 trust add-witness --key w1.vkey --threshold x
 expect_ok trust add-witness --name w1 --key w1.vkey
 grep -q "witness threshold: 1 of 1 (default)" out.txt || fail "threshold line: $(cat out.txt)"
 # Only w1 trusted, k = 1: the proof verifies (w1 cosigned it).
 expect_ok verify
-unchanged $cfg expect_fail trust.duplicate 1 trust add-witness --name w1b --key w1.vkey
-unchanged $cfg expect_fail trust.duplicate 1 trust add-witness --name w1 --key w2.vkey
+unchanged $cfg expect_exit trust.duplicate 1 trust add-witness --name w1b --key w1.vkey
+unchanged $cfg expect_exit trust.duplicate 1 trust add-witness --name w1 --key w2.vkey
 expect_ok trust add-witness --name w2 --key "$(cat w2.vkey)" --threshold 2
 grep -q "witness threshold: 2 of 2$" out.txt || fail "explicit threshold: $(cat out.txt)"
 python3 - "$cfg" <<'EOF' || fail "written config: $(cat "$cfg")"
@@ -119,30 +108,30 @@ expect_ok verify
 grep -q "witnesses w1.example/witness,w2.example/witness" out.txt || fail "verify output: $(cat out.txt)"
 # A third witness that did not cosign, k = 3: too few.
 expect_ok trust add-witness --name w3 --key w3.vkey --threshold 3
-expect_fail transparency.too_few_witnesses 1 verify
+expect_exit transparency.too_few_witnesses 1 verify
 expect_ok trust list
 grep -q "witness threshold: 3 of 3$" out.txt || fail "list threshold: $(cat out.txt)"
 grep -q "^  w2  waict  w2.example/witness+" out.txt || fail "list witness line: $(cat out.txt)"
 
 # --- remove -----------------------------------------------------------------------------------
-unchanged $cfg expect_fail trust.bad_threshold 1 trust remove --name w3  # k = 3 > 2 left
-unchanged $cfg expect_fail trust.bad_threshold 1 trust remove --name w3 --threshold 3
+unchanged $cfg expect_exit trust.bad_threshold 1 trust remove --name w3  # k = 3 > 2 left
+unchanged $cfg expect_exit trust.bad_threshold 1 trust remove --name w3 --threshold 3
 expect_ok trust remove --name w3 --threshold 2
 expect_ok verify
-unchanged $cfg expect_fail trust.not_found 1 trust remove --name w3
-unchanged $cfg expect_fail trust.not_found 1 trust remove --name w1 --service
-unchanged $cfg expect_fail trust.usage 2 trust remove
-unchanged $cfg expect_fail trust.usage 2 trust remove --name w1 --service --witness
-unchanged $cfg expect_fail trust.usage 2 trust remove --name ts.example --threshold 1
+unchanged $cfg expect_exit trust.not_found 1 trust remove --name w3
+unchanged $cfg expect_exit trust.not_found 1 trust remove --name w1 --service
+unchanged $cfg expect_exit trust.usage 2 trust remove
+unchanged $cfg expect_exit trust.usage 2 trust remove --name w1 --service --witness
+unchanged $cfg expect_exit trust.usage 2 trust remove --name ts.example --threshold 1
 # A witness with a service's name: ambiguous until --service / --witness says which.
 expect_ok trust add-witness --name ts.example --key w3.vkey
-unchanged $cfg expect_fail trust.ambiguous 1 trust remove --name ts.example
+unchanged $cfg expect_exit trust.ambiguous 1 trust remove --name ts.example
 expect_ok trust remove --name ts.example --witness
 expect_ok verify
 # The service removed: the host's refusal comes back, and list says what to run.
 expect_ok trust remove --name ts.example
 grep -q "no transparency service is trusted now" out.txt || fail "remove service: $(cat out.txt)"
-expect_fail transparency.unknown_service 1 verify
+expect_exit transparency.unknown_service 1 verify
 expect_ok trust list --json
 python3 -c 'import json,sys; d=json.load(open("out.txt")); assert d["services"] == [] and len(d["witnesses"]) == 2 and d["witness_threshold"] == 2 and d["threshold_explicit"], d' ||
   fail "list --json: $(cat out.txt)"
@@ -179,17 +168,17 @@ expect_ok "$CLI" trust add-service --key svc.vkey --config L/config.json
 grep -q ts.example dots/real.json || fail "symlink target not edited"
 # Files the host would refuse are refused here too, untouched.
 printf '{"transparency": {"services": 5}}' > bad.json
-unchanged bad.json expect_fail trust.config_invalid 1 "$CLI" trust add-service --key svc.vkey --config bad.json
+unchanged bad.json expect_exit trust.config_invalid 1 "$CLI" trust add-service --key svc.vkey --config bad.json
 grep -q "transparency.services: expected an array" err.txt || fail "config error path: $(cat err.txt)"
-unchanged bad.json expect_fail trust.config_invalid 1 "$CLI" trust list --config bad.json
+unchanged bad.json expect_exit trust.config_invalid 1 "$CLI" trust list --config bad.json
 printf '{"transparency": {' > cut.json
-unchanged cut.json expect_fail trust.config_invalid 1 "$CLI" trust add-service --key svc.vkey --config cut.json
+unchanged cut.json expect_exit trust.config_invalid 1 "$CLI" trust add-service --key svc.vkey --config cut.json
 printf '{"transparency": {"witnesses": [{"name": "x", "key": "%s"}], "witness_threshold": 1}}' "$(cat w1.vkey)" > dup.json
-unchanged dup.json expect_fail trust.duplicate 1 "$CLI" trust add-witness --name y --key w1.vkey --config dup.json
+unchanged dup.json expect_exit trust.duplicate 1 "$CLI" trust add-witness --name y --key w1.vkey --config dup.json
 mkdir adir
-expect_fail trust.config_invalid 1 "$CLI" trust add-service --key svc.vkey --config adir
-expect_fail trust.io 1 "$CLI" trust add-service --key svc.vkey --config /dev/null/config.json
-expect_fail trust.usage 2 "$CLI" trust add-service --key svc.vkey --config D/
+expect_exit trust.config_invalid 1 "$CLI" trust add-service --key svc.vkey --config adir
+expect_exit trust.io 1 "$CLI" trust add-service --key svc.vkey --config /dev/null/config.json
+expect_exit trust.usage 2 "$CLI" trust add-service --key svc.vkey --config D/
 
 # --- concurrent edits are serialised (folder flock): all 8 witnesses land ---------------------
 for i in 1 2 3 4 5 6 7 8; do "$CLI" keygen --name "p$i.example/witness" --type witness-c2sp --out "p$i.key" > /dev/null; done
@@ -210,6 +199,6 @@ expect_ok env -u XDG_CONFIG_HOME HOME="$T/home" "$CLI" trust add-service --key s
 [[ -f home/.config/verity/config.json ]] || fail "HOME/.config not used"
 expect_ok env XDG_CONFIG_HOME=relative HOME="$T/home2" "$CLI" trust list
 grep -q "$T/home2/.config/verity/config.json" out.txt || fail "relative XDG_CONFIG_HOME not ignored: $(cat out.txt)"
-expect_fail trust.config_invalid 1 env -u XDG_CONFIG_HOME -u HOME "$CLI" trust list
+expect_exit trust.config_invalid 1 env -u XDG_CONFIG_HOME -u HOME "$CLI" trust list
 
 echo "trust_cli: $PASS checks passed"
