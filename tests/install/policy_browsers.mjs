@@ -205,6 +205,7 @@ try {
   if (which === 'both' || which === 'firefox') await firefoxSuite();
 } finally {
   site.stop();
-  fs.rmSync(work, { recursive: true, force: true });
+  // A browser child may still be writing its profile: retry, and never let cleanup fail the run.
+  try { fs.rmSync(work, { recursive: true, force: true, maxRetries: 10, retryDelay: 300 }); } catch (e) { console.log(`# cleanup of ${work}: ${e.message}`); }
 }
 process.exit(r.summary() ? 1 : 0);
