@@ -6,7 +6,8 @@
 # (DEMO_FIREFOX=0: not); M2DMRT hops over the DNSSEC test bed. Prints the story (also
 # artifacts/demo/story.txt), saves a screenshot per step, the popup and the exported log there.
 #   scripts/demo.sh            (env: BUILD_DIR=build or VERITY_HOST_BIN=/path/to/verity-host,
-#                               VERITY_CLI_BIN=/path/to/verity-cli, ARTIFACTS=folder)
+#                               VERITY_CLI_BIN=/path/to/verity-cli, ARTIFACTS=folder,
+#                               DEMO_FIREFOX=0 / DEMO_M2DMRT=0 to leave a part out)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host=${VERITY_HOST_BIN:-${BUILD_DIR:-build}/verity-host}
@@ -36,11 +37,21 @@ node demo.mjs "$host" 2> >(grep -vE '^(  |Traceback|-{10}|Exception|ssl\.|Broken
   echo "#### 7. M2DMRT: checkout hops from shop.test to providers, over DNSSEC-signed declarations"
 } | tee -a "$ARTIFACTS/story.txt"
 missing=""
-for t in nsd unbound ldns-signzone drill certutil; do command -v "$t" >/dev/null || missing="$missing $t"; done
-if ! grep -qs '^VERITY_TESTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
-  echo "   skipped: $build_dir is not a build with tests (the test bed's zone maker); run BUILD_DIR=<test build> scripts/demo.sh" | tee -a "$ARTIFACTS/story.txt"
+for t in nsd unbound ldns-signzone drill certutil cmake; do command -v "$t" >/dev/null || missing="$missing $t"; done
+# The bed's zone maker (dns_testbed) comes with a build that has tests; an installed Verity was built
+# without them, so the demo configures its own (build-demo/, the first time takes a few minutes).
+if [ -z "$missing" ] && [ "${DEMO_M2DMRT:-1}" != 0 ] && ! grep -qs '^VERITY_TESTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
+  build_dir="$repo/build-demo"
+  echo "   (configuring $build_dir with tests for the test bed's zone maker)"
+  cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVERITY_TESTS=ON >"$ARTIFACTS/build-demo.log" 2>&1 ||
+    echo "   cmake failed, see $ARTIFACTS/build-demo.log"
+fi
+if [ "${DEMO_M2DMRT:-1}" = 0 ]; then
+  echo "   skipped (DEMO_M2DMRT=0)" | tee -a "$ARTIFACTS/story.txt"
 elif [ -n "$missing" ]; then
-  echo "   skipped: missing$missing (scripts/deps.sh --dns)" | tee -a "$ARTIFACTS/story.txt"
+  echo "   skipped: missing$missing (scripts/deps.sh --browser --dns)" | tee -a "$ARTIFACTS/story.txt"
+elif ! grep -qs '^VERITY_TESTS:BOOL=ON' "$build_dir/CMakeCache.txt"; then
+  echo "   skipped: no build with tests for the test bed's zone maker ($build_dir)" | tee -a "$ARTIFACTS/story.txt"
 else
   # shellcheck source=tests/dns/lib.sh
   source "$repo/tests/dns/lib.sh"

@@ -33,11 +33,12 @@
 #                        unsigned one; the Firefox policy then keeps signature checks on
 #   --skip-self-check    do not run `verity-host --self-check`
 #   --demo               afterwards, show it working: install Chromium and the npm test tooling
-#                        (scripts/deps.sh --browser), register with them, and run scripts/demo.sh
+#                        (scripts/deps.sh --browser --dns), register with them, run scripts/demo.sh
 #                        with the installed host and verity-cli: integrity (an app and its tampered
-#                        twin), then transparency (trust set-up, a proof cosigned by two witnesses,
-#                        a broken proof, a rollback, a fresh tombstone) in headless Chromium; prints
-#                        the story and saves a screenshot of each step in artifacts/demo/
+#                        twin), transparency (trust set-up, a proof cosigned by two witnesses, a
+#                        broken proof, a rollback, a fresh tombstone) in headless Chromium and
+#                        Firefox ESR, M2DMRT hops over the DNSSEC test bed; prints the story and
+#                        saves a screenshot of each step in artifacts/demo/
 #   --dry-run            print what would be done, change nothing
 #   --uninstall          remove what this script installed (data and logs are kept); give the
 #                        same --system / --prefix as for the install
@@ -512,11 +513,11 @@ if [ $demo = 1 ]; then
   echo
   say "step 10: demo (scripts/demo.sh with the installed host)"
   if [ $dry_run = 1 ]; then
-    printf '[dry-run] %q --browser\n' "$repo/scripts/deps.sh"
+    printf '[dry-run] %q --browser --dns\n' "$repo/scripts/deps.sh"
     register # again: the browsers deps.sh installs are new
     printf '[dry-run] VERITY_HOST_BIN=%q VERITY_CLI_BIN=%q %q\n' "$destdir$host_path" "$destdir$cli_path" "$repo/scripts/demo.sh"
   else
-    "$repo/scripts/deps.sh" --browser || die "scripts/deps.sh --browser failed (the demo needs Chromium and npm packages)"
+    "$repo/scripts/deps.sh" --browser --dns || die "scripts/deps.sh --browser --dns failed (the demo needs Chromium, Firefox ESR, npm packages and the DNSSEC test bed's NSD/Unbound/ldns)"
     # The browsers are new: register with them now (the earlier step only saw what was there).
     say "registering with the browsers just installed (verity-host --register)"
     before=${#registered[@]}
