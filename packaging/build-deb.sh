@@ -99,8 +99,7 @@ install -m 0644 "$repo/packaging/debian/copyright" "$stage/usr/share/doc/verity/
 grep -c '^registered' "$work/register.txt" | grep -qx 5 || { cat "$work/register.txt"; die "--register did not write 5 manifests"; }
 
 # Chromium-family force-install policies.
-for dir in /etc/chromium/policies/managed /etc/opt/chrome/policies/managed /etc/opt/edge/policies/managed \
-  /etc/brave/policies/managed; do
+for dir in $(python3 "$repo/packaging/chromium-policy.py" dirs); do
   install -d "$stage$dir"
   python3 "$repo/packaging/chromium-policy.py" policy "$crx_id" "file://$ext/updates.xml" >"$stage$dir/verity.json"
 done

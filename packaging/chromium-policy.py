@@ -3,6 +3,7 @@
 
     chromium-policy.py policy ID UPDATE_URL          the managed policy JSON (verity.json)
     chromium-policy.py updates ID VERSION CRX_URL     the update manifest (updates.xml)
+    chromium-policy.py dirs                           the managed-policy folders, one a line
 
 Example policy, /etc/chromium/policies/managed/verity.json:
     {"ExtensionSettings": {"<ID>": {"installation_mode": "force_installed",
@@ -15,8 +16,20 @@ import re
 import sys
 from xml.sax.saxutils import quoteattr
 
+# Where Chromium, Google Chrome, Microsoft Edge and Brave read mandatory policies on Linux (the
+# file name is ours: verity.json). The package and scripts/install.sh --system both use this list.
+MANAGED_DIRS = [
+    "/etc/chromium/policies/managed",
+    "/etc/opt/chrome/policies/managed",
+    "/etc/opt/edge/policies/managed",
+    "/etc/brave/policies/managed",
+]
+
 
 def main(argv):
+    if argv == ["dirs"]:
+        print("\n".join(MANAGED_DIRS))
+        return
     if len(argv) >= 3 and argv[0] == "policy":
         ext_id, url = argv[1], argv[2]
         doc = {"ExtensionSettings": {ext_id: {"installation_mode": "force_installed", "update_url": url}}}

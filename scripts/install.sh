@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs Verity from source: builds verity-host + verity-cli, installs them (verity-cli and
 # verity-host on PATH, man pages), registers the native-messaging host with every browser found
-# (`verity-host --register`), packs the extension and tells you how to load it. The Debian package
+# (`verity-host --register`), packs the extension and tells you how to load it; with --system
+# the browsers install it by policy (the package's policy files). The Debian package
 # (packaging/build-deb.sh) uses the same layout under /usr.
 #
 #   scripts/install.sh [options]             per user: ~/.local/{lib/verity,bin,share/verity-extension}
@@ -10,7 +11,10 @@
 #
 # Options
 #   --system             install for all users (needs root; a normal user is asked for sudo).
-#                        The default under sudo (root with SUDO_USER set).
+#                        The default under sudo (root with SUDO_USER set). Also installs the
+#                        package's policy files: Chromium, Chrome, Edge and Brave force-install the
+#                        signed CRX from a file:// update manifest, Firefox ESR the XPI from
+#                        /etc/firefox/policies/policies.json (docs/install.md)
 #   --user               install for the current user only (the default otherwise)
 #   --prefix DIR         install root (default ~/.local, or /usr/local with --system)
 #   --destdir DIR        prepend DIR to every path written (staging/tests; nothing outside DIR)
@@ -21,12 +25,20 @@
 #   --extension-dir DIR  extension source to pack (default extension/)
 #   --all-browsers       register with Firefox, Chromium, Chrome, Edge and Brave even if absent
 #   --browsers LIST      register only with LIST (comma separated: firefox,chromium,chrome,edge,brave)
-#   --firefox-policy     (--system) force-install the XPI in Firefox ESR by enterprise policy
+#   --no-policy          (--system) no browser policies: load the extension by hand, as per user
+#   --firefox-policy     (--system) the Firefox ESR policy; part of --system now (kept for scripts)
+#   --crx-key FILE       RSA key signing the policy CRX; it fixes the extension ID (docs/ids.md).
+#                        Default BUILD_DIR/verity-crx-key.pem, created if missing
+#   --signed-xpi FILE    (--system) an XPI signed by addons.mozilla.org, installed instead of the
+#                        unsigned one; the Firefox policy then keeps signature checks on
 #   --skip-self-check    do not run `verity-host --self-check`
 #   --demo               afterwards, show it working: install Chromium and the npm test tooling
-#                        (scripts/deps.sh --browser) and run scripts/demo.sh with the installed
-#                        host: a local HTTPS app and its tampered twin in headless Chromium with the
-#                        extension; prints every verdict and saves screenshots in artifacts/demo/
+#                        (scripts/deps.sh --browser --dns), register with them, run scripts/demo.sh
+#                        with the installed host and verity-cli: integrity (an app and its tampered
+#                        twin), transparency (trust set-up, a proof cosigned by two witnesses, a
+#                        broken proof, a rollback, a fresh tombstone) in headless Chromium and
+#                        Firefox ESR, M2DMRT hops over the DNSSEC test bed; prints the story and
+#                        saves a screenshot of each step in artifacts/demo/
 #   --dry-run            print what would be done, change nothing
 #   --uninstall          remove what this script installed (data and logs are kept); give the
 #                        same --system / --prefix as for the install
@@ -48,8 +60,9 @@ GECKO_ID=verity@verity-project
 mode="" prefix="" destdir="" build_dir="$repo/build" no_build=0 no_deps=0 dist="$repo/dist"
 ext_src="$repo/extension"
 browsers_mode=detect browsers_list="" firefox_policy=0 self_check=1 dry_run=0 action=install purge=0 demo=0
+no_policy=0 crx_key="" signed_xpi=""
 
-usage() { sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^# Where everything goes/p' "$0" | sed 's/^# \{0,1\}//'; }
 die() { echo "install: error: $*" >&2; exit 1; }
 say() { echo "install: $*"; }
 need_arg() { if [ $# -lt 2 ] || [ -z "$2" ]; then die "$1 needs a value"; fi; }
@@ -68,6 +81,9 @@ while [ $# -gt 0 ]; do
     --all-browsers) browsers_mode=all; shift ;;
     --browsers) need_arg "$@"; browsers_mode=list; browsers_list="$2"; shift 2 ;;
     --firefox-policy) firefox_policy=1; shift ;;
+    --no-policy) no_policy=1; shift ;;
+    --crx-key) need_arg "$@"; crx_key="$2"; shift 2 ;;
+    --signed-xpi) need_arg "$@"; signed_xpi="$2"; shift 2 ;;
     --skip-self-check) self_check=0; shift ;;
     --demo) demo=1; shift ;;
     --dry-run) dry_run=1; shift ;;
@@ -97,6 +113,18 @@ fi
 if [ $firefox_policy = 1 ] && [ $mode != system ]; then
   die "--firefox-policy writes a system-wide Firefox policy; use it together with --system"
 fi
+[ $no_policy = 0 ] || [ $mode = system ] || die "--no-policy goes with --system (a per-user install has no policies)"
+[ $no_policy = 0 ] || [ $firefox_policy = 0 ] || die "--no-policy and --firefox-policy contradict each other"
+# The package's policy files come with every system install (--no-policy: none).
+policies=0
+if [ $mode = system ] && [ $no_policy = 0 ]; then policies=1 firefox_policy=1; fi
+if [ -n "$signed_xpi" ]; then
+  [ $policies = 1 ] || die "--signed-xpi goes with --system (it is installed for the Firefox policy)"
+  [ -f "$signed_xpi" ] || die "--signed-xpi: no such file: $signed_xpi"
+  signed_xpi="$(cd "$(dirname "$signed_xpi")" && pwd)/$(basename "$signed_xpi")"
+fi
+crx_key="${crx_key:-$build_dir/verity-crx-key.pem}"
+case "$crx_key" in /*) ;; *) crx_key="$(pwd)/$crx_key" ;; esac
 case "$destdir" in "" | /*) ;; *) destdir="$(pwd)/$destdir" ;; esac
 destdir="${destdir%/}"
 if [ -z "$prefix" ]; then
@@ -183,6 +211,11 @@ do_uninstall() {
   local dirs=()
   if [ -f "$destdir$record" ]; then
     mapfile -t dirs < <(sed -n 's/^dir //p' "$destdir$record" | awk '{ print length, $0 }' | sort -rn | cut -d' ' -f2-)
+  fi
+  if [ $mode = system ]; then
+    for d in $(python3 "$repo/packaging/chromium-policy.py" dirs); do
+      if [ -e "$destdir$d/verity.json" ]; then act rm -f "$destdir$d/verity.json"; removed+=("$d/verity.json"); fi
+    done
   fi
   if [ $mode = system ] && [ -e "$destdir$policy_file" ]; then
     local new
@@ -286,20 +319,63 @@ for page in verity-cli.1 verity-host.1; do
   install_file 0644 "$repo/packaging/man/$page" "$mandir/$page"
 done
 
-# 4. Host manifests, written by the installed host itself (verity-host --register: the one table
+tmpdir="$(mktemp -d)"
+trap 'rm -rf "$tmpdir"' EXIT
+# 4. Extension packages (with --system also the signed CRX for the policy install).
+say "step 4: extension packages"
+ext_chromium="" ext_firefox="" xpi="" crx_id=""
+pack_args=(--src "$ext_src" --out "$dist")
+[ $policies = 1 ] && pack_args+=(--crx-key "$crx_key")
+pack_rc=0
+if [ $dry_run = 1 ]; then
+  printf '[dry-run]'; printf ' %q' "$repo/scripts/pack-extension.sh" "${pack_args[@]}"; printf '\n'
+  printf '[dry-run] copy the packed trees and archives to %q\n' "$destdir$sharedir"
+  pack_rc=99
+else
+  "${as_builder[@]}" "$repo/scripts/pack-extension.sh" "${pack_args[@]}" || pack_rc=$?
+fi
+case $pack_rc in
+  0)
+    for flavour in chromium firefox; do
+      [ -d "$dist/verity-$flavour" ] || die "pack-extension.sh did not produce $dist/verity-$flavour"
+      mkdir_p "$sharedir"
+      act rm -rf "$destdir$sharedir/$flavour"
+      act cp -R "$dist/verity-$flavour" "$destdir$sharedir/$flavour"
+      act chmod -R a+rX "$destdir$sharedir/$flavour"
+      while IFS= read -r f; do written+=("$sharedir/$flavour/$f"); done < <(cd "$dist/verity-$flavour" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+    done
+    install_file 0644 "$dist/verity-chromium.zip" "$sharedir/verity-chromium.zip"
+    install_file 0644 "${signed_xpi:-$dist/verity-firefox.xpi}" "$sharedir/verity-firefox.xpi"
+    ext_chromium="$sharedir/chromium" ext_firefox="$sharedir/firefox" xpi="$sharedir/verity-firefox.xpi"
+    if [ $policies = 1 ]; then
+      [ -s "$dist/verity-chromium.id" ] && [ -f "$dist/verity-chromium.crx" ] || die "pack-extension.sh wrote no CRX"
+      crx_id="$(cat "$dist/verity-chromium.id")"
+      ext_version="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$dist/verity-chromium/manifest.json")"
+      install_file 0644 "$dist/verity-chromium.crx" "$sharedir/verity-chromium.crx"
+      python3 "$repo/packaging/chromium-policy.py" updates "$crx_id" "$ext_version" "file://$sharedir/verity-chromium.crx" \
+        >"$tmpdir/updates.xml"
+      install_file 0644 "$tmpdir/updates.xml" "$sharedir/updates.xml"
+    fi
+    ;;
+  3) say "note: the extension is not ready yet (no manifests in $ext_src); skipped packing" ;;
+  99) ;;
+  *) die "scripts/pack-extension.sh failed (exit $pack_rc)" ;;
+esac
+
+# 5. Host manifests, written by the installed host itself (verity-host --register: the one table
 #    of browser folders, native_host/src/protocol/browsers.h).
-say "step 4: native-messaging host manifests (verity-host --register)"
+say "step 5: native-messaging host manifests (verity-host --register)"
 scope=user
 [ $mode = system ] && scope=system
 register_args=(--host-path "$host_path")
 [ $mode = system ] && register_args+=(--system)
 [ -n "$destdir" ] && register_args+=(--root "$destdir")
+# The Chromium-family manifests also allow the policy CRX's ID (docs/ids.md).
+[ -n "$crx_id" ] && register_args+=(--chromium-id "$crx_id")
 case $browsers_mode in
   all) register_args+=(--all-browsers) ;;
   list) register_args+=(--browsers "$browsers_list") ;;
 esac
-tmpdir="$(mktemp -d)"
-trap 'rm -rf "$tmpdir"' EXIT
 registered=()
 # shellcheck disable=SC2120 # callers may pass extra --register arguments
 register() { # extra args...: runs the installed host, records what it wrote
@@ -321,37 +397,16 @@ register
 [ ${#registered[@]} -gt 0 ] || [ $dry_run = 1 ] ||
   say "warning: no supported browser found; use --all-browsers or --browsers to register anyway"
 
-# 5. Extension packages.
-say "step 5: extension packages"
-ext_chromium="" ext_firefox="" xpi=""
-pack_rc=0
-if [ $dry_run = 1 ]; then
-  printf '[dry-run] %q --src %q --out %q\n' "$repo/scripts/pack-extension.sh" "$ext_src" "$dist"
-  printf '[dry-run] copy the packed trees and archives to %q\n' "$destdir$sharedir"
-  pack_rc=99
-else
-  "${as_builder[@]}" "$repo/scripts/pack-extension.sh" --src "$ext_src" --out "$dist" || pack_rc=$?
+# 6. Browser policies (--system): Chromium family, then Firefox ESR.
+if [ $policies = 1 ] && [ -n "$crx_id" ]; then
+  say "step 6: Chromium-family policies (ExtensionSettings force-install of $crx_id)"
+  python3 "$repo/packaging/chromium-policy.py" policy "$crx_id" "file://$sharedir/updates.xml" >"$tmpdir/verity.json"
+  for d in $(python3 "$repo/packaging/chromium-policy.py" dirs); do
+    install_file 0644 "$tmpdir/verity.json" "$d/verity.json"
+  done
+elif [ $policies = 1 ] && [ $dry_run = 1 ]; then
+  printf '[dry-run] install verity.json (ExtensionSettings) into %s\n' "$(python3 "$repo/packaging/chromium-policy.py" dirs | paste -sd' ')"
 fi
-case $pack_rc in
-  0)
-    for flavour in chromium firefox; do
-      [ -d "$dist/verity-$flavour" ] || die "pack-extension.sh did not produce $dist/verity-$flavour"
-      mkdir_p "$sharedir"
-      act rm -rf "$destdir$sharedir/$flavour"
-      act cp -R "$dist/verity-$flavour" "$destdir$sharedir/$flavour"
-      act chmod -R a+rX "$destdir$sharedir/$flavour"
-      while IFS= read -r f; do written+=("$sharedir/$flavour/$f"); done < <(cd "$dist/verity-$flavour" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
-    done
-    install_file 0644 "$dist/verity-chromium.zip" "$sharedir/verity-chromium.zip"
-    install_file 0644 "$dist/verity-firefox.xpi" "$sharedir/verity-firefox.xpi"
-    ext_chromium="$sharedir/chromium" ext_firefox="$sharedir/firefox" xpi="$sharedir/verity-firefox.xpi"
-    ;;
-  3) say "note: the extension is not ready yet (no manifests in $ext_src); skipped packing" ;;
-  99) ;;
-  *) die "scripts/pack-extension.sh failed (exit $pack_rc)" ;;
-esac
-
-# 6. Optional Firefox ESR enterprise policy.
 if [ $firefox_policy = 1 ]; then
   say "step 6: Firefox ESR enterprise policy"
   if [ -z "$xpi" ] && [ $dry_run = 0 ]; then
@@ -361,10 +416,12 @@ if [ $firefox_policy = 1 ]; then
   if [ -e "$destdir/usr/lib/firefox-esr/distribution/policies.json" ] && [ ! -e "$destdir$policy_file" ]; then
     say "note: /usr/lib/firefox-esr/distribution/policies.json exists; Firefox ignores it once $policy_file exists"
   fi
-  new="$(policy_edit add "$destdir$policy_file" "$xpi_url")" || exit 1
+  signed=()
+  [ -n "$signed_xpi" ] && signed=(--signed)
+  new="$(policy_edit add "$destdir$policy_file" "$xpi_url" "${signed[@]}")" || exit 1
   printf '%s\n' "$new" >"$tmpdir/policies.json"
   install_file 0644 "$tmpdir/policies.json" "$policy_file"
-  if _verity_has_cmd firefox && ! _verity_has_cmd firefox-esr; then
+  if [ -z "$signed_xpi" ] && _verity_has_cmd firefox && ! _verity_has_cmd firefox-esr; then
     say "warning: release Firefox ignores xpinstall.signatures.required; the unsigned XPI installs only in ESR, Developer Edition or Nightly"
   fi
 fi
@@ -425,16 +482,22 @@ for b in "${registered[@]}"; do
   page="$(verity_browser_ext_page "$b")"
   case "$(verity_browser_family "$b")" in
     chromium)
-      echo "  $(verity_browser_label "$b"): open $page, switch on Developer mode, click 'Load unpacked' and"
-      echo "      choose ${ext_chromium:-$sharedir/chromium} (extension ID $CHROMIUM_ID)."
+      if [ -n "$crx_id" ]; then
+        echo "  $(verity_browser_label "$b"): nothing to do: it installs Verity by policy at next start"
+        echo "      (extension ID $crx_id; chrome://policy lists ExtensionSettings)."
+      else
+        echo "  $(verity_browser_label "$b"): open $page, switch on Developer mode, click 'Load unpacked' and"
+        echo "      choose ${ext_chromium:-$sharedir/chromium} (extension ID $CHROMIUM_ID)."
+      fi
       ;;
     firefox)
       shown_firefox=1
-      echo "  $(verity_browser_label "$b"): open $page, click 'Load Temporary Add-on…' and choose"
-      echo "      ${ext_firefox:-$sharedir/firefox}/manifest.json (removed when Firefox restarts)."
       if [ $firefox_policy = 1 ]; then
-        echo "      Firefox ESR installs it permanently at next start from policy $policy_file."
+        echo "  $(verity_browser_label "$b"): nothing to do in Firefox ESR: it installs the add-on at next start"
+        echo "      from policy $policy_file.$([ -n "$signed_xpi" ] || echo " Release Firefox needs a signed XPI (--signed-xpi).")"
       else
+        echo "  $(verity_browser_label "$b"): open $page, click 'Load Temporary Add-on…' and choose"
+        echo "      ${ext_firefox:-$sharedir/firefox}/manifest.json (removed when Firefox restarts)."
         echo "      Permanent install (Firefox ESR only): sudo scripts/install.sh --system --firefox-policy,"
         echo "      or set xpinstall.signatures.required=false in about:config and use about:addons ->"
         echo "      'Install Add-on From File…' with ${xpi:-$sharedir/verity-firefox.xpi}."
@@ -450,10 +513,11 @@ if [ $demo = 1 ]; then
   echo
   say "step 10: demo (scripts/demo.sh with the installed host)"
   if [ $dry_run = 1 ]; then
-    printf '[dry-run] %q --browser\n' "$repo/scripts/deps.sh"
-    printf '[dry-run] VERITY_HOST_BIN=%q %q\n' "$destdir$host_path" "$repo/scripts/demo.sh"
+    printf '[dry-run] %q --browser --dns\n' "$repo/scripts/deps.sh"
+    register # again: the browsers deps.sh installs are new
+    printf '[dry-run] VERITY_HOST_BIN=%q VERITY_CLI_BIN=%q %q\n' "$destdir$host_path" "$destdir$cli_path" "$repo/scripts/demo.sh"
   else
-    "$repo/scripts/deps.sh" --browser || die "scripts/deps.sh --browser failed (the demo needs Chromium and npm packages)"
+    "$repo/scripts/deps.sh" --browser --dns || die "scripts/deps.sh --browser --dns failed (the demo needs Chromium, Firefox ESR, npm packages and the DNSSEC test bed's NSD/Unbound/ldns)"
     # The browsers are new: register with them now (the earlier step only saw what was there).
     say "registering with the browsers just installed (verity-host --register)"
     before=${#registered[@]}
@@ -463,7 +527,8 @@ if [ $demo = 1 ]; then
       printf '  %-22s %s\n' "$(verity_browser_label "$b")" "$(verity_nm_dir "$b" $scope)/$HOST_NAME.json"
     done
     [ ${#registered[@]} -gt 0 ] || die "still no browser to register with after scripts/deps.sh --browser"
-    VERITY_HOST_BIN="$destdir$host_path" "${as_builder[@]}" env VERITY_HOST_BIN="$destdir$host_path" bash "$repo/scripts/demo.sh" ||
+    VERITY_HOST_BIN="$destdir$host_path" "${as_builder[@]}" env VERITY_HOST_BIN="$destdir$host_path" \
+      VERITY_CLI_BIN="$destdir$cli_path" bash "$repo/scripts/demo.sh" ||
       die "the demo failed (see above); Verity itself is installed"
   fi
 fi

@@ -10,15 +10,20 @@
 #   scripts/test.sh --quick   the developer loop: no package installs, Release build, CTest label
 #                             `unit`, extension unit tests (under 3 minutes on the 2-vCPU machine
 #                             with a warm ccache: 7-13 s when nothing changed)
+#   scripts/test.sh [--quick] --fresh-debian   adds tests/install/fresh_debian.sh: the .deb on a
+#                             fresh debootstrap'ed Debian 12 root (root, network; ~2 min warm, more the
+#                             first time; not in the default run)
 # Ends with one line "verity: N passed, N failed"; exits non-zero if anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-quick=0
-case "${1:-}" in
-  --quick) quick=1 ;;
-  "") ;;
-  *) echo "usage: scripts/test.sh [--quick]" >&2; exit 2 ;;
-esac
+quick=0 fresh_debian=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --fresh-debian) fresh_debian=1 ;;
+    *) echo "usage: scripts/test.sh [--quick] [--fresh-debian]" >&2; exit 2 ;;
+  esac
+done
 ROOT=$(pwd)
 JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${VERITY_FUZZ_SECONDS:-20}
@@ -53,6 +58,7 @@ build() {  # build DIR CMAKE_ARGS...
 ctest_in() { local dir=$1; shift; (cd "$dir" && ctest --output-on-failure --no-tests=error -j"$JOBS" --timeout 600 "$@"); }
 extension_unit() { node --test tests/extension-unit/; }
 finish() {
+  [ $fresh_debian = 1 ] && stage "package on a fresh Debian 12 root (--fresh-debian)" bash tests/install/fresh_debian.sh "$ROOT/build"
   echo
   for f in "${failures[@]}"; do echo "failed stage: $f"; done
   echo "verity: $passed passed, $failed failed"

@@ -163,9 +163,15 @@ int ManifestResponse(const Args& a) {
   auto it = tree->heads.find(*domain);
   if (it == tree->heads.end()) return Fail(*domain + " is not in tree " + std::to_string(tree->n));
   const ChainNode& head = it->second;
-  if (IsTombstone(head.entry))
-    return Fail(*domain + " is unenrolled (tombstone head) in tree " + std::to_string(tree->n));
-  if (head.entry.resource_hash != ComputeResourceHash(AsBytes(*bytes)))
+  // --tombstone: the response of a site that leaves WAICT (its last manifest, proven by the
+  // tombstone head); hosts honour it only once the tombstone is older than their cooldown.
+  const bool tombstone = a.Has("tombstone");
+  if (IsTombstone(head.entry) && !tombstone)
+    return Fail(*domain + " is unenrolled (tombstone head) in tree " + std::to_string(tree->n) +
+                " (--tombstone writes its tombstone response)");
+  if (!IsTombstone(head.entry) && tombstone)
+    return Fail(*domain + "'s head in tree " + std::to_string(tree->n) + " is not a tombstone");
+  if (!tombstone && head.entry.resource_hash != ComputeResourceHash(AsBytes(*bytes)))
     return Fail("the manifest is not " + *domain + "'s chain head in tree " + std::to_string(tree->n) +
                 " (append it and build/cosign a new tree)");
   auto mpt = BuildHeadsTree(tree->heads);
@@ -240,8 +246,9 @@ VERITY_COMMAND("tree-build", "build and sign the prefix tree over every domain's
 VERITY_COMMAND(
     "manifest-response", "write 'manifest LF base64url(ChainHeadWithProof) LF' for a domain",
     "  --state <dir> --domain <host> --manifest <file> --out <file> [--min-cosignatures k] (default 1)\n"
-    "  [--proof-out <file>] (raw ChainHeadWithProof)",
-    {}, ManifestResponse);
+    "  [--proof-out <file>] (raw ChainHeadWithProof)\n"
+    "  [--tombstone] (the domain's head is a tombstone: prove that instead of the manifest)",
+    {"tombstone"}, ManifestResponse);
 VERITY_COMMAND("absence-proof", "MPT absence proof of a domain that is not in the newest cosigned tree",
                "  --state <dir> --domain <host> --out <proof file> [--note-out <file>] (default <out>.note)\n"
                "  [--min-cosignatures k]",

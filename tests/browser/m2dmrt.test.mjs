@@ -138,6 +138,8 @@ async function launch(ext, wrapper, ca, trusted) {
         return globalThis.verity.recent.some(r => r.origin === origin && r.destination === 'document' && r.time > reload);
       }, [origin, t0]),
       diag: () => sw.evaluate(() => ({ trace: (globalThis.verityTrace || []).slice(-8), recent: globalThis.verity.recent.slice(-4) })),
+      // M2DMRT_SHOTS=DIR (scripts/demo.sh): a screenshot of the tab at the outcome of a case.
+      shot: name => process.env.M2DMRT_SHOTS ? page.screenshot({ path: path.join(process.env.M2DMRT_SHOTS, name) }).catch(() => {}) : null,
     };
   }
   const { default: puppeteer } = await import('puppeteer-core');
@@ -215,6 +217,7 @@ async function main() {
     await waitFor(() => b.loaded('pay.test'), { what: "pay.test page", timeout: 8000 });
     const row = await waitFor(() => hops().find(r => r.url.startsWith(`https://pay.test:${ports['pay.test']}/`)), { what: 'hop log row' });
     eq([row.action, row.reason, row.destination], ['allow', 'm2dmrt_mutual', 'm2dmrt-hop:redirect'], 'logged hop');
+    await b.shot?.('m2dmrt-redirect-mutual-allowed.png');
     // Firefox exposes both keys; Chromium's Network.getCertificate does not answer while the
     // destination's response is held, so the host reads that one itself (chromium.js).
     const keys = browserName === 'firefox' ? /; keys observed by browser$/ : /; keys shop\.test observed by browser, pay\.test observed by host$/;
@@ -240,6 +243,7 @@ async function main() {
     await b.click('#to-one');
     const u = await waitFor(async () => { const x = await b.url(); return x.startsWith(b.blockPrefix) ? x : null; }, { what: 'block page' });
     eq(new URL(u).searchParams.get('m2dmrt'), 'ONE_SIDED', 'state on the block page');
+    await b.shot?.('m2dmrt-link-one-sided-blocked.png');
     const row = hops().find(r => r.destination === 'm2dmrt-hop:navigation' && r.url.startsWith('https://one.test:'));
     eq(row && [row.action, row.reason], ['block', 'm2dmrt_one_sided'], 'logged hop');
   });
@@ -293,6 +297,7 @@ async function main() {
       eq([q.get('site'), q.get('m2dmrt'), q.get('url')], [shop, state, `https://${name}.test:${ports[name + '.test']}/landing`], 'block page');
       const text = await waitFor(() => b.text(), { what: 'block page detail' });
       assert(words.test(text), `plain words: ${text}`);
+      await b.shot?.(`m2dmrt-redirect-${name}-${state.toLowerCase()}-blocked.png`);
       const row = hops().find(r => r.url.startsWith(`https://${name}.test:`));
       eq(row && [row.action, row.reason], ['block', `m2dmrt_${state.toLowerCase()}`], 'logged hop');
       assert(!(await b.loaded(`${name}.test`)), `${name}.test content must not have run`);

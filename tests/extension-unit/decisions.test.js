@@ -52,6 +52,9 @@ test('reasons in plain words; override offer', () => {
   assert.equal(overrideOffered('verifier_unavailable', 'default'), false);
   assert.equal(overrideOffered('interception_unavailable', 'default'), false);
   assert.match(explainReason('interception_unavailable'), /could not watch/);
+  // The command the block page names is the one verity-cli has (tests/tools/trust_cli.sh).
+  assert.match(explainReason('transparency.no_trusted_service'), /run as your user: verity-cli trust add-service --name <service> --key <its verifier key> .*restart the browser/);
+  assert.doesNotMatch(explainReason('transparency.bad_verifier_key'), /trust add-service/);
 });
 
 test('log export: JSON round trip and CSV quoting', () => {

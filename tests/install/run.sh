@@ -70,11 +70,13 @@ declare -A sys_dir=(
 )
 family() { if [ "$1" = firefox ]; then echo firefox; else echo chromium; fi; }
 
-# valid_manifest FILE FAMILY HOST_PATH: exact field set, name, type, path and caller ids.
+# valid_manifest FILE FAMILY HOST_PATH [CRX_ID]: exact field set, name, type, path and caller ids
+# (CRX_ID: the Chromium-family manifest also allows the policy CRX).
 valid_manifest() {
   python3 - "$@" <<'PY'
 import json, os, sys
 path, fam, host = sys.argv[1:4]
+crx = sys.argv[4] if len(sys.argv) > 4 else ""
 if os.path.basename(path) != "org.verity.host.json":
     sys.exit(f"wrong file name {path}")
 m = json.load(open(path, encoding="utf-8"))
@@ -86,6 +88,8 @@ if m["name"] != "org.verity.host": sys.exit("bad name")
 if m["type"] != "stdio": sys.exit("bad type")
 if m["path"] != host or not os.path.isabs(m["path"]): sys.exit(f"bad path {m['path']!r} != {host!r}")
 want = ["verity@verity-project"] if fam == "firefox" else ["chrome-extension://mbbdieillpeggimjpelglbnjlbajlfmk/"]
+if crx and fam != "firefox":
+    want.append(f"chrome-extension://{crx}/")
 if m[callers] != want: sys.exit(f"bad {callers}: {m[callers]}")
 PY
 }
@@ -251,8 +255,9 @@ root="$tmp/root"
 sys_host=/usr/local/lib/verity/verity-host
 mkdir -p "$root/etc/firefox/policies"
 echo '{"policies":{"DisableTelemetry":true}}' >"$root/etc/firefox/policies/policies.json"
-sysinst() { inst --system --destdir "$root" "$@"; }
-check "--firefox-policy without a packable extension fails" bash -c "! bash '$repo/scripts/install.sh' --no-build '$build' --dist '$tmp/dist-empty' --extension-dir '$tmp/empty-ext' --system --destdir '$tmp/root-fail' --all-browsers --firefox-policy"
+crx_key="$tmp/crx-key.pem" # the policy CRX key (install.sh would create it in BUILD_DIR)
+sysinst() { inst --system --destdir "$root" --crx-key "$crx_key" "$@"; }
+check "--firefox-policy without a packable extension fails" bash -c "! bash '$repo/scripts/install.sh' --no-build '$build' --dist '$tmp/dist-empty' --extension-dir '$tmp/empty-ext' --system --destdir '$tmp/root-fail' --all-browsers --firefox-policy --crx-key '$crx_key'"
 check "system install with --firefox-policy exits 0" sysinst --all-browsers --firefox-policy
 policy_ok() {
   python3 - "$root/etc/firefox/policies/policies.json" <<'PY'
@@ -269,13 +274,78 @@ check "policy merged, foreign policy kept, xpi URL without destdir" policy_ok
 check "xpi the policy points to exists" test -f "$root/usr/local/share/verity-extension/verity-firefox.xpi"
 check "second system install (idempotent) exits 0" sysinst --all-browsers --firefox-policy
 check "policy still valid after second install" policy_ok
+# The package's policy files, same layout (docs/install.md): CRX + update manifest, ExtensionSettings.
+check "system install with the policy CRX key exits 0" sysinst --all-browsers
+crx_id="$(openssl pkey -in "$crx_key" -pubout -outform DER 2>/dev/null | sha256sum | head -c 32 | tr 0-9a-f a-p)"
+check "the CRX key was created" test -s "$crx_key"
 for b in firefox chromium chrome edge brave; do
-  check "system manifest for $b valid (path without destdir)" valid_manifest "$root${sys_dir[$b]}/org.verity.host.json" "$(family "$b")" "$sys_host"
+  check "system manifest for $b valid, allows the CRX ID too (path without destdir)" \
+    valid_manifest "$root${sys_dir[$b]}/org.verity.host.json" "$(family "$b")" "$sys_host" "$crx_id"
 done
-check "system host installed" test -x "$root$sys_host"
+managed_dirs=(/etc/chromium/policies/managed /etc/opt/chrome/policies/managed /etc/opt/edge/policies/managed /etc/brave/policies/managed)
+chromium_policy_ok() { # file
+  python3 - "$1" "$crx_id" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d == {"ExtensionSettings": {sys.argv[2]: {"installation_mode": "force_installed",
+    "update_url": "file:///usr/local/share/verity-extension/updates.xml"}}}, d
+PY
+}
+for d in "${managed_dirs[@]}"; do
+  check "$d/verity.json force-installs $crx_id from file:// (no destdir in the URL)" chromium_policy_ok "$root$d/verity.json"
+done
+check "updates.xml names the CRX ID, version and the installed CRX" python3 -c "
+import sys, xml.etree.ElementTree as E
+ns='{http://www.google.com/update2/response}'; a=E.parse('$root/usr/local/share/verity-extension/updates.xml').getroot().find(ns+'app')
+u=a.find(ns+'updatecheck')
+sys.exit(not (a.get('appid')=='$crx_id' and u.get('version')=='0.1.0' and u.get('codebase')=='file:///usr/local/share/verity-extension/verity-chromium.crx'))"
+check "the CRX is a CRX3 signed for $crx_id" python3 -c "
+import hashlib, struct, sys
+b=open('$root/usr/local/share/verity-extension/verity-chromium.crx','rb').read()
+sys.exit(not (b[:4]==b'Cr24' and struct.unpack('<I', b[4:8])[0]==3 and bytes.fromhex(''.join('%x' % (ord(c)-97) for c in '$crx_id')) in b[:struct.unpack('<I', b[8:12])[0]+12]))"
+check "policy merged with the system install (no --firefox-policy needed)" policy_ok
+# The same files as the package (build-deb.sh with the same CRX key), /usr instead of /usr/local.
+same_layout() {
+  local deb x f
+  deb="$(bash "$repo/packaging/build-deb.sh" --build-dir "$build" --no-build --out "$tmp/deb" --crx-key "$crx_key" | tail -n1)" || return 1
+  x="$tmp/deb-x"
+  rm -rf "$x" && dpkg-deb -x "$deb" "$x" || return 1
+  for f in "${managed_dirs[@]/%//verity.json}" /usr/share/verity-extension/updates.xml; do
+    diff <(sed 's|/usr/share/|/usr/local/share/|g' "$x$f") "$root${f/\/usr\/share/\/usr\/local\/share}" || { echo "differs: $f"; return 1; }
+  done
+  for f in verity-chromium.crx verity-firefox.xpi; do
+    [ -f "$x/usr/share/verity-extension/$f" ] && [ -f "$root/usr/local/share/verity-extension/$f" ] || { echo "missing $f"; return 1; }
+  done
+  # Policy and manifest files under /etc and /usr/lib/mozilla: the same set of paths.
+  diff <(cd "$x" && find etc usr/lib/mozilla -type f | LC_ALL=C sort) \
+    <(cd "$root" && find etc usr/lib/mozilla -type f ! -path 'etc/firefox/*' | LC_ALL=C sort)
+}
+check "install.sh --system writes the package's policy files (same paths, same content but the prefix)" same_layout
+# --no-policy: none of them, and the manifests allow only the unpacked ID.
+root2="$tmp/root-nopolicy"
+check "system install --no-policy exits 0" inst --system --destdir "$root2" --all-browsers --no-policy --crx-key "$crx_key"
+check "--no-policy: no Chromium-family policy file" bash -c "! ls '$root2'/etc/*/policies/managed/verity.json '$root2'/etc/opt/*/policies/managed/verity.json 2>/dev/null | grep -q ."
+check "--no-policy: no CRX, no update manifest, no Firefox policy" test ! -e "$root2/usr/local/share/verity-extension/verity-chromium.crx" -a ! -e "$root2/usr/local/share/verity-extension/updates.xml" -a ! -e "$root2/etc/firefox/policies/policies.json"
+check "--no-policy: the Chromium manifest allows only the unpacked ID" valid_manifest "$root2/etc/chromium/native-messaging-hosts/org.verity.host.json" chromium "$sys_host"
+check "--no-policy without --system fails" bash -c "! bash '$repo/scripts/install.sh' --no-policy --no-build '$build' --prefix '$prefix'"
+check "--no-policy with --firefox-policy fails" bash -c "! bash '$repo/scripts/install.sh' --system --destdir '$tmp/root-x' --no-policy --firefox-policy --no-build '$build'"
+# --signed-xpi: that file is installed and the Firefox policy keeps signature checks on.
+root3="$tmp/root-signed"
+printf 'PK signed stand-in' >"$tmp/signed.xpi"
+check "system install --signed-xpi exits 0" inst --system --destdir "$root3" --all-browsers --signed-xpi "$tmp/signed.xpi" --crx-key "$crx_key"
+check "--signed-xpi: that XPI is installed" cmp "$tmp/signed.xpi" "$root3/usr/local/share/verity-extension/verity-firefox.xpi"
+check "--signed-xpi: policy without the signature preference" python3 -c "
+import json,sys; p=json.load(open('$root3/etc/firefox/policies/policies.json'))['policies']
+sys.exit('Preferences' in p or p['ExtensionSettings']['verity@verity-project']['install_url'] != 'file:///usr/local/share/verity-extension/verity-firefox.xpi')"
+check "--signed-xpi with a missing file fails" bash -c "! bash '$repo/scripts/install.sh' --system --destdir '$tmp/root-y' --signed-xpi '$tmp/nope.xpi' --no-build '$build'"
+check "--signed-xpi without --system fails" bash -c "! bash '$repo/scripts/install.sh' --signed-xpi '$tmp/signed.xpi' --no-build '$build' --prefix '$prefix'"
+check "system install host" test -x "$root$sys_host"
 check "system uninstall exits 0" sysinst --uninstall
 for b in firefox chromium chrome edge; do
   check "system uninstall removed the $b manifest" test ! -e "$root${sys_dir[$b]}/org.verity.host.json"
+done
+for d in "${managed_dirs[@]}"; do
+  check "system uninstall removed $d/verity.json and the folders it made" test ! -e "$root$d/verity.json" -a ! -e "$root$d"
 done
 check "system uninstall left no file under /usr/local" no_files_under "$root/usr/local"
 check "system uninstall kept the foreign policy only" python3 -c "
@@ -284,6 +354,15 @@ import json,sys; d=json.load(open('$root/etc/firefox/policies/policies.json')); 
 # Under sudo without --user/--prefix, the default is system-wide (checked with --dry-run only).
 [ "$(id -u)" = 0 ] && check "sudo default is --system (dry run)" bash -c "SUDO_USER=someone bash '$repo/scripts/install.sh' --no-build '$build' --dist '$tmp/dist-dry' --extension-dir '$tmp/fixture' --dry-run --skip-self-check | grep -q 'system mode'"
 [ "$(id -u)" = 0 ] && check "--user overrides the sudo default (dry run)" bash -c "SUDO_USER=someone bash '$repo/scripts/install.sh' --user --no-build '$build' --dist '$tmp/dist-dry' --extension-dir '$tmp/fixture' --dry-run --skip-self-check | grep -q 'user mode'"
+
+# --demo: the host is registered again after scripts/deps.sh --browser installs the browsers, before
+# the demo runs (issue #13: "registered for: no browser" when it ran only before).
+demo_order() {
+  inst --prefix "$prefix" --dry-run --demo --skip-self-check >"$tmp/demo-dry.txt" || return 1
+  awk '/deps\.sh --browser/ { d = NR } /verity-host --register/ { if (d) r = NR } /demo\.sh/ { if (r) ok = 1 } END { exit !ok }' "$tmp/demo-dry.txt" ||
+    { cat "$tmp/demo-dry.txt"; return 1; }
+}
+check "--demo: deps.sh --browser, then verity-host --register, then demo.sh (dry run)" demo_order
 
 # ---- failures are reported --------------------------------------------------------------------
 check "unknown option fails" bash -c "! bash '$repo/scripts/install.sh' --bogus"

@@ -7,33 +7,14 @@
 set -euo pipefail
 
 CLI=${1:?usage: transparency_cli.sh <verity-cli>}
+HERE=$(cd "$(dirname "$0")" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 cd "$T"
 NOW=1763900000
 DAY=86400
-PASS=0
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-ok() { PASS=$((PASS + 1)); }
-# expect_ok <cmd...>: must exit 0.
-expect_ok() { "$@" > out.txt 2> err.txt || { cat err.txt >&2; fail "expected success: $*"; }; ok; }
-# expect_fail <error code> <cmd...>: must exit non-zero and name the code.
-expect_fail() {
-  local code=$1
-  shift
-  if "$@" > out.txt 2> err.txt; then fail "expected $code, succeeded: $*"; fi
-  grep -q "verity-cli: $code:" err.txt || { cat err.txt >&2; fail "expected $code: $*"; }
-  ok
-}
-# expect_refused <text> <cmd...>: must exit non-zero with a message containing text.
-expect_refused() {
-  local text=$1
-  shift
-  if "$@" > out.txt 2> err.txt; then fail "expected refusal, succeeded: $*"; fi
-  grep -q -- "$text" err.txt || { cat err.txt >&2; fail "expected '$text': $*"; }
-  ok
-}
+# shellcheck source=tests/tools/lib.sh
+source "$HERE/lib.sh"
 
 # mutate <in> <out> <part> <offset>: flips one bit of a manifest response.
 #   part = manifest | proof (decoded ChainHeadWithProof, offset from its start; negative from the end)
@@ -264,6 +245,11 @@ expect_ok "$CLI" chain-append --state ST --domain c.example --tombstone --time $
 expect_ok "$CLI" tree-build --state ST --service-key svc.key
 for w in w1 w2; do expect_ok "$CLI" witness-cosign --state ST --service-vkey svc.vkey --witness-key $w.key --witness-state WT-$w --time $((NOW - 60)); done
 expect_refused "tombstone" "$CLI" manifest-response --state ST --domain c.example --manifest m-c.json --out x.txt
+# --tombstone: the unenrolling site's response; verify-response sees the tombstone head.
+expect_ok "$CLI" manifest-response --state ST --domain c.example --manifest m-c.json --out r-tomb.txt --tombstone
+expect_refused "is not a tombstone" "$CLI" manifest-response --state ST --domain a.example --manifest m-a-v2.json --out x.txt --tombstone
+expect_ok "$CLI" verify-response --config host.json --origin https://c.example --response r-tomb.txt --time $NOW
+grep -q "tombstone" out.txt || fail "verify-response on a tombstone response: $(cat out.txt)"
 
 # --- preload list -----------------------------------------------------------------------------
 expect_ok "$CLI" preload-build --key preload.key --domain b.example --domain a.example --time $((NOW - 3600)) --out preload.note
