@@ -1,17 +1,17 @@
 // The httpwg structured-field-tests (RFC 9651) against the extension's dictionary reader
 // (lib/policy_header.js parseDictionary, which the enrollment decision uses). Vectors: the vendored
-// tests/vectors/structured-field-tests, else ../shared/vectors/structured-field-tests.
+// tests/vectors/structured-field-tests (vendored).
 // The reader is a subset (parameters are skipped, byte sequences are not decoded); checked here:
 // every must_fail dictionary is refused, every valid one is read with the same keys in order and
 // the same integer/string/token/boolean values.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseDictionary } from '../../extension/src/lib/policy_header.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const dir = [repo + 'tests/vectors/structured-field-tests', repo + '../shared/vectors/structured-field-tests'].find(existsSync);
+const dir = repo + 'tests/vectors/structured-field-tests';
 
 function expectedValue(v) {
   if (typeof v === 'number' && Number.isInteger(v)) return { kind: 'int', value: v };

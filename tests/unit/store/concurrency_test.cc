@@ -132,7 +132,12 @@ TEST_CASE("store: SIGKILL during writes leaves a sound database with every commi
         }
       }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // Kill it mid-write once it has committed something (a fixed sleep was too short on a loaded
+    // 2-vCPU machine: the child had not opened the store yet), at most 20 s.
+    for (int t = 0; t < 2000 && committed->load() == before; ++t) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     REQUIRE(kill(pid, SIGKILL) == 0);
     int status = 0;
     REQUIRE(waitpid(pid, &status, 0) == pid);
