@@ -79,6 +79,27 @@ TEST_CASE("declaration round trip for every algorithm, every field mutation fail
     CHECK(mutate([](Declaration& m) { m.peer = "pay2.test"; }).code() == ErrorCode::kM2dmrtBadSignature);
     CHECK(mutate([](Declaration& m) { m.declarer_key[0] ^= 1; }).code() == ErrorCode::kM2dmrtKeyMismatch);
     CHECK(mutate([](Declaration& m) { m.peer_key[31] ^= 1; }).code() == ErrorCode::kM2dmrtKeyMismatch);
+    // alg and declarer are signed too.
+    const crypto::SigAlg other_alg =
+        alg == crypto::SigAlg::kEd25519 ? crypto::SigAlg::kEs256 : crypto::SigAlg::kEd25519;
+    CHECK(mutate([&](Declaration& m) { m.alg = other_alg; }).code() == ErrorCode::kM2dmrtBadSignature);
+    CHECK(mutate([](Declaration& m) { m.declarer = "shop2.test"; }).code() == ErrorCode::kM2dmrtBadSignature);
+    // The signature binds kd and kp: the declarer's own key signs a message naming other keys, and the
+    // record then carries the keys actually observed, so the key check passes and only the signature
+    // can catch it.
+    Party other = MakeParty("pay.test", crypto::SigAlg::kEs256);
+    auto resigned = [&](auto set_signed_keys) {
+      Declaration m = *parsed;
+      Declaration signed_over = m;
+      set_signed_keys(signed_over);
+      m.signature = *crypto::SignWithPrivateKeyPem(alg, shop.pem, AsBytes(ComputeSignedMessage(signed_over)));
+      return VerifyDeclaration(m, "shop.test", "pay.test", obs, 2000, 300);
+    };
+    CHECK(resigned([](Declaration&) {}).ok());  // the control: re-signed over the same fields
+    CHECK(resigned([&](Declaration& x) { x.peer_key = crypto::Sha256(other.spki); }).code() ==
+          ErrorCode::kM2dmrtBadSignature);
+    CHECK(resigned([&](Declaration& x) { x.declarer_key = crypto::Sha256(other.spki); }).code() ==
+          ErrorCode::kM2dmrtBadSignature);
     // Wrong hosts, windows, observed keys.
     CHECK(VerifyDeclaration(*parsed, "pay.test", "shop.test", obs, 2000, 300).code() ==
           ErrorCode::kM2dmrtHostMismatch);
