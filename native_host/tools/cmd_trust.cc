@@ -331,13 +331,20 @@ int List(const Args& a, const ConfigFile& f) {
     json::Writer w;
     w.BeginObject().Key("config").String(f.path).Key("exists").Bool(f.exists).Key("services").BeginArray();
     for (const auto& s : t.services) {
-      w.BeginObject().Key("name").String(s.name).Key("key").String(s.key.text);
-      w.Key("status").String(status(s.key)).EndObject();
+      w.BeginObject().Key("name").String(s.name).Key("key");
+      if (s.has_key) {
+        w.String(s.key.text).Key("status").String(status(s.key));
+      } else {
+        w.Null().Key("status").String("witness-only");
+      }
+      w.EndObject();
     }
     w.EndArray().Key("witnesses").BeginArray();
     for (const auto& x : t.witnesses) {
       w.BeginObject().Key("name").String(x.name).Key("key").String(x.key.text);
-      w.Key("form").String(config::FormatWitnessForm(x.form)).Key("status").String(status(x.key)).EndObject();
+      w.Key("form").String(config::FormatWitnessForm(x.form));
+      if (x.form == config::WitnessForm::kWaict) w.Key("cosignature_type").Uint(x.cosignature_type);
+      w.Key("status").String(status(x.key)).EndObject();
     }
     w.EndArray()
         .Key("witness_threshold")
@@ -351,7 +358,9 @@ int List(const Args& a, const ConfigFile& f) {
   std::printf("config: %s%s\n", f.path.c_str(), f.exists ? "" : " (no file yet: defaults)");
   std::printf("transparency services (%zu):\n", t.services.size());
   for (const auto& s : t.services)
-    std::printf("  %s  %s  [%s]\n", s.name.c_str(), s.key.text.c_str(), status(s.key).c_str());
+    std::printf(
+        "  %s  %s  [%s]\n", s.name.c_str(), s.has_key ? s.key.text.c_str() : "(no key)",
+        s.has_key ? status(s.key).c_str() : "witness-only: the witness quorum alone vouches for its roots");
   std::printf("witnesses (%zu):\n", t.witnesses.size());
   for (const auto& x : t.witnesses) {
     std::printf("  %s  %s  %s  [%s]\n", x.name.c_str(),

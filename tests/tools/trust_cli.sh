@@ -201,4 +201,14 @@ expect_ok env XDG_CONFIG_HOME=relative HOME="$T/home2" "$CLI" trust list
 grep -q "$T/home2/.config/verity/config.json" out.txt || fail "relative XDG_CONFIG_HOME not ignored: $(cat out.txt)"
 expect_exit trust.config_invalid 1 env -u XDG_CONFIG_HOME -u HOME "$CLI" trust list
 
+# --- a witness-only service (config written by hand: services[].key absent) ---------------------
+mkdir -p WO
+printf '{"transparency":{"services":[{"name":"ts.example"}],"witnesses":[{"name":"w1","key":"%s"}]}}\n' "$(cat w1.vkey)" >WO/config.json
+expect_ok "$CLI" trust list --config WO/config.json
+grep -q 'ts.example  (no key)  \[witness-only' out.txt || fail "witness-only service not shown as such: $(cat out.txt)"
+expect_ok "$CLI" trust list --json --config WO/config.json
+grep -q '"key":null,"status":"witness-only"' out.txt || fail "witness-only json: $(cat out.txt)"
+# Removing its last witness would leave roots nobody vouches for: refused, file unchanged.
+unchanged WO/config.json expect_exit trust.config_invalid 1 "$CLI" trust remove --witness --name w1 --config WO/config.json
+
 echo "trust_cli: $PASS checks passed"
