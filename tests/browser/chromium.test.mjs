@@ -6,7 +6,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
+import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, CACHEABLE_STYLE_CASE, checkCacheableStyle, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
@@ -136,6 +136,7 @@ async function main() {
   }
 
   await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 1 }));  // the extension disables the cache in checked tabs: fetched again, through Fetch
+  await t.test(CACHEABLE_STYLE_CASE, () => checkCacheableStyle({ visit, site }));
 
   await t.test('tampered document is blocked with the block page', async () => {
     const { block } = await visit(`${O.enforce}/tampered-doc.html`, { expectBlock: true });

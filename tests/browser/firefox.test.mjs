@@ -8,7 +8,7 @@
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIREFOX_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, makeTransparencySite, writeHostWrapper, hostManifest, hostPids, alive,
+import { FIREFOX_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, CACHEABLE_STYLE_CASE, checkCacheableStyle, makeTransparencySite, writeHostWrapper, hostManifest, hostPids, alive,
   exportLog, bridgeCall, mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 
 const UUID = '7e1f2a3b-0000-4000-8000-00000000beef';   // pinned moz-extension:// host
@@ -118,6 +118,7 @@ async function main() {
   }
 
   await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 0 }));  // Firefox serves it from its cache; the stream filter sees it all the same
+  await t.test(CACHEABLE_STYLE_CASE, () => checkCacheableStyle({ visit, site }));
 
   await t.test('tampered document is blocked with the block page', async () => {
     const { block } = await visit(`${O.enforce}/tampered-doc.html`, { expectBlock: true });

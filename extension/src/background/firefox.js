@@ -20,6 +20,7 @@
 //    page from another host is a hop too (kind subresource), asked once per (page, O, D) in its
 //    blocking onHeadersReceived with its certificate; blocked: the request is cancelled.
 
+import { MEMORY_CACHED_TYPES, withNoStore } from '../lib/no_store.js';
 import { api, extensionOrigin, testBuild } from '../compat.js';
 import { createTrace } from '../lib/trace.js';
 import { bodyDestination, destinationFromFirefox, followedRedirect } from '../lib/destination.js';
@@ -71,7 +72,10 @@ export function installFirefox(core) {
     if (d.type === 'sub_frame' && !redirect && originOf(d.url) === top.origin) {
       return documentResponseHeaders(core, d, top.origin).then(h => (h ? { responseHeaders: h } : {}), () => ({}));
     }
-    return undefined;
+    // Types Firefox keeps in in-memory caches it reuses with no webRequest event: no copy may be
+    // kept to hand back later without a verdict (lib/no_store.js). Scripts are not among them: a
+    // cached script still passes through webRequest (fromCache) and is checked.
+    return MEMORY_CACHED_TYPES.has(d.type) ? { responseHeaders: withNoStore(d.responseHeaders) } : undefined;
   };
   // A subresource from another host: the hop O -> D, asked once per page and pair while the
   // response waits in this blocking listener (nothing of it has reached the page yet).
@@ -89,7 +93,7 @@ export function installFirefox(core) {
       return { cancel: true };
     }
     filterBody(d, top.origin, top.state, false);
-    return {};
+    return MEMORY_CACHED_TYPES.has(d.type) ? { responseHeaders: withNoStore(d.responseHeaders) } : {};
   }
 
   // Top-level responses of every tab: read the headers locally; hold only announced/known sites.

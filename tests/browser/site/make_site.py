@@ -123,6 +123,12 @@ add('/c/cached.js', 'window.R.cached = "ran";\n')
 for name in ('cache-a', 'cache-b'):
     add(f'/{name}.html', f'{HEAD}<title>{name}</title>{PRELUDE}<body><script src="/c/cached.js"></script>'
         '<script>window.addEventListener("load", done);</script></body>')
+# The same for a stylesheet (Firefox keeps style sheets in an in-memory cache it reuses with no
+# webRequest event): /c/cached.css colours #cc; the pages report the colour they got.
+add('/c/cached.css', '#cc { color: rgb(1, 2, 3); }\n')
+for name in ('cache-css-a', 'cache-css-b'):
+    add(f'/{name}.html', f'{HEAD}<title>{name}</title><link rel="stylesheet" href="/c/cached.css">{PRELUDE}<body><p id="cc">x</p>'
+        '<script>window.addEventListener("load", () => { R.cssColor = getComputedStyle(document.getElementById("cc")).color; done(); });</script></body>')
 # 50-resource page for the page-load benchmark
 bench_res = []
 for i in range(25):
