@@ -30,6 +30,8 @@ import { bytesFromBase64 } from '../lib/bytes.js';
 import { WAICT_HEADER, Reason } from '../lib/messages.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 import { PASS_RULE_ID, gateRules, gatedUrl, heldUrl, passRule } from '../lib/gate.js';
+import { installWorkersChromium } from './workers_chromium.js';
+import { installDetachChromium } from './detach_chromium.js';
 
 const dbg = api.debugger;
 const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
@@ -41,6 +43,11 @@ export function installChromium(core) {
   const extensionBase = api.runtime.getURL('');
   const gate = installGate(core, trace, extensionBase);
   const secFetchDest = new Map(); // CDP Network requestId -> Sec-Fetch-Dest
+  // --- issue #9 hooks: workers_chromium.js (service/shared/nested workers), detach_chromium.js
+  const workers = installWorkersChromium({ core, trace });
+  const detachGuard = installDetachChromium({ core, trace, extensionBase });
+  core.onSitesChecked(origins => workers.removeServiceWorkers(origins));
+  // --- end issue #9 hooks
 
   const tabRec = tabId => {
     let r = tabs.get(tabId);
@@ -82,6 +89,7 @@ export function installChromium(core) {
         if (!/already attached/i.test(String(e && e.message))) throw e;
       }
       await setupSession(target);
+      await Promise.all([workers.onTabAttached(tabId), detachGuard.onAttached(tabId)]);   // issue #9 hook
       try {
         const tree = await send(target, 'Page.getFrameTree');
         r.mainFrameId = tree.frameTree.frame.id;
@@ -244,6 +252,7 @@ export function installChromium(core) {
   recoverTabs();
 
   dbg.onEvent.addListener((source, method, params) => {
+    if (source.tabId === undefined) return;    // a target attached by id (workers_chromium.js: shared workers)
     if (method === 'Network.requestWillBeSentExtraInfo') {
       // The request headers the network stack really sent, incl. Sec-Fetch-Dest (tells a worker's
       // main script from other fetches; Fetch.requestPaused does not carry it).
@@ -269,6 +278,7 @@ export function installChromium(core) {
       return;
     }
     r.sessions.set(p.sessionId, info.type);
+    if (await workers.onAttached(source, p, source.sessionId ? r.sessions.get(source.sessionId) : 'page')) return;   // issue #9 hook
     try { await setupSession(target, info.type); } catch (e) { trace.push({ sessionSetupError: String(e && e.message), type: p.targetInfo.type }); }
     if (p.waitingForDebugger) await send(target, 'Runtime.runIfWaitingForDebugger').catch(() => {});
   }
@@ -369,6 +379,11 @@ export function installChromium(core) {
     secFetchDest.delete(p.networkId);
     trace.push({ url, rt: p.resourceType, targetType, destination, status });
     if (destination === null) return pass();
+    // issue #9 hook: a shared worker's scripts are checked by source once it is attached; else blocked (enforce).
+    if (destination === 'sharedworker' && !(await workers.attachSharedWorker(tabId, url)) && core.failClosed(state).enforced === 'block') {
+      trace.push({ sharedWorkerUnattachable: url });
+      return block();
+    }
 
     let res;
     try {

@@ -11,6 +11,7 @@ import { BadgeWriter } from '../lib/badge.js';
 import { digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
 import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
+import { newlyChecked } from '../lib/workers.js';
 
 const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
@@ -45,6 +46,13 @@ export class Core {
   get preloaded() { return this.preloadSet; }
   set preloaded(v) { this.preloadSet = v; this.cacheChanged(); }
   onCacheChanged(fn) { this.cacheListeners.push(fn); }
+  // fn(origins) is awaited before a page of an origin that just became checked (enrolled, switched
+  // back on, new manifest URL) may load: workers_*.js remove its service workers (lib/workers.js).
+  onSitesChecked(fn) { (this.sitesCheckedListeners ||= []).push(fn); }
+  async noteChecked(prev) {
+    const origins = newlyChecked(prev, this.cache, (o, c) => isCheckedLocally(o, c, this.preloaded));
+    if (origins.length) await Promise.all((this.sitesCheckedListeners || []).map(fn => Promise.resolve(fn(origins)).catch(() => {})));
+  }
   cacheChanged() { for (const fn of this.cacheListeners || []) fn(); }
 
   async load() {
@@ -109,8 +117,10 @@ export class Core {
     if (!mustConsultHost(origin, headers, this.cache, this.preloaded)) return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
     const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: policyHeaders(headers) }, TIMEOUTS.siteState);
     if (r.ok) {
+      const prev = this.cache;
       this.cache = applyHostState(this.cache, r);
       storageSet(CACHE_KEY, this.cache).catch(() => {});
+      await this.noteChecked(prev);
       return r;
     }
     return { ...stateWithoutHost(origin, headers, this.cache, this.preloaded), hostError: r.error };
@@ -295,10 +305,12 @@ export class Core {
     await this.ready;
     const r = await this.ask({ type: HostType.SET_SITE, origin, setting }, TIMEOUTS.ui);
     if (!r.ok) return r;
+    const prev = this.cache;
     this.cache = applySetting(this.cache, origin, setting);
     const s = await this.ask({ type: HostType.SITE_STATE, origin, headers: {} }, TIMEOUTS.siteState);
     if (s.ok) this.cache = applyHostState(this.cache, s);
     await storageSet(CACHE_KEY, this.cache);
+    await this.noteChecked(prev);
     for (const [id, t] of this.tabs) if (t.origin === origin) { t.state = s.ok ? s : t.state; this.updateBadge(id); }
     this.onSettingChanged && this.onSettingChanged(origin, setting);
     return r;

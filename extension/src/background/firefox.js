@@ -27,12 +27,14 @@ import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { concatChunks } from '../lib/bytes.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
+import { installWorkersFirefox } from './workers_firefox.js';
 
 const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by Verity</title><p>Blocked by Verity.</p>';
 
 export function installFirefox(core) {
   const secFetchDest = new Map(); // requestId -> Sec-Fetch-Dest (only for tabs of checked sites)
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
+  installWorkersFirefox({ core, trace });   // issue #9 hook: service workers of sites that become checked
 
   const own = d => (d.originUrl || '').startsWith(extensionOrigin) || (d.documentUrl || '').startsWith(extensionOrigin);
 

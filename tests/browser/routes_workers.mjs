@@ -1,0 +1,112 @@
+// Issue #9, worker routes of routes.test.mjs: service workers (registration, update, importScripts,
+// one installed while the site was switched off), a dedicated worker started by a worker, a shared
+// worker's importScripts. Same pairs as there: the good twin's marker is seen, the tampered twin's
+// never (site/make_routes.py section 8 and 7).
+import fs from 'node:fs';
+import path from 'node:path';
+import { assert, eq, sleep, withManifestEntry } from './lib/harness.mjs';
+
+// c: { test, browserName, site, drv(), open(url), pair(opts), markerCount, evilMarkers, hostRows }
+export async function workerRoutes(c) {
+  const { test, site, open, pair, markerCount, evilMarkers, hostRows } = c;
+  const E = site.origins.enforce;
+  const blocks = (origin, p) => hostRows(origin, `${origin}${p}`).filter(r => r.action === 'block');
+
+  await test('service worker script tampered at registration: never runs', async () => {
+    const { go, eo } = await pair({ origin: E, good: '/r/swreg-good.html', evil: '/r/swreg-evil.html', goodMarker: 'good-swreg',
+      blockedUrl: '/sw/reg-evil/sw.js', reason: 'no_manifest_match', load: open, settle: 1000 });
+    eq([go.R && go.R.reg, eo.R && String(eo.R.reg).startsWith('error')], ['ok', true], 'registrations (good ok, tampered refused)');
+  });
+
+  await test('a listed service worker that importScripts() a tampered file: the file never runs', () =>
+    pair({ origin: E, good: '/r/swimp-good.html', evil: '/r/swimp-evil.html', goodMarker: 'good-swimp',
+      blockedUrl: '/sw/imp-evil.js', reason: 'no_manifest_match', load: open, settle: 1000 }));
+
+  await test('service worker tampered at update (registration.update(), then a navigation in scope): the new version never runs', async () => {
+    const v2 = JSON.parse(fs.readFileSync(path.join(site.root, 'sw-update-v2.json'), 'utf8'));
+    const file = which => path.join(site.root, 'sw', `upd-${which}`, 'sw.js');
+    const g0 = site.log.length;
+    eq((await open(`${E}/r/swupd-good.html`)).R.upd, 'registered', 'good v1');
+    assert(markerCount(g0, 'good-swv1-good') >= 1, 'good v1 ran');
+    // The operator publishes v2: the file and its manifest entry (the page's navigation refetches the manifest).
+    await withManifestEntry(site.root, '/sw/upd-good/sw.js', v2.good, async () => {
+      fs.writeFileSync(file('good'), v2.good);
+      eq((await open(`${E}/r/swupd-good.html`)).R.upd, 'updated', 'good update');
+      await sleep(1000);
+    });
+    assert(markerCount(g0, 'good-swupd') >= 1, 'the published v2 ran');
+    const e0 = site.log.length;
+    eq((await open(`${E}/r/swupd-evil.html`)).R.upd, 'registered', 'v1 of the tampered twin');
+    assert(markerCount(e0, 'good-swv1-evil') >= 1, 'v1 of the tampered twin ran');
+    fs.writeFileSync(file('evil'), v2.evil);              // served tampered from now on, manifest unchanged
+    const e1 = site.log.length;
+    const out = await open(`${E}/r/swupd-evil.html`);
+    await open(`${E}/sw/upd-evil/in-scope.html`);
+    await sleep(2000);
+    eq(evilMarkers(e1), [], 'requests to evil markers the server saw');
+    assert(String(out.R.upd).startsWith('error'), `update refused: ${JSON.stringify(out)}`);
+    assert(blocks(E, '/sw/upd-evil/sw.js').some(r => r.reason === 'no_manifest_match'), 'host log block for the update');
+  });
+
+  await test('a dedicated worker started by a worker, tampered: never runs', () =>
+    pair({ origin: E, good: '/r/nested-good.html', evil: '/r/nested-evil.html', goodMarker: 'good-inner',
+      blockedUrl: '/r/inner-evil.js', reason: 'no_manifest_match', load: open, settle: 1000 }));
+
+  await test('a listed shared worker that importScripts() a tampered file: the file never runs', () =>
+    pair({ origin: E, good: '/r/shared-good.html', evil: '/r/shared-evil.html', goodMarker: 'good-import',
+      blockedUrl: '/r/imp-evil.js', reason: 'no_manifest_match', load: open, settle: 1000 }));
+
+  // A service worker installed while the user had the site switched off answers /sw/pre/app.js and
+  // /sw/pre/doc.html itself. Once the site is switched on, none of its answers reach a page.
+  await test('a service worker installed while the site was off answers a script and a document: once on, its answers never run', async () => {
+    const P = site.origins.swpre;
+    const g0 = site.log.length;
+    await open(`${P}/sw/pre/page.html`);                     // enrols the site (first sight)
+    assert(markerCount(g0, 'good-prejs') >= 1, 'the listed script ran');
+    await c.setSite(P, 'off');
+    eq((await open(`${P}/sw/pre/reg.html`)).R.reg, 'ok', 'registration while off');
+    const a0 = site.log.length;
+    await open(`${P}/sw/pre/page.html`);
+    await sleep(500);
+    assert(markerCount(a0, 'evil-prejs') >= 1, `while off the service worker answers the script (the attack is real): ${JSON.stringify(site.log.slice(a0))}`);
+    await c.setSite(P, 'default');
+    const m0 = site.log.length;
+    const app = await open(`${P}/sw/pre/page.html`);
+    const doc = await open(`${P}/sw/pre/doc.html`);
+    await sleep(1000);
+    eq(evilMarkers(m0), [], 'requests to evil markers the server saw');
+    assert(markerCount(m0, 'good-prejs') >= 1 && markerCount(m0, 'good-predoc') >= 1,
+      `the network's listed copies ran: ${JSON.stringify({ app, doc })}`);
+  });
+}
+
+// Chromium: the debugger session of a checked tab ends (the user cancels the infobar, the target
+// closes). Headless Chromium has no infobar: the test ends the extension's session itself
+// (chrome.debugger.detach, a real detach) and hands the same event to the extension's handler
+// (chrome.debugger.onDetach fires only for detaches the extension did not ask for). The page loads
+// a script 2 s after its load: the tampered one must never run; the tab is re-attached and reloaded.
+export async function detachRoutes(c) {
+  const { test, site, drv, markerCount, evilMarkers } = c;
+  const E = site.origins.enforce;
+  for (const reason of ['canceled_by_user', 'target_closed']) {
+    await test(`debugger detached (${reason}) from a checked tab: the tab is held and re-attached, a later tampered script never runs`, async () => {
+      const run = async which => {
+        const url = `${E}/r/late-${which}.html`;
+        const tab = await drv().newTab(url);
+        await drv().outcome(tab, url);
+        await drv().detachTab(url, reason);
+        await sleep(4000);
+        const out = await drv().outcome(tab, url);
+        await tab.close().catch(() => {});
+        return out;
+      };
+      const g0 = site.log.length;
+      await run('good');
+      assert(markerCount(g0, 'good-js') >= 1, 'the late listed script ran after re-attach');
+      const e0 = site.log.length;
+      await run('evil');
+      eq(evilMarkers(e0), [], 'requests to evil markers the server saw');
+      assert(site.log.slice(e0).filter(l => l.split(' ')[1] === '/r/late-evil.html').length >= 2, 'the page was loaded again after the detach');
+    });
+  }
+}
