@@ -282,7 +282,7 @@ async function main() {
   }
 
   // Workers and service workers (routes_workers.mjs).
-  await workerRoutes({ test, browserName, site, open, pair, markerCount, evilMarkers, hostRows, setSite: (o, s) => drv.setSite(o, s) });
+  await workerRoutes({ test, browserName, site, drv: () => drv, open, pair, markerCount, evilMarkers, hostRows, setSite: (o, s) => drv.setSite(o, s) });
   if (browserName === 'chromium') await detachRoutes({ test, site, drv: () => drv, markerCount, evilMarkers });
   if (process.env.TRACE) fs.writeFileSync(path.join(process.env.ARTIFACTS || '/tmp', `routes-trace-${browserName}.json`), JSON.stringify(await drv.trace(), null, 1));
 

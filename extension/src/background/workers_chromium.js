@@ -10,8 +10,11 @@
 //  - A dedicated worker started by a worker: its main script pauses nowhere; checked by source.
 //  - A shared worker: attached by target id while its main script waits in the page's Fetch, then
 //    checked by source (its importScripts pause nowhere). Not attachable: blocked (enforce).
-//  - A checked origin that becomes checked: its service workers and Cache Storage are removed
-//    (browsingData) before any of its pages loads.
+//  - An origin that becomes checked: its service workers and Cache Storage are removed
+//    (browsingData) before any of its pages loads; so are a checked origin's service workers once
+//    none of its tabs is open (and at start): a navigation a service worker answers bypasses the
+//    gate, so none may exist while a fresh tab could open the site unattached.
+//  - A blocked worker script never starts: the worker is held before it (see onPaused).
 import { api } from '../compat.js';
 import { originOf } from '../lib/site_state.js';
 import { scriptDestination, sourceBytes, workerGuard } from '../lib/workers.js';
@@ -20,6 +23,8 @@ const dbg = api.debugger;
 const FETCH = { patterns: [{ urlPattern: '*', requestStage: 'Response' }] };
 const AUTO = { autoAttach: true, waitForDebuggerOnStart: true, flatten: true };
 const SETUP_MS = 5000;
+const PARK = 'Atomics.wait(new Int32Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer), 0, 0)';
+const SPIN = 'for (;;) {}';
 
 export function installWorkersChromium({ core, trace }) {
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
@@ -66,14 +71,14 @@ export function installWorkersChromium({ core, trace }) {
     }
     trace.push({ workerScript: url, type: g.type, enforced: res.enforced });
     if (res.enforced !== 'block') return resume();
-    // Blocked: the worker stays paused before the script, never resumed by us (ending the session
-    // or closing the target would let the script run first). A service worker's registrations
-    // for the origin are removed, which ends the paused worker without running it.
+    // Blocked: the worker's thread is held before the script until the worker ends. Leaving it
+    // paused is not enough (a pause ends with the session, e.g. when the tab closes, and the script
+    // would start before the worker is gone). A dedicated or shared worker waits on an atomic that
+    // is never notified (no CPU); a service worker may not block: it spins while its origin's
+    // registrations are removed, which ends it.
     trace.push({ workerBlocked: url, type: g.type });
+    send(target, 'Runtime.evaluate', { expression: g.type === 'service_worker' ? SPIN : PARK }).catch(() => {});
     if (g.type === 'service_worker') {
-      // The paused worker's thread is kept busy before the script while the registrations go:
-      // ending the worker otherwise leaves the pause first, and the script would start.
-      send(target, 'Runtime.evaluate', { expression: 'for (;;) {}' }).catch(() => {});
       await new Promise(r => setTimeout(r, 50));
       await removeServiceWorkers([g.origin]);
     }
@@ -88,6 +93,24 @@ export function installWorkersChromium({ core, trace }) {
     }
   });
   dbg.onDetach.addListener(source => { guarded.delete(key(source)); });
+
+  // Service workers of a checked origin live only while one of its tabs is checked: a navigation a
+  // service worker answers never reaches the network, so the gate (lib/gate.js) does not hold it in
+  // a fresh tab. Once no tab shows the origin (or at start), its registrations go.
+  const swOrigins = new Set();
+  let sweepTimer = null;
+  const sweep = () => {
+    clearTimeout(sweepTimer);
+    sweepTimer = setTimeout(() => {
+      const shown = new Set([...core.tabs.values()].filter(t => t.state && t.state.checked).map(t => t.origin));
+      const gone = [...swOrigins].filter(o => !shown.has(o));
+      for (const o of gone) swOrigins.delete(o);
+      removeServiceWorkers(gone);
+    }, 300);
+  };
+  api.tabs.onRemoved.addListener(sweep);
+  api.webNavigation.onCommitted.addListener(d => { if (d.frameId === 0) sweep(); });
+  core.ready.then(() => removeServiceWorkers(Object.keys(core.cache).filter(o => core.isCheckedLocally(o))));
 
   function removeServiceWorkers(origins) {
     if (!api.browsingData || origins.length === 0) return Promise.resolve();
@@ -126,6 +149,7 @@ export function installWorkersChromium({ core, trace }) {
   async function onAttached(source, p, parentType) {
     const info = p.targetInfo || {};
     if (workerGuard(info.type, parentType) !== 'source') return false;
+    if (info.type === 'service_worker' && originOf(info.url)) swOrigins.add(originOf(info.url));
     const tabId = source.tabId !== undefined ? source.tabId : (guarded.get(key(source)) || {}).tabId;
     const target = { ...(source.tabId !== undefined ? { tabId: source.tabId } : { targetId: source.targetId }), sessionId: p.sessionId };
     try {

@@ -1,19 +1,52 @@
 // Firefox: service workers of checked sites (issue #9; pure parts in lib/workers.js).
 //  - Their scripts (registration, update checks, importScripts) are requests outside any tab
 //    (tabId -1) that firefox.js checks through filterResponseData; a service worker's script may be
-//    filtered only with the webRequestFilterResponse.serviceWorkerScript permission (manifest).
+//    filtered only with the webRequestFilterResponse.serviceWorkerScript permission (manifest). A
+//    blocked one is delivered empty: the registration succeeds, none of the tampered code runs.
 //  - Firefox shows an extension no response a service worker makes up (respondWith of a built
-//    Response or of Cache Storage): a site that becomes checked (enrolment, switched back on, new
-//    manifest URL) has its service worker registrations removed (browsingData, by host name)
-//    before its page loads, so a worker installed while nothing was checked answers nothing.
-import { api } from '../compat.js';
+//    Response or of Cache Storage: only onBeforeRequest fires). So no service worker answers a
+//    checked page's load: a checked origin known to have one (a `Service-Worker: script` request
+//    was seen) has its registrations removed (browsingData, by host name) in the blocking
+//    onBeforeRequest of each top-level navigation to it, before the browser looks for a worker to
+//    send it to; and a site that becomes checked (enrolment, switched back on, new manifest URL)
+//    has them removed before its page loads. Not covered: a worker that claims the page that
+//    registered it answers that page's later requests (docs/threat-model.md).
+import { api, storageGet, storageSet } from '../compat.js';
+import { originOf } from '../lib/site_state.js';
+
+const KEY = 'swOrigins';
+const URLS = ['http://*/*', 'https://*/*'];
 
 export function installWorkersFirefox({ core, trace }) {
-  core.onSitesChecked(async origins => {
-    if (!api.browsingData) return;
+  let known = null;                                 // checked origins that registered a service worker
+  const load = async () => (known ||= new Set(await storageGet(KEY, []) || []));
+  const save = () => storageSet(KEY, [...known]).catch(() => {});
+
+  async function remove(origins) {
+    if (!api.browsingData || origins.length === 0) return;
     const hostnames = [...new Set(origins.map(o => new URL(o).hostname))];
     trace.push({ removeServiceWorkers: hostnames });
     await api.browsingData.remove({ hostnames }, { serviceWorkers: true })
       .catch(e => trace.push({ removeServiceWorkersError: String(e && e.message || e) }));
-  });
+  }
+  core.onSitesChecked(remove);
+
+  api.webRequest.onSendHeaders.addListener(d => {
+    const sw = (d.requestHeaders || []).some(h => h.name.toLowerCase() === 'service-worker' && h.value === 'script');
+    const origin = originOf(d.url);
+    if (!sw || !origin || !core.isCheckedLocally(origin)) return;
+    load().then(k => { if (!k.has(origin)) { k.add(origin); save(); } });
+  }, { urls: URLS, tabId: -1 }, ['requestHeaders']);
+
+  api.webRequest.onBeforeRequest.addListener(async d => {
+    const origin = originOf(d.url);
+    if (!origin || !(await load()).has(origin)) return {};
+    known.delete(origin);
+    save();
+    if (core.isCheckedLocally(origin)) {
+      await remove([origin]);
+      core.prefetchManifest(origin);     // the removal ends the host's requests under way, the manifest's too
+    }
+    return {};
+  }, { urls: URLS, types: ['main_frame'] }, ['blocking']);
 }

@@ -164,8 +164,9 @@ for which in ('good', 'evil'):
 }})();'''))
 UPD = {'good': SW('good-swupd', '// v2\n'), 'evil': SW('evil-swupd', '// v2\n')}   # the bytes the test writes
 # installed while the site was switched off (or before it sent its header): answers /sw/pre/app.js
-# and /sw/pre/doc.html itself; the network's copies are listed and send good-pre* markers
-add('/sw/pre/sw.js', '''self.addEventListener("install", () => self.skipWaiting());
+# and /sw/pre/doc.html itself; the network's copies are listed and send good-pre* markers. The same
+# worker, listed, in /sw/made/ (registered while the site is checked; markers *-made*)
+PRE_SW = ('''self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", e => e.waitUntil(clients.claim()));
 self.addEventListener("fetch", e => {
   const p = new URL(e.request.url).pathname;
@@ -175,14 +176,20 @@ self.addEventListener("fetch", e => {
     + ' { cache: "no-store" }); window.R = { done: true, doc: "sw" };</script>', { headers: { "content-type": "text/html" } }));
 });
 ''')
+for d, tag in (('pre', 'pre'), ('made', 'made')):
+    add(f'/sw/{d}/sw.js', PRE_SW.replace('/sw/pre/', f'/sw/{d}/').replace('-pre', f'-{tag}'))
 add('/sw/pre/app.js', js('good-prejs'))
 add('/sw/pre/page.html', page('pre app', '<script src="/sw/pre/app.js"></script>', 'addEventListener("load", () => setTimeout(done, 300));'))
 add('/sw/pre/doc.html', page('pre doc', '', MARK.format('good-predoc') + 'done();'))
-add('/sw/pre/reg.html', page('pre registration', '', '''(async () => {
-  try { await navigator.serviceWorker.register("/sw/pre/sw.js"); await navigator.serviceWorker.ready; R.reg = "ok"; }
-  catch (e) { R.reg = "error: " + e.message; }
+add('/sw/made/app.js', js('good-madejs'))
+add('/sw/made/page.html', page('made app', '<script src="/sw/made/app.js"></script>', 'addEventListener("load", () => setTimeout(done, 300));'))
+add('/sw/made/doc.html', page('made doc', '', MARK.format('good-madedoc') + 'done();'))
+for d in ('pre', 'made'):
+    add(f'/sw/{d}/reg.html', page('registration', '', f'''(async () => {{
+  try {{ await navigator.serviceWorker.register("/sw/{d}/sw.js"); await navigator.serviceWorker.ready; R.reg = "ok"; }}
+  catch (e) {{ R.reg = "error: " + e.message; }}
   setTimeout(done, 500);
-})();'''))
+}})();'''))
 
 # 9. a page that loads a script late (after the test detached the debugger): listed / tampered
 for which in ('good', 'evil'):
