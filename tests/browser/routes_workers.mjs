@@ -13,6 +13,7 @@ export async function workerRoutes(c) {
   // stream filter withholds the body (an empty worker registers: none of the tampered code runs).
   const refused = r => browserName !== 'chromium' || String(r).startsWith('error');
   const E = site.origins.enforce;
+  const R = o => { if (!o || !o.R) throw new Error(`no page result: ${JSON.stringify(o)}`); return o.R; };
   const blocks = (origin, p) => hostRows(origin, `${origin}${p}`).filter(r => r.action === 'block');
 
   await test('service worker script tampered at registration: never runs', async () => {
@@ -34,11 +35,11 @@ export async function workerRoutes(c) {
     const v2 = JSON.parse(fs.readFileSync(path.join(site.root, 'sw-update-v2.json'), 'utf8'));
     const file = which => path.join(site.root, 'sw', `upd-${which}`, 'sw.js');
     const g0 = site.log.length;
-    eq((await open(`${E}/r/swupd-good.html`)).R.upd, 'registered', 'good v1');
+    eq(R(await open(`${E}/r/swupd-good.html`)).upd, 'registered', 'good v1');
     assert(markerCount(g0, 'good-swv1-good') >= 1, 'good v1 ran');
     await withManifestEntry(site.root, '/sw/upd-good/sw.js', v2.good, async () => {
       fs.writeFileSync(file('good'), v2.good);
-      const upd = (await open(`${E}/r/swupd-good.html`)).R.upd;
+      const upd = R(await open(`${E}/r/swupd-good.html`)).upd;
       assert(upd === 'updated' || upd === 'registered', `good update: ${upd}`);
       await sleep(1000);
     });
@@ -46,7 +47,7 @@ export async function workerRoutes(c) {
     const e0 = site.log.length;
     const url = `${E}/r/swupd-evil.html`;
     const tab = await c.drv().newTab(url);
-    eq((await c.drv().outcome(tab, url)).R.upd, 'registered', 'v1 of the tampered twin');
+    eq(R(await c.drv().outcome(tab, url)).upd, 'registered', 'v1 of the tampered twin');
     assert(markerCount(e0, 'good-swv1-evil') >= 1, 'v1 of the tampered twin ran');
     fs.writeFileSync(file('evil'), v2.evil);              // served tampered from now on, manifest unchanged
     const e1 = site.log.length;
@@ -58,7 +59,7 @@ export async function workerRoutes(c) {
     await open(`${E}/sw/upd-evil/in-scope.html`);
     await sleep(2000);
     eq(evilMarkers(e1), [], 'requests to evil markers the server saw');
-    assert(refused(same) && refused(again.R.upd), `update refused: ${JSON.stringify({ same, again })}`);
+    assert(refused(same) && refused(R(again).upd), `update refused: ${JSON.stringify({ same, again })}`);
     assert(blocks(E, '/sw/upd-evil/sw.js').some(r => r.reason === 'no_manifest_match'), 'host log block for the update');
   });
 

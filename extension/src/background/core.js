@@ -17,6 +17,7 @@ const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
 export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000, hop: 10000 };
 const OVERRIDE_MS = 60 * 60 * 1000;
+const MANIFEST_FIRST_TRY_MS = 3000;
 const PREFETCH_MAX_AGE_MS = 10000;   // a prefetched manifest older than this is fetched again
 const RECENT_MAX = 500;
 
@@ -172,17 +173,21 @@ export class Core {
     if (this.prefetched.size > 50) this.prefetched.delete(this.prefetched.keys().next().value);
   }
 
-  async fetchAndSendManifest(origin, url) {
+  // One retry: a first attempt that fails at the network level or has no answer within
+  // MANIFEST_FIRST_TRY_MS (e.g. Firefox may leave a host's request under way hanging while that
+  // host's service workers are removed, workers_firefox.js) is made again with the full timeout.
+  async fetchAndSendManifest(origin, url, retry = true) {
     let status = 0, bytes = new Uint8Array(0);
     try {
       const ctl = new AbortController();
-      const timer = setTimeout(() => ctl.abort(), TIMEOUTS.fetchManifest);
+      const timer = setTimeout(() => ctl.abort(), retry ? MANIFEST_FIRST_TRY_MS : TIMEOUTS.fetchManifest);
       const resp = await fetch(url, { cache: 'no-store', credentials: 'omit', redirect: 'follow', signal: ctl.signal });
       status = resp.status;
       bytes = new Uint8Array(await resp.arrayBuffer());
       clearTimeout(timer);
     } catch (e) {
       status = 0;
+      if (retry) return this.fetchAndSendManifest(origin, url, false);
     }
     return this.ask({ type: HostType.MANIFEST, origin, url, status, ...manifestBodyField(bytes) }, TIMEOUTS.manifest);
   }

@@ -43,10 +43,7 @@ export function installWorkersFirefox({ core, trace }) {
     if (!origin || !(await load()).has(origin)) return {};
     known.delete(origin);
     save();
-    if (core.isCheckedLocally(origin)) {
-      await remove([origin]);
-      core.prefetchManifest(origin);     // the removal ends the host's requests under way, the manifest's too
-    }
+    if (core.isCheckedLocally(origin)) await remove([origin]);   // core retries a manifest fetch this leaves hanging
     return {};
   }, { urls: URLS, types: ['main_frame'] }, ['blocking']);
 }
