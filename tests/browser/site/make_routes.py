@@ -184,6 +184,15 @@ add('/sw/pre/doc.html', page('pre doc', '', MARK.format('good-predoc') + 'done()
 add('/sw/made/app.js', js('good-madejs'))
 add('/sw/made/page.html', page('made app', '<script src="/sw/made/app.js"></script>', 'addEventListener("load", () => setTimeout(done, 300));'))
 add('/sw/made/doc.html', page('made doc', '', MARK.format('good-madedoc') + 'done();'))
+# a page that registers the listed worker, is claimed by it, then loads /sw/made/app.js
+add('/sw/made/claim.html', page('claimed', '', '''(async () => {
+  try {
+    await navigator.serviceWorker.register("/sw/made/sw.js"); await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise(r => navigator.serviceWorker.addEventListener("controllerchange", r));
+    R.ctl = !!navigator.serviceWorker.controller;
+    const s = document.createElement("script"); s.src = "/sw/made/app.js"; s.onload = s.onerror = () => setTimeout(done, 500); document.body.append(s);
+  } catch (e) { R.reg = "error: " + e.message; done(); }
+})();'''))
 for d in ('pre', 'made'):
     add(f'/sw/{d}/reg.html', page('registration', '', f'''(async () => {{
   try {{ await navigator.serviceWorker.register("/sw/{d}/sw.js"); await navigator.serviceWorker.ready; R.reg = "ok"; }}
