@@ -8,7 +8,7 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { CHROMIUM_ID, CHROMIUM_FLAGS, FIREFOX_UUID, here, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, launchChromium, launchFirefox,
   bridgeCall, exportLog, mkWork, runner, waitFor, assert, eq, sleep } from './lib/harness.mjs';
-import { detachRoutes, workerRoutes } from './routes_workers.mjs';
+import { detachRoutes, lateHeaderRoute, workerRoutes } from './routes_workers.mjs';
 
 const browserName = process.argv[2];
 const hostBin = path.resolve(process.argv[3] || process.env.VERITY_HOST_BIN || '');
@@ -149,7 +149,7 @@ async function main() {
   const ext = stageExtension(browserName, path.join(work, 'ext'), { testBridge: browserName === 'firefox' || !!process.env.TRACE });
   const tls = makeTls(path.join(work, 'tls'));
   let tsite;
-  site = await startSite(work, tls, { enforce: 'enforce', plain: 'none', swpre: 'enforce', tgood: ['enforce/86400', () => tsite.good] }, {
+  site = await startSite(work, tls, { enforce: 'enforce', plain: 'none', swpre: 'enforce', swlate: 'enforce', tgood: ['enforce/86400', () => tsite.good] }, {
     prepare: root => {
       execFileSync('python3', [path.join(here, 'site', 'make_routes.py'), root], { stdio: 'ignore' });
       tsite = makeTransparencySite(work, hostBin, root);
@@ -283,6 +283,7 @@ async function main() {
 
   // Workers and service workers (routes_workers.mjs).
   await workerRoutes({ test, browserName, site, drv: () => drv, open, pair, markerCount, evilMarkers, hostRows, setSite: (o, s) => drv.setSite(o, s) });
+  await lateHeaderRoute({ test, browserName, site, open, markerCount, evilMarkers });
   if (browserName === 'chromium') await detachRoutes({ test, site, drv: () => drv, markerCount, evilMarkers });
   if (process.env.TRACE) fs.writeFileSync(path.join(process.env.ARTIFACTS || '/tmp', `routes-trace-${browserName}.json`), JSON.stringify(await drv.trace(), null, 1));
 

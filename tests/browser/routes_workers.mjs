@@ -152,3 +152,35 @@ export async function detachRoutes(c) {
     });
   }
 }
+
+// A service worker installed before the site sent its header (nothing was checked: Verity saw
+// nothing of it) answers /sw/pre/app.js itself; then the site starts sending its header. Firefox
+// holds the first visit (its worker removed before the page loads); Chromium's first sight of a
+// site is checked only from the reload after it (the known first-visit gap): its negative starts
+// after that first visit.
+export async function lateHeaderRoute(c) {
+  const { test, browserName, site, open, markerCount, evilMarkers } = c;
+  await test('a service worker installed before the site sent its header: once the site is checked, its answers never run', async () => {
+    const L = site.origins.swlate;
+    const flag = path.join(site.root, `.noheader-${new URL(L).port}`);
+    fs.writeFileSync(flag, '');
+    try {
+      eq((await open(`${L}/sw/pre/reg.html`)).R.reg, 'ok', 'registration before the header');
+      const a0 = site.log.length;
+      await open(`${L}/sw/pre/page.html`);
+      await sleep(500);
+      assert(markerCount(a0, 'evil-prejs') >= 1, 'before the header the service worker answers the script (the attack is real)');
+    } finally { fs.rmSync(flag, { force: true }); }
+    const m0 = site.log.length;
+    const first = await open(`${L}/sw/pre/page.html`);          // first sight of the header
+    await sleep(500);
+    const m1 = site.log.length;
+    const app = await open(`${L}/sw/pre/page.html`);
+    const doc = await open(`${L}/sw/pre/doc.html`);
+    await sleep(1000);
+    const firstVisit = evilMarkers(m0).length - evilMarkers(m1).length;
+    console.log(`# ${browserName}: evil markers during the first (enrolling) visit: ${firstVisit}`);
+    eq(evilMarkers(browserName === 'firefox' ? m0 : m1), [], `requests to evil markers the server saw (${JSON.stringify({ first, app, doc })})`);
+    assert(markerCount(m1, 'good-prejs') >= 1 && markerCount(m1, 'good-predoc') >= 1, `the network's listed copies ran: ${JSON.stringify({ app, doc })}`);
+  });
+}

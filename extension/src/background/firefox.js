@@ -34,7 +34,7 @@ const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by V
 export function installFirefox(core) {
   const secFetchDest = new Map(); // requestId -> Sec-Fetch-Dest (only for tabs of checked sites)
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
-  installWorkersFirefox({ core, trace });   // issue #9 hook: service workers of sites that become checked
+  const workers = installWorkersFirefox({ core, trace });   // issue #9 hook: service workers of sites that become checked
 
   const own = d => (d.originUrl || '').startsWith(extensionOrigin) || (d.documentUrl || '').startsWith(extensionOrigin);
 
@@ -145,6 +145,7 @@ export function installFirefox(core) {
       }
     }
     const state = await core.consultSite(origin, headers);
+    if (state.checked && workers.rerun(origin)) return { redirectUrl: d.url };   // issue #9 hook (workers_firefox.js)
     const to = redirectTarget(d.statusCode, headers.location, d.url);
     if (to && hopToCheck(state, d.url, to, core.noPolicy)) {
       pendingHops.set(d.requestId, { from: d.url, to, state, cert: await leafCertificate(d.requestId) });

@@ -11,6 +11,9 @@
 //    send it to; and a site that becomes checked (enrolment, switched back on, new manifest URL)
 //    has them removed before its page loads. Not covered: a worker that claims the page that
 //    registered it answers that page's later requests (docs/threat-model.md).
+//  - The navigation during which a site becomes checked was matched to its service worker before
+//    the worker was removed (the page would still be controlled by it): firefox.js sends it again
+//    (rerun), uncontrolled.
 import { api, storageGet, storageSet } from '../compat.js';
 import { originOf } from '../lib/site_state.js';
 
@@ -29,7 +32,8 @@ export function installWorkersFirefox({ core, trace }) {
     await api.browsingData.remove({ hostnames }, { serviceWorkers: true })
       .catch(e => trace.push({ removeServiceWorkersError: String(e && e.message || e) }));
   }
-  core.onSitesChecked(remove);
+  const rerun = new Set();          // origins whose service workers were removed as they became checked
+  core.onSitesChecked(origins => { for (const o of origins) rerun.add(o); return remove(origins); });
 
   api.webRequest.onSendHeaders.addListener(d => {
     const sw = (d.requestHeaders || []).some(h => h.name.toLowerCase() === 'service-worker' && h.value === 'script');
@@ -46,4 +50,8 @@ export function installWorkersFirefox({ core, trace }) {
     if (core.isCheckedLocally(origin)) await remove([origin]);   // core retries a manifest fetch this leaves hanging
     return {};
   }, { urls: URLS, types: ['main_frame'] }, ['blocking']);
+
+  // The top-level response during which `origin` became checked: true once, then it is to be
+  // loaded again (its navigation may be controlled by a worker removed meanwhile).
+  return { rerun: origin => rerun.delete(origin) };
 }
