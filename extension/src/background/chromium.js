@@ -45,7 +45,7 @@ export function installChromium(core) {
   const secFetchDest = new Map(); // CDP Network requestId -> Sec-Fetch-Dest
   // --- issue #9 hooks: workers_chromium.js (service/shared/nested workers), detach_chromium.js
   const workers = installWorkersChromium({ core, trace });
-  const detachGuard = installDetachChromium({ core, trace, extensionBase });
+  const detachGuard = installDetachChromium({ core, trace, extensionBase, attached: id => !!(tabs.get(id) && tabs.get(id).attached) });
   core.onSitesChecked(origins => workers.removeServiceWorkers(origins));
   // --- end issue #9 hooks
 
@@ -89,7 +89,7 @@ export function installChromium(core) {
         if (!/already attached/i.test(String(e && e.message))) throw e;
       }
       await setupSession(target);
-      await Promise.all([workers.onTabAttached(tabId), detachGuard.onAttached(tabId)]);   // issue #9 hook
+      workers.onTabAttached(tabId); await detachGuard.onAttached(tabId);   // issue #9 hook (the first is not awaited: see workers_chromium.js)
       try {
         const tree = await send(target, 'Page.getFrameTree');
         r.mainFrameId = tree.frameTree.frame.id;

@@ -173,10 +173,11 @@ export class Core {
     if (this.prefetched.size > 50) this.prefetched.delete(this.prefetched.keys().next().value);
   }
 
-  // One retry: a first attempt that fails at the network level or has no answer within
-  // MANIFEST_FIRST_TRY_MS (e.g. Firefox may leave a host's request under way hanging while that
-  // host's service workers are removed, workers_firefox.js) is made again with the full timeout.
-  async fetchAndSendManifest(origin, url, retry = true) {
+  // retry: a first attempt that fails at the network level or has no answer within
+  // MANIFEST_FIRST_TRY_MS is made again with the full timeout. Only for origins in
+  // this.manifestRetry: Firefox may leave a host's requests under way hanging while that host's
+  // service workers are removed (workers_firefox.js).
+  async fetchAndSendManifest(origin, url, retry = !!(this.manifestRetry && this.manifestRetry.has(origin))) {
     let status = 0, bytes = new Uint8Array(0);
     try {
       const ctl = new AbortController();

@@ -11,7 +11,10 @@ import { DETACHED_RULE_ID, detachedRule } from '../lib/workers.js';
 import { stripFragment } from '../lib/sri.js';
 import { originOf } from '../lib/site_state.js';
 
-export function installDetachChromium({ core, trace, extensionBase }) {
+const SETTLE_MS = 300;
+
+// attached(tabId): does chromium.js hold a debugger session of the tab (again) now?
+export function installDetachChromium({ core, trace, extensionBase, attached }) {
   const detached = new Set();
   let chain = Promise.resolve();
   const sync = () => (chain = chain.then(() => {
@@ -27,11 +30,13 @@ export function installDetachChromium({ core, trace, extensionBase }) {
     detached.add(tabId);
     const ruled = sync();
     trace.push({ failClosedOnDetach: reason, tabId });
-    const tab = await Promise.resolve(api.tabs.get(tabId)).catch(() => null);
     await ruled;
-    if (!tab) { detached.delete(tabId); return sync(); }       // the tab is gone (target_closed)
-    const url = stripFragment(tab.url || tab.pendingUrl || '');
-    if (originOf(url) !== t.origin) return undefined;         // already elsewhere: the gate decides there
+    // chromium.js's own flows (restart recovery, the hold page, a reload) may attach again at once.
+    await new Promise(r => setTimeout(r, SETTLE_MS));
+    const tab = await Promise.resolve(api.tabs.get(tabId)).catch(() => null);
+    const url = stripFragment((tab && (tab.url || tab.pendingUrl)) || '');
+    // Gone (target_closed), attached again, or elsewhere already (the gate decides there).
+    if (!tab || attached(tabId) || originOf(url) !== t.origin) { detached.delete(tabId); return sync(); }
     return api.tabs.update(tabId, { url: `${extensionBase}${HOLD_PAGE}#${url}` }).catch(e => trace.push({ holdError: String(e && e.message || e) }));
   }
   api.debugger.onDetach.addListener((source, reason) => { onDetach(source, reason).catch(() => {}); });

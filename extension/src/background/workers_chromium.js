@@ -172,7 +172,9 @@ export function installWorkersChromium({ core, trace }) {
     onAttached,
     // The shared worker main script `url` waits in the tab's Fetch: true once its scripts are guarded.
     attachSharedWorker,
-    // A checked tab's debugger session is ready: its requests bypass service workers.
+    // A checked tab's debugger session is ready: its requests bypass service workers. Sent before
+    // the tab may load the site (commands of a session run in order); not awaited: it may not
+    // answer while the tab shows the extension's hold page.
     onTabAttached(tabId) {
       return send({ tabId }, 'Network.setBypassServiceWorker', { bypass: true }).catch(e => trace.push({ bypassError: String(e && e.message || e) }));
     },

@@ -25,8 +25,18 @@ export function installWorkersFirefox({ core, trace }) {
   const load = async () => (known ||= new Set(await storageGet(KEY, []) || []));
   const save = () => storageSet(KEY, [...known]).catch(() => {});
 
+  // Origins whose manifest fetch core tries twice (see remove()).
+  core.manifestRetry = new Set();
+  const retryManifests = origins => {
+    for (const o of origins) core.manifestRetry.add(o);
+    setTimeout(() => { for (const o of origins) core.manifestRetry.delete(o); }, 5000);
+  };
+  load();
   async function remove(origins) {
     if (!api.browsingData || origins.length === 0) return;
+    // Requests to the host under way while its workers are removed may hang (the manifest's,
+    // started with this navigation): core tries those again for a few seconds.
+    retryManifests(origins);
     const hostnames = [...new Set(origins.map(o => new URL(o).hostname))];
     trace.push({ removeServiceWorkers: hostnames });
     await api.browsingData.remove({ hostnames }, { serviceWorkers: true })
@@ -44,10 +54,12 @@ export function installWorkersFirefox({ core, trace }) {
 
   api.webRequest.onBeforeRequest.addListener(async d => {
     const origin = originOf(d.url);
+    // Before any await: firefox.js starts this navigation's manifest fetch in its own listener.
+    if (origin && known && known.has(origin)) retryManifests([origin]);
     if (!origin || !(await load()).has(origin)) return {};
     known.delete(origin);
     save();
-    if (core.isCheckedLocally(origin)) await remove([origin]);   // core retries a manifest fetch this leaves hanging
+    if (core.isCheckedLocally(origin)) await remove([origin]);
     return {};
   }, { urls: URLS, types: ['main_frame'] }, ['blocking']);
 
