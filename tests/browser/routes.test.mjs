@@ -8,6 +8,7 @@ import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { CHROMIUM_ID, CHROMIUM_FLAGS, FIREFOX_UUID, here, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, launchChromium, launchFirefox,
   bridgeCall, exportLog, mkWork, runner, waitFor, assert, eq, sleep } from './lib/harness.mjs';
+import { detachRoutes, lateHeaderRoute, workerRoutes } from './routes_workers.mjs';
 
 const browserName = process.argv[2];
 const hostBin = path.resolve(process.argv[3] || process.env.VERITY_HOST_BIN || '');
@@ -27,6 +28,15 @@ async function chromiumDriver({ ext, wrapper }) {
     udd, ctx,
     ext: (fn, arg) => sw.evaluate(fn, arg),
     recent: () => sw.evaluate(() => globalThis.verity.recent),
+    setSite: (origin, setting) => sw.evaluate(([o, s]) => globalThis.verity.setSite(o, s), [origin, setting]),
+    trace: () => sw.evaluate(() => globalThis.verityTrace || []),
+    // Ends the extension's debugger session of the tab showing url, then delivers onDetach to
+    // detach_chromium.js (routes_workers.mjs).
+    detachTab: (url, reason) => sw.evaluate(async ([u, why]) => {
+      const [tab] = (await chrome.tabs.query({})).filter(t => t.url === u);
+      await globalThis.verityChromium.detach(tab.id);   // what chromium.js does on onDetach, and a real detach
+      await globalThis.verityDetach.onDetach({ tabId: tab.id }, why);
+    }, [url, reason]),
     async newTab(url) { const p = await ctx.newPage(); p.goto(url, { waitUntil: 'commit' }).catch(() => {}); return p; },
     async fromPage(page, how, url) {
       const opened = how === 'same-tab' ? null : ctx.waitForEvent('page', { timeout: 15000 });
@@ -88,6 +98,8 @@ async function firefoxDriver({ ext, wrapper }) {
   return {
     browser,
     recent: async () => (await call('debugState')).recent,
+    setSite: (origin, setting) => call('setSite', origin, setting),
+    trace: () => call('trace'),
     async newTab(url) { const p = await browser.newPage(); p.goto(url, { waitUntil: 'commit' }).catch(() => {}); return p; },
     async fromPage(page, how, url) {
       if (how === 'same-tab') { await page.click('#a'); return page; }
@@ -134,10 +146,10 @@ async function pair({ origin, good, evil, goodMarker, blockedUrl, reason, load, 
 
 async function main() {
   if (!hostBin || !fs.existsSync(hostBin)) throw new Error(`verity-host not found: ${hostBin}`);
-  const ext = stageExtension(browserName, path.join(work, 'ext'), { testBridge: browserName === 'firefox' });
+  const ext = stageExtension(browserName, path.join(work, 'ext'), { testBridge: browserName === 'firefox' || !!process.env.TRACE });
   const tls = makeTls(path.join(work, 'tls'));
   let tsite;
-  site = await startSite(work, tls, { enforce: 'enforce', plain: 'none', tgood: ['enforce/86400', () => tsite.good] }, {
+  site = await startSite(work, tls, { enforce: 'enforce', plain: 'none', swpre: 'enforce', swlate: 'enforce', tgood: ['enforce/86400', () => tsite.good] }, {
     prepare: root => {
       execFileSync('python3', [path.join(here, 'site', 'make_routes.py'), root], { stdio: 'ignore' });
       tsite = makeTransparencySite(work, hostBin, root);
@@ -268,6 +280,12 @@ async function main() {
       eq(eo.blocked && eo.blocked.reason, 'no_manifest_match', 'block page after the click');
     });
   }
+
+  // Workers and service workers (routes_workers.mjs).
+  await workerRoutes({ test, browserName, site, drv: () => drv, open, pair, markerCount, evilMarkers, hostRows, setSite: (o, s) => drv.setSite(o, s) });
+  await lateHeaderRoute({ test, browserName, site, open, markerCount, evilMarkers });
+  if (browserName === 'chromium') await detachRoutes({ test, site, drv: () => drv, markerCount, evilMarkers });
+  if (process.env.TRACE) fs.writeFileSync(path.join(process.env.ARTIFACTS || '/tmp', `routes-trace-${browserName}.json`), JSON.stringify(await drv.trace(), null, 1));
 
   if (browserName === 'chromium') {
     await test('browser restart with the site (max-age=86400, real proof) as startup page: tampered code blocked (Chromium: see residual risk)', async () => {

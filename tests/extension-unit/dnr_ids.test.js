@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { DNR_IDS } from '../../extension/src/lib/dnr_ids.js';
 import { PASS_RULE_ID, PASS_PRIORITY, passRule } from '../../extension/src/lib/gate.js';
 import { dnrRule, HEADERS_PRIORITY } from '../../extension/src/lib/request_headers.js';
+import { DETACHED_RULE_ID } from '../../extension/src/lib/workers.js';
 
 // Session rule id ranges [first, last] of each feature: they must not overlap (a second rule with a
 // used id silently replaces the first one).
 const sessionRanges = [
   ['gate pass', PASS_RULE_ID, PASS_RULE_ID],
+  ['detached tabs', DETACHED_RULE_ID, DETACHED_RULE_ID],
   ['origin headers', DNR_IDS.ORIGIN_HEADERS_BASE, DNR_IDS.ORIGIN_HEADERS_BASE + DNR_IDS.ORIGIN_HEADERS_MAX - 1],
   ['tab headers', DNR_IDS.TAB_HEADERS_BASE, DNR_IDS.NO_STORE_BASE - 1],
   ['no-store', DNR_IDS.NO_STORE_BASE, DNR_IDS.NO_STORE_BASE + 999999],

@@ -32,6 +32,8 @@ import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 import { continueDocument } from './chromium_waict.js';
 import { installDnrRequestHeaders } from './request_headers_dnr.js';
 import { PASS_RULE_ID, gateRules, gatedUrl, heldUrl, passRule } from '../lib/gate.js';
+import { installWorkersChromium } from './workers_chromium.js';
+import { installDetachChromium } from './detach_chromium.js';
 
 const dbg = api.debugger;
 const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
@@ -44,6 +46,11 @@ export function installChromium(core) {
   const extensionBase = api.runtime.getURL('');
   const gate = installGate(core, trace, extensionBase);
   const secFetchDest = new Map(); // CDP Network requestId -> Sec-Fetch-Dest
+  // --- issue #9 hooks: workers_chromium.js (service/shared/nested workers), detach_chromium.js
+  const workers = installWorkersChromium({ core, trace });
+  const detachGuard = installDetachChromium({ core, trace, extensionBase, attached: id => !!(tabs.get(id) && tabs.get(id).attached) });
+  core.onSitesChecked(origins => workers.removeServiceWorkers(origins));
+  // --- end issue #9 hooks
 
   const tabRec = tabId => {
     let r = tabs.get(tabId);
@@ -85,6 +92,7 @@ export function installChromium(core) {
         if (!/already attached/i.test(String(e && e.message))) throw e;
       }
       await setupSession(target);
+      workers.onTabAttached(tabId); await detachGuard.onAttached(tabId);   // issue #9 hook (the first is not awaited: see workers_chromium.js)
       try {
         const tree = await send(target, 'Page.getFrameTree');
         r.mainFrameId = tree.frameTree.frame.id;
@@ -247,6 +255,7 @@ export function installChromium(core) {
   recoverTabs();
 
   dbg.onEvent.addListener((source, method, params) => {
+    if (source.tabId === undefined) return;    // a target attached by id (workers_chromium.js: shared workers)
     if (method === 'Network.requestWillBeSentExtraInfo') {
       // The request headers the network stack really sent, incl. Sec-Fetch-Dest (tells a worker's
       // main script from other fetches; Fetch.requestPaused does not carry it).
@@ -272,6 +281,7 @@ export function installChromium(core) {
       return;
     }
     r.sessions.set(p.sessionId, info.type);
+    if (await workers.onAttached(source, p, source.sessionId ? r.sessions.get(source.sessionId) : 'page')) return;   // issue #9 hook
     try { await setupSession(target, info.type); } catch (e) { trace.push({ sessionSetupError: String(e && e.message), type: p.targetInfo.type }); }
     if (p.waitingForDebugger) await send(target, 'Runtime.runIfWaitingForDebugger').catch(() => {});
   }
@@ -373,6 +383,11 @@ export function installChromium(core) {
     secFetchDest.delete(p.networkId);
     trace.push({ url, rt: p.resourceType, targetType, destination, status });
     if (destination === null) return pass();
+    // issue #9 hook: a shared worker's scripts are checked by source once it is attached; else blocked (enforce).
+    if (destination === 'sharedworker' && !(await workers.attachSharedWorker(tabId, url)) && core.failClosed(state).enforced === 'block') {
+      trace.push({ sharedWorkerUnattachable: url });
+      return block();
+    }
 
     let res;
     try {

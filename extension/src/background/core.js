@@ -12,11 +12,13 @@ import { digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
 import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
 import { WaictHooks } from './waict.js';
+import { newlyChecked } from '../lib/workers.js';
 
 const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
 export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000, hop: 10000 };
 const OVERRIDE_MS = 60 * 60 * 1000;
+const MANIFEST_FIRST_TRY_MS = 3000;
 const PREFETCH_MAX_AGE_MS = 10000;   // a prefetched manifest older than this is fetched again
 const RECENT_MAX = 500;
 
@@ -47,6 +49,13 @@ export class Core {
   get preloaded() { return this.preloadSet; }
   set preloaded(v) { this.preloadSet = v; this.cacheChanged(); }
   onCacheChanged(fn) { this.cacheListeners.push(fn); }
+  // fn(origins) is awaited before a page of an origin that just became checked (enrolled, switched
+  // back on, new manifest URL) may load: workers_*.js remove its service workers (lib/workers.js).
+  onSitesChecked(fn) { (this.sitesCheckedListeners ||= []).push(fn); }
+  async noteChecked(prev) {
+    const origins = newlyChecked(prev, this.cache, (o, c) => isCheckedLocally(o, c, this.preloaded));
+    if (origins.length) await Promise.all((this.sitesCheckedListeners || []).map(fn => Promise.resolve(fn(origins)).catch(() => {})));
+  }
   cacheChanged() { for (const fn of this.cacheListeners || []) fn(); }
 
   async load() {
@@ -114,9 +123,11 @@ export class Core {
     if (!mustConsultHost(origin, headers, this.cache, this.preloaded)) return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
     const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: policyHeaders(headers) }, TIMEOUTS.siteState);
     if (r.ok) {
+      const prev = this.cache;
       this.cache = applyHostState(this.cache, r);
       storageSet(CACHE_KEY, this.cache).catch(() => {});
       this.waict.cacheChanged(this.cache);
+      await this.noteChecked(prev);
       return r;
     }
     return { ...stateWithoutHost(origin, headers, this.cache, this.preloaded), hostError: r.error };
@@ -171,17 +182,22 @@ export class Core {
     if (this.prefetched.size > 50) this.prefetched.delete(this.prefetched.keys().next().value);
   }
 
-  async fetchAndSendManifest(origin, url) {
+  // retry: a first attempt that fails at the network level or has no answer within
+  // MANIFEST_FIRST_TRY_MS is made again with the full timeout. Only for origins in
+  // this.manifestRetry: Firefox may leave a host's requests under way hanging while that host's
+  // service workers are removed (workers_firefox.js).
+  async fetchAndSendManifest(origin, url, retry = !!(this.manifestRetry && this.manifestRetry.has(origin))) {
     let status = 0, bytes = new Uint8Array(0);
     try {
       const ctl = new AbortController();
-      const timer = setTimeout(() => ctl.abort(), TIMEOUTS.fetchManifest);
+      const timer = setTimeout(() => ctl.abort(), retry ? MANIFEST_FIRST_TRY_MS : TIMEOUTS.fetchManifest);
       const resp = await fetch(url, { cache: 'no-store', credentials: 'omit', redirect: 'follow', signal: ctl.signal });
       status = resp.status;
       bytes = new Uint8Array(await resp.arrayBuffer());
       clearTimeout(timer);
     } catch (e) {
       status = 0;
+      if (retry) return this.fetchAndSendManifest(origin, url, false);
     }
     return this.ask({ type: HostType.MANIFEST, origin, url, status, ...manifestBodyField(bytes) }, TIMEOUTS.manifest);
   }
@@ -315,11 +331,13 @@ export class Core {
     await this.ready;
     const r = await this.ask({ type: HostType.SET_SITE, origin, setting }, TIMEOUTS.ui);
     if (!r.ok) return r;
+    const prev = this.cache;
     this.cache = applySetting(this.cache, origin, setting);
     const s = await this.ask({ type: HostType.SITE_STATE, origin, headers: {} }, TIMEOUTS.siteState);
     if (s.ok) this.cache = applyHostState(this.cache, s);
     await storageSet(CACHE_KEY, this.cache);
     this.waict.cacheChanged(this.cache);
+    await this.noteChecked(prev);
     for (const [id, t] of this.tabs) if (t.origin === origin) { t.state = s.ok ? s : t.state; this.updateBadge(id); }
     this.onSettingChanged && this.onSettingChanged(origin, setting);
     return r;

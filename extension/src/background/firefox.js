@@ -30,6 +30,7 @@ import { concatChunks } from '../lib/bytes.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 import { documentResponseHeaders } from './firefox_waict.js';
 import { installDnrRequestHeaders } from './request_headers_dnr.js';
+import { installWorkersFirefox } from './workers_firefox.js';
 
 const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by Verity</title><p>Blocked by Verity.</p>';
 
@@ -37,6 +38,7 @@ export function installFirefox(core) {
   core.waict.requestHeaders = installDnrRequestHeaders();   // waict.js: Sec-CH-WAICT, -Req
   const secFetchDest = new Map(); // requestId -> Sec-Fetch-Dest (only for tabs of checked sites)
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
+  const workers = installWorkersFirefox({ core, trace });   // issue #9 hook: service workers of sites that become checked
 
   const own = d => (d.originUrl || '').startsWith(extensionOrigin) || (d.documentUrl || '').startsWith(extensionOrigin);
 
@@ -154,6 +156,7 @@ export function installFirefox(core) {
       }
     }
     const state = await core.consultSite(origin, headers);
+    if (state.checked && workers.rerun(origin)) return { redirectUrl: d.url };   // issue #9 hook (workers_firefox.js)
     const to = redirectTarget(d.statusCode, headers.location, d.url);
     if (to && hopToCheck(state, d.url, to, core.noPolicy)) {
       pendingHops.set(d.requestId, { from: d.url, to, state, cert: await leafCertificate(d.requestId) });

@@ -2,12 +2,14 @@
 // overwrite each other's rules (an updateSessionRules with an id already in use replaces that rule).
 //   dynamic rules: the Chromium network gate (lib/gate.js), ids GATE_BASE.. (one per checked origin)
 //   session rules: PASS_RULE_ID           the gate's "let this tab through" rule (lib/gate.js)
+//                  DETACHED_RULE_ID       blocks the subresources of checked tabs whose debugger detached (lib/workers.js)
 //                  ORIGIN_HEADERS_BASE..  WAICT request headers, one per checked origin
 //                  TAB_HEADERS_BASE+tabId WAICT request headers, one per tab on a checked site
 //                  NO_STORE_BASE..        reserved for Chromium's no-store response rules (issue #12)
 export const DNR_IDS = Object.freeze({
   GATE_BASE: 1,
   PASS_RULE_ID: 1,
+  DETACHED_RULE_ID: 2,
   ORIGIN_HEADERS_BASE: 100,
   ORIGIN_HEADERS_MAX: 5000,
   TAB_HEADERS_BASE: 1000000,

@@ -84,7 +84,7 @@ export async function startSite(work, tls, modes, { prepare, http2 = false } = {
 // Runs fn() while the site's manifest (ROOT/manifest.json: JSON line + proof line) lists `key`
 // with the SHA-256 of `bytes` — as if the operator had published a new version of that resource —
 // and puts the manifest back afterwards.
-async function withManifestEntry(root, key, bytes, fn) {
+export async function withManifestEntry(root, key, bytes, fn) {
   const file = path.join(root, 'manifest.json');
   const original = fs.readFileSync(file, 'utf8');
   const [json, ...rest] = original.split('\n');

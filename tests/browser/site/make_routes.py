@@ -17,6 +17,8 @@ ran). A "tampered" resource is listed with the hash of its good twin and served 
   /wasmct/ok.js                           a listed script served as application/wasm
   /r/spec-*.html                          speculation rules (prerender) of a tampered page
   /r/nested-*.html, /r/shared-*.html      a worker started by a worker; a shared worker's importScripts
+  /sw/*, /r/sw*.html                      service workers: registration, update, importScripts, one
+                                          installed while the site was off (sw-update-v2.json: update bytes)
 usage: make_routes.py ROOT"""
 import base64, hashlib, json, os, sys
 
@@ -136,6 +138,73 @@ for which in ('good', 'evil'):
     add(f'/r/shw-{which}.js', f'try {{ importScripts("/r/imp-{which}.js"); }} catch (e) {{}}\nonconnect = e => e.ports[0].postMessage("shared");\n')
     add(f'/r/shared-{which}.html', page('shared worker', '', f'new SharedWorker("/r/shw-{which}.js").port.start(); setTimeout(done, 1500);'))
 
+# 8. service workers (each in its own folder: its default scope). A SW's top-level code sends its marker.
+SW = lambda n, extra='': extra + MARK.format(n) + '\n'
+REG = '''(async () => {{
+  try {{ await navigator.serviceWorker.register("{0}"); R.reg = "ok"; }} catch (e) {{ R.reg = "error: " + e.message; }}
+  setTimeout(done, 1000);
+}})();'''
+add('/sw/reg-good/sw.js', SW('good-swreg'))                              # registration
+twin('/sw/reg-evil/sw.js', 'good-swreg', 'evil-swreg', SW)
+add('/sw/imp-good.js', WJS('good-swimp'))                                 # importScripts of a listed SW
+twin('/sw/imp-evil.js', 'good-swimp', 'evil-swimp', WJS)
+for which in ('good', 'evil'):
+    add(f'/r/swreg-{which}.html', page('sw registration', '', REG.format(f'/sw/reg-{which}/sw.js')))
+    add(f'/sw/imp-{which}/sw.js', f'try {{ importScripts("/sw/imp-{which}.js"); }} catch (e) {{}}\n')
+    add(f'/r/swimp-{which}.html', page('sw importScripts', '', REG.format(f'/sw/imp-{which}/sw.js')))
+    # update: the test rewrites /sw/upd-WHICH/sw.js (and, for the good twin, its manifest entry), then
+    # this page calls registration.update() (or registers the first version)
+    add(f'/sw/upd-{which}/sw.js', SW(f'good-swv1-{which}'))
+    add(f'/sw/upd-{which}/in-scope.html', page('in scope', '', 'setTimeout(done, 300);'))
+    add(f'/r/swupd-{which}.html', page('sw update', '', f'''(async () => {{
+  const r = await navigator.serviceWorker.getRegistration("/sw/upd-{which}/");
+  try {{ if (r) {{ await r.update(); R.upd = "updated"; }} else {{ await navigator.serviceWorker.register("/sw/upd-{which}/sw.js"); R.upd = "registered"; }} }}
+  catch (e) {{ R.upd = "error: " + e.message; }}
+  setTimeout(done, 1000);
+}})();'''))
+UPD = {'good': SW('good-swupd', '// v2\n'), 'evil': SW('evil-swupd', '// v2\n')}   # the bytes the test writes
+# installed while the site was switched off (or before it sent its header): answers /sw/pre/app.js
+# and /sw/pre/doc.html itself; the network's copies are listed and send good-pre* markers. The same
+# worker, listed, in /sw/made/ (registered while the site is checked; markers *-made*)
+PRE_SW = ('''self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", e => e.waitUntil(clients.claim()));
+self.addEventListener("fetch", e => {
+  const p = new URL(e.request.url).pathname;
+  if (p === "/sw/pre/app.js") e.respondWith(new Response('fetch("/marker/evil-prejs", { cache: "no-store" }); window.R.app = "sw";',
+    { headers: { "content-type": "text/javascript" } }));
+  else if (p === "/sw/pre/doc.html") e.respondWith(new Response('<!doctype html><title>sw doc</title><script>fetch("/marker/evil-predoc",'
+    + ' { cache: "no-store" }); window.R = { done: true, doc: "sw" };</script>', { headers: { "content-type": "text/html" } }));
+});
+''')
+for d, tag in (('pre', 'pre'), ('made', 'made')):
+    add(f'/sw/{d}/sw.js', PRE_SW.replace('/sw/pre/', f'/sw/{d}/').replace('-pre', f'-{tag}'))
+add('/sw/pre/app.js', js('good-prejs'))
+add('/sw/pre/page.html', page('pre app', '<script src="/sw/pre/app.js"></script>', 'addEventListener("load", () => setTimeout(done, 300));'))
+add('/sw/pre/doc.html', page('pre doc', '', MARK.format('good-predoc') + 'done();'))
+add('/sw/made/app.js', js('good-madejs'))
+add('/sw/made/page.html', page('made app', '<script src="/sw/made/app.js"></script>', 'addEventListener("load", () => setTimeout(done, 300));'))
+add('/sw/made/doc.html', page('made doc', '', MARK.format('good-madedoc') + 'done();'))
+# a page that registers the listed worker, is claimed by it, then loads /sw/made/app.js
+add('/sw/made/claim.html', page('claimed', '', '''(async () => {
+  try {
+    await navigator.serviceWorker.register("/sw/made/sw.js"); await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) await new Promise(r => navigator.serviceWorker.addEventListener("controllerchange", r));
+    R.ctl = !!navigator.serviceWorker.controller;
+    const s = document.createElement("script"); s.src = "/sw/made/app.js"; s.onload = s.onerror = () => setTimeout(done, 500); document.body.append(s);
+  } catch (e) { R.reg = "error: " + e.message; done(); }
+})();'''))
+for d in ('pre', 'made'):
+    add(f'/sw/{d}/reg.html', page('registration', '', f'''(async () => {{
+  try {{ await navigator.serviceWorker.register("/sw/{d}/sw.js"); await navigator.serviceWorker.ready; R.reg = "ok"; }}
+  catch (e) {{ R.reg = "error: " + e.message; }}
+  setTimeout(done, 500);
+}})();'''))
+
+# 9. a page that loads a script late (after the test detached the debugger): listed / tampered
+for which in ('good', 'evil'):
+    add(f'/r/late-{which}.html', page('late script', '', 'addEventListener("load", () => { done(); setTimeout(() => {'
+                                      f' const s = document.createElement("script"); s.src = "/r/{which}.js"; document.body.append(s); }}, 2000); }});'))
+
 
 def b64(b):
     return base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
@@ -153,6 +222,8 @@ m = json.loads(first)
 m['hashes'].update({p: b64(b) for p, b in listed.items()})
 m['wasm_hashes'] = sorted(set(m.get('wasm_hashes', [])) | {b64(b) for b in wasm_listed})
 m['hashes'] = dict(sorted(m['hashes'].items()))
+with open(os.path.join(ROOT, 'sw-update-v2.json'), 'w') as f:      # the bytes the update test writes
+    json.dump(UPD, f)
 with open(mf, 'wb') as f:
     f.write(json.dumps(m, separators=(',', ':')).encode() + b'\n' + rest)
 print(f'{len(files)} route fixtures -> {ROOT}')

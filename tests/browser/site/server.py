@@ -11,8 +11,9 @@ usage: server.py ROOT CERT KEY PORT:MODE[:DIR] [PORT:MODE[:DIR] ...]
   Each request is logged to stdout as "<port> <path> dest=<Sec-Fetch-Dest>".
   Route fixtures (site/make_routes.py): /marker/* answers 204 (the tests count these requests);
   /s3xx/NNN/* is served with status NNN and `Location: /r/good.html`; /octet/* as
-  application/octet-stream, /wasmct/* as application/wasm."""
-import http.server, ssl, sys, threading, functools
+  application/octet-stream, /wasmct/* as application/wasm. While ROOT/.noheader-PORT exists, PORT
+  sends no WAICT header (a site that starts sending it later)."""
+import http.server, os, ssl, sys, threading, functools
 
 root, cert, key = sys.argv[1:4]
 
@@ -49,7 +50,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self):
         self.send_header('Cache-Control', 'max-age=3600' if self.path.startswith('/c/') else 'no-store')
-        if self.mode != 'none' and self.path.split('?')[0].endswith('.html'):
+        late = os.path.exists(os.path.join(root, f'.noheader-{self.server.server_address[1]}'))
+        if self.mode != 'none' and not late and self.path.split('?')[0].endswith('.html'):
             self.send_header('Integrity-Policy-WAICT-v1', f'max-age={self.max_age}, mode={self.mode}, manifest="/manifest.json"')
         super().end_headers()
 

@@ -1,0 +1,69 @@
+// Firefox: service workers of checked sites (issue #9; pure parts in lib/workers.js).
+//  - Their scripts (registration, update checks, importScripts) are requests outside any tab
+//    (tabId -1) that firefox.js checks through filterResponseData; a service worker's script may be
+//    filtered only with the webRequestFilterResponse.serviceWorkerScript permission (manifest). A
+//    blocked one is delivered empty: the registration succeeds, none of the tampered code runs.
+//  - Firefox shows an extension no response a service worker makes up (respondWith of a built
+//    Response or of Cache Storage: only onBeforeRequest fires). So no service worker answers a
+//    checked page's load: a checked origin known to have one (a `Service-Worker: script` request
+//    was seen) has its registrations removed (browsingData, by host name) in the blocking
+//    onBeforeRequest of each top-level navigation to it, before the browser looks for a worker to
+//    send it to; and a site that becomes checked (enrolment, switched back on, new manifest URL)
+//    has them removed before its page loads. Not covered: a worker that claims the page that
+//    registered it answers that page's later requests (docs/threat-model.md).
+//  - The navigation during which a site becomes checked was matched to its service worker before
+//    the worker was removed (the page would still be controlled by it): firefox.js sends it again
+//    (rerun), uncontrolled.
+import { api, storageGet, storageSet } from '../compat.js';
+import { originOf } from '../lib/site_state.js';
+
+const KEY = 'swOrigins';
+const URLS = ['http://*/*', 'https://*/*'];
+
+export function installWorkersFirefox({ core, trace }) {
+  let known = null;                                 // checked origins that registered a service worker
+  const load = async () => (known ||= new Set(await storageGet(KEY, []) || []));
+  const save = () => storageSet(KEY, [...known]).catch(() => {});
+
+  // Origins whose manifest fetch core tries twice (see remove()).
+  core.manifestRetry = new Set();
+  const retryManifests = origins => {
+    for (const o of origins) core.manifestRetry.add(o);
+    setTimeout(() => { for (const o of origins) core.manifestRetry.delete(o); }, 5000);
+  };
+  load();
+  async function remove(origins) {
+    if (!api.browsingData || origins.length === 0) return;
+    // Requests to the host under way while its workers are removed may hang (the manifest's,
+    // started with this navigation): core tries those again for a few seconds.
+    retryManifests(origins);
+    const hostnames = [...new Set(origins.map(o => new URL(o).hostname))];
+    trace.push({ removeServiceWorkers: hostnames });
+    await api.browsingData.remove({ hostnames }, { serviceWorkers: true })
+      .catch(e => trace.push({ removeServiceWorkersError: String(e && e.message || e) }));
+  }
+  const rerun = new Set();          // origins whose service workers were removed as they became checked
+  core.onSitesChecked(origins => { for (const o of origins) rerun.add(o); return remove(origins); });
+
+  api.webRequest.onSendHeaders.addListener(d => {
+    const sw = (d.requestHeaders || []).some(h => h.name.toLowerCase() === 'service-worker' && h.value === 'script');
+    const origin = originOf(d.url);
+    if (!sw || !origin || !core.isCheckedLocally(origin)) return;
+    load().then(k => { if (!k.has(origin)) { k.add(origin); save(); } });
+  }, { urls: URLS, tabId: -1 }, ['requestHeaders']);
+
+  api.webRequest.onBeforeRequest.addListener(async d => {
+    const origin = originOf(d.url);
+    // Before any await: firefox.js starts this navigation's manifest fetch in its own listener.
+    if (origin && known && known.has(origin)) retryManifests([origin]);
+    if (!origin || !(await load()).has(origin)) return {};
+    known.delete(origin);
+    save();
+    if (core.isCheckedLocally(origin)) await remove([origin]);
+    return {};
+  }, { urls: URLS, types: ['main_frame'] }, ['blocking']);
+
+  // The top-level response during which `origin` became checked: true once, then it is to be
+  // loaded again (its navigation may be controlled by a worker removed meanwhile).
+  return { rerun: origin => rerun.delete(origin) };
+}
