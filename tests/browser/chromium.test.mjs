@@ -6,7 +6,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
+import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, withManifestEntry, serverHits, spkiFlag, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
@@ -21,7 +21,7 @@ async function main() {
   const ext = stageExtension('chromium', path.join(work, 'ext'));
   const tls = makeTls(path.join(work, 'tls'));
   let tsite;
-  site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none',
+  site = await startSite(work, tls, { enforce: 'enforce', cacheoff: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none',
     tgood: ['enforce/86400', () => tsite.good], tbad: ['enforce/86400', () => tsite.bad] },
   { prepare: root => { tsite = makeTransparencySite(work, hostBin, root); } });
   const hw = writeHostWrapper(work, hostBin);
@@ -35,7 +35,7 @@ async function main() {
     executablePath: process.env.CHROME || '/usr/bin/chromium', headless: true, ignoreHTTPSErrors: true, timeout: 60000,
     args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps',
-      '--no-first-run', '--ignore-certificate-errors', '--disable-features=DialMediaRouteProvider'],
+      '--no-first-run', '--ignore-certificate-errors', spkiFlag(tls.cert), '--disable-features=DialMediaRouteProvider'],
   });
   let sw = ctx.serviceWorkers().find(w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`));
   if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 20000 });
@@ -135,7 +135,54 @@ async function main() {
     });
   }
 
-  await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 1 }));  // the extension disables the cache in checked tabs: fetched again, through Fetch
+  // HTTP cache on (issue #12): the second copy comes from the disk cache (no request reaches the
+  // server), pauses in Fetch and is checked; Blink's memory cache must not serve it (lib/nostore.js).
+  await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 0 }));
+
+  const newCopy = 'window.R.cached = "v2";\n';
+  await t.test('cacheable script, history back: the cached copy is checked against the current manifest', async () => {
+    const o = O.enforce, res = `${o}/c/cached.js`;
+    eq((await visit(`${o}/cache-a.html`)).R.cached, 'ran', 'first visit runs the listed script');
+    await visit(`${o}/blank.html`);
+    await withManifestEntry(site.root, '/c/cached.js', newCopy, async () => {
+      const f0 = serverHits(site, o, '/c/cached.js'), m0 = serverHits(site, o, '/marker/cached-ran'), s0 = await seq();
+      await page.goBack({ waitUntil: 'commit' }).catch(() => {});
+      const v = await waitFor(async () => (await recentSince(s0)).find(x => x.url === res), { what: 'verdict for the script after history back' });
+      const R = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results' });
+      await sleep(300);
+      assert(v.action === 'block' && v.reason === 'no_manifest_match', 'extension verdict: ' + JSON.stringify(v));
+      eq(R.cached, undefined, 'the old copy ran');
+      eq(serverHits(site, o, '/marker/cached-ran') - m0, 0, 'marker requests of the old copy');
+      eq(serverHits(site, o, '/c/cached.js') - f0, 0, 'requests for the script (the copy came from the HTTP cache)');
+    });
+  });
+
+  await t.test('cacheable script first loaded while the site was unchecked (off): checked once the site is on', async () => {
+    const o = O.cacheoff, res = `${o}/c/cached.js`;
+    await visit(`${o}/blank.html`);                                  // enrolled
+    eq((await E(([o]) => globalThis.verity.setSite(o, 'off'), [o])).ok, true, 'set_site off');
+    const m0 = serverHits(site, o, '/marker/cached-ran');
+    await page.goto(`${o}/cache-a.html`);
+    const R0 = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results (off)' });
+    eq(R0.cached, 'ran', 'the script runs unchecked while the site is off');
+    await waitFor(() => serverHits(site, o, '/marker/cached-ran') - m0 === 1, { what: 'marker of the unchecked run' });
+    const tabId = await tabIdOf(`${o}/cache-a.html`);
+    eq(await E(id => globalThis.verityChromium.isAttached(id), tabId), false, 'debugger attached to the off site');
+    const port = new URL(o).port;
+    const rulesFor = await E(p => chrome.declarativeNetRequest.getSessionRules().then(rs => rs.filter(r => JSON.stringify(r).includes(p))), port);
+    eq(rulesFor.length, 0, 'session rules naming the off site');
+    eq((await E(([o]) => globalThis.verity.setSite(o, 'require'), [o])).ok, true, 'set_site require');
+    await withManifestEntry(site.root, '/c/cached.js', newCopy, async () => {
+      const f0 = serverHits(site, o, '/c/cached.js'), m1 = serverHits(site, o, '/marker/cached-ran');
+      const { R, verdicts } = await visit(`${o}/cache-b.html`);
+      await sleep(300);
+      const v = verdicts.find(x => x.url === res);
+      assert(v && v.action === 'block' && v.reason === 'no_manifest_match', 'extension verdict: ' + JSON.stringify(v));
+      eq(R.cached, undefined, 'the copy cached while the site was off ran');
+      eq(serverHits(site, o, '/marker/cached-ran') - m1, 0, 'marker requests of the old copy');
+      eq(serverHits(site, o, '/c/cached.js') - f0, 0, 'requests for the script (the copy came from the HTTP cache)');
+    });
+  });
 
   await t.test('tampered document is blocked with the block page', async () => {
     const { block } = await visit(`${O.enforce}/tampered-doc.html`, { expectBlock: true });
