@@ -161,27 +161,36 @@ async function main() {
     const o = O.cacheoff, res = `${o}/c/cached.js`;
     await visit(`${o}/blank.html`);                                  // enrolled
     eq((await E(([o]) => globalThis.verity.setSite(o, 'off'), [o])).ok, true, 'set_site off');
-    const m0 = serverHits(site, o, '/marker/cached-ran');
-    await page.goto(`${o}/cache-a.html`);
-    const R0 = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results (off)' });
-    eq(R0.cached, 'ran', 'the script runs unchecked while the site is off');
-    await waitFor(() => serverHits(site, o, '/marker/cached-ran') - m0 === 1, { what: 'marker of the unchecked run' });
-    const tabId = await tabIdOf(`${o}/cache-a.html`);
-    eq(await E(id => globalThis.verityChromium.isAttached(id), tabId), false, 'debugger attached to the off site');
-    const port = new URL(o).port;
-    const rulesFor = await E(p => chrome.declarativeNetRequest.getSessionRules().then(rs => rs.filter(r => JSON.stringify(r).includes(p))), port);
-    eq(rulesFor.length, 0, 'session rules naming the off site');
-    eq((await E(([o]) => globalThis.verity.setSite(o, 'require'), [o])).ok, true, 'set_site require');
-    await withManifestEntry(site.root, '/c/cached.js', newCopy, async () => {
-      const f0 = serverHits(site, o, '/c/cached.js'), m1 = serverHits(site, o, '/marker/cached-ran');
-      const { R, verdicts } = await visit(`${o}/cache-b.html`);
-      await sleep(300);
-      const v = verdicts.find(x => x.url === res);
-      assert(v && v.action === 'block' && v.reason === 'no_manifest_match', 'extension verdict: ' + JSON.stringify(v));
-      eq(R.cached, undefined, 'the copy cached while the site was off ran');
-      eq(serverHits(site, o, '/marker/cached-ran') - m1, 0, 'marker requests of the old copy');
-      eq(serverHits(site, o, '/c/cached.js') - f0, 0, 'requests for the script (the copy came from the HTTP cache)');
-    });
+    // A tab Verity was never attached to (so no TAB rule either): the off period's copy has no no-store.
+    const tab = await ctx.newPage();
+    try {
+      const m0 = serverHits(site, o, '/marker/cached-ran');
+      await tab.goto(`${o}/cache-a.html`);
+      const R0 = await waitFor(() => tab.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results (off)' });
+      eq(R0.cached, 'ran', 'the script runs unchecked while the site is off');
+      await waitFor(() => serverHits(site, o, '/marker/cached-ran') - m0 === 1, { what: 'marker of the unchecked run' });
+      const tabId = await tabIdOf(`${o}/cache-a.html`);
+      eq(await E(id => globalThis.verityChromium.isAttached(id), tabId), false, 'debugger attached to the off site');
+      const port = new URL(o).port;
+      const rulesFor = await E(([p, id]) => chrome.declarativeNetRequest.getSessionRules().then(rs => rs.filter(r => JSON.stringify(r).includes(p) || (r.condition.tabIds || []).includes(id))), [port, tabId]);
+      eq(rulesFor.length, 0, 'session rules naming the off site or its tab');
+      eq((await E(([o]) => globalThis.verity.setSite(o, 'require'), [o])).ok, true, 'set_site require');
+      // Attach while the off period's page is still open, then navigate the same tab: the
+      // same renderer (and its memory cache) loads the next page, so only the eviction at attach
+      // keeps the off period's copy from being reused.
+      await E(id => globalThis.verityChromium.attach(id), tabId);
+      await withManifestEntry(site.root, '/c/cached.js', newCopy, async () => {
+        const f0 = serverHits(site, o, '/c/cached.js'), m1 = serverHits(site, o, '/marker/cached-ran'), s0 = await seq();
+        await tab.goto(`${o}/cache-b.html`, { waitUntil: 'commit' }).catch(() => {});
+        const v = await waitFor(async () => (await recentSince(s0)).find(x => x.url === res), { what: 'verdict for the script' });
+        const R = await waitFor(() => tab.evaluate(() => window.R && window.R.done && location.pathname === '/cache-b.html' ? window.R : null).catch(() => null), { what: 'page results' });
+        await sleep(300);
+        assert(v.action === 'block' && v.reason === 'no_manifest_match', 'extension verdict: ' + JSON.stringify(v));
+        eq(R.cached, undefined, 'the copy cached while the site was off ran');
+        eq(serverHits(site, o, '/marker/cached-ran') - m1, 0, 'marker requests of the old copy');
+        eq(serverHits(site, o, '/c/cached.js') - f0, 0, 'requests for the script (the copy came from the HTTP cache)');
+      });
+    } finally { await tab.close().catch(() => {}); }
   });
 
   await t.test('tampered document is blocked with the block page', async () => {

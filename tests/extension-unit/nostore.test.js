@@ -1,7 +1,7 @@
 // lib/nostore.js: the DNR session rules that give Blink `no-store` for what Verity checks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORIGIN_RULE_BASE, SUBRESOURCE_TYPES, TAB_RULE_ID, isOriginRuleId, originMatchPatterns, originNoStoreRules, tabNoStoreRule } from '../../extension/src/lib/nostore.js';
+import { ORIGIN_RULE_BASE, SUBRESOURCE_TYPES, TAB_RULE_ID, isOriginRuleId, originNoStoreRules, tabNoStoreRule } from '../../extension/src/lib/nostore.js';
 import { PASS_RULE_ID } from '../../extension/src/lib/gate.js';
 
 test('one ORIGIN rule per checked origin, sorted and deduplicated, ids from ORIGIN_RULE_BASE', () => {
@@ -40,7 +40,3 @@ test('rule ids do not collide with the gate PASS rule; origin ids are recognised
   assert.ok(originNoStoreRules(['https://a.example', 'https://b.example']).every(x => isOriginRuleId(x.id)));
 });
 
-test('match patterns for the Sec-Fetch-Dest observer: checked origins only', () => {
-  assert.deepEqual(originMatchPatterns(['https://b.example', 'https://127.0.0.1:4443', 'bogus', 'https://b.example']), ['https://127.0.0.1:4443/*', 'https://b.example/*']);
-  assert.deepEqual(originMatchPatterns([]), []);
-});

@@ -7,19 +7,17 @@
 //  - webNavigation.onCommitted: a checked site whose document did not pass through Fetch (first
 //    sight of the header, or attach came too late) -> attach and reload; an unchecked site -> detach.
 //  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
-//  - HTTP cache on, no Network domain (issue #12, docs/performance.md): disk-cache hits pause in
+//  - HTTP cache on (issue #12, docs/performance.md): disk-cache hits pause in
 //    Fetch with their full body; Blink's memory cache, which serves a copy with no request, gets
 //    nothing to reuse: lib/nostore.js rules give Blink `no-store` for checked origins and attached
 //    tabs (the HTTP cache keeps the original headers), and each session starts with a one-shot
-//    eviction (Network.setCacheDisabled true then false, without Network.enable) of what the
-//    renderer cached before. Network is on only from a checked tab's navigation start until its
-//    document's certificate is read (below), never for the subresources' bulk of events.
-//  - Sec-Fetch-Dest (worker vs script) comes from webRequest.onSendHeaders, listened to for the
-//    checked origins only (CDP Fetch does not carry it; workers pause in the page's session before
-//    their target attaches, measured).
+//    eviction (Network.setCacheDisabled true then false) of what the renderer cached before.
+//    The Network domain itself stays enabled: it is what Network.getCertificate (M2DMRT) and the
+//    Sec-Fetch-Dest of requestWillBeSentExtraInfo need, chrome.debugger has no Security domain,
+//    and switching it off per page was not safe (docs/performance.md).
 //  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host becomes
 //    the tab's pending hop, with the origin's certificate (Network.getCertificate, read after the
-//    origin's document was let through, in the Network window). The destination's response is held paused while the host
+//    origin's document was let through). The destination's response is held paused while the host
 //    answers m2dmrt_check; Network.getCertificate does not answer while a response is paused, so
 //    the destination's key is the host's own TLS handshake's ("observed by host", key_source
 //    host_probe). Allowed: the response goes on; blocked: it fails and the block page shows the state.
@@ -37,7 +35,7 @@ import { bytesFromBase64 } from '../lib/bytes.js';
 import { WAICT_HEADER, Reason } from '../lib/messages.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 import { PASS_RULE_ID, gateRules, gatedUrl, heldUrl, passRule } from '../lib/gate.js';
-import { TAB_RULE_ID, isOriginRuleId, originMatchPatterns, originNoStoreRules, tabNoStoreRule } from '../lib/nostore.js';
+import { TAB_RULE_ID, isOriginRuleId, originNoStoreRules, tabNoStoreRule } from '../lib/nostore.js';
 
 const dbg = api.debugger;
 const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
@@ -48,9 +46,7 @@ export function installChromium(core) {
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
   const extensionBase = api.runtime.getURL('');
   const gate = installGate(core, trace, extensionBase);
-  const secFetchDest = new Map(); // CDP Network requestId or "tabId url" (webRequest) -> Sec-Fetch-Dest
-  const noteDest = (key, dest) => { secFetchDest.set(key, dest); if (secFetchDest.size > 2000) secFetchDest.delete(secFetchDest.keys().next().value); };
-  installDestObserver(core, noteDest);
+  const secFetchDest = new Map(); // CDP Network requestId -> Sec-Fetch-Dest
 
   const tabRec = tabId => {
     let r = tabs.get(tabId);
@@ -71,7 +67,10 @@ export function installChromium(core) {
     // the HTTP cache stays in use afterwards).
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: true }).catch(() => {});
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: false }).catch(() => {});
-    if (type === 'page' && !target.sessionId) await networkOn(target.tabId);
+    // Network stays enabled (Network.getCertificate, Sec-Fetch-Dest): Network.disable once the
+    // document's certificate was read let a tampered startup page's script run (routes test,
+    // docs/performance.md), so there is no "Network window".
+    await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
     if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: PATTERNS });
     await send(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }).catch(() => {});
   }
@@ -82,23 +81,6 @@ export function installChromium(core) {
   // (CDP), and while any tab is attached the browser's preloading setting is off (gate.pass).
   function noSpeculation(target) {
     return send(target, 'Page.setPrerenderingAllowed', { isAllowed: false }).catch(e => trace.push({ prerenderOffError: String(e && e.message || e) }));
-  }
-
-  // The Network window (certificates for M2DMRT): Network.getCertificate needs the domain enabled
-  // while the document's response arrives (measured: enabled later, it answers an empty list), and
-  // chrome.debugger has no Security domain. On from navigation start, off once the document's
-  // certificate has been read (or it was blocked).
-  function networkOn(tabId) {
-    const r = tabRec(tabId);
-    if (r.networkOn) return Promise.resolve();
-    r.networkOn = true;
-    return send({ tabId }, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => { r.networkOn = false; });
-  }
-  function networkOff(tabId) {
-    const r = tabRec(tabId);
-    if (!r.networkOn) return;
-    r.networkOn = false;
-    send({ tabId }, 'Network.disable').catch(() => {});
   }
 
   function attach(tabId) {
@@ -127,7 +109,6 @@ export function installChromium(core) {
     const r = tabs.get(tabId);
     if (!r || !r.attached) return;
     r.attached = null;
-    r.networkOn = false;
     r.sessions.clear();
     gate.unpass(tabId);
     try { await dbg.detach({ tabId }); } catch (_) {}
@@ -142,7 +123,7 @@ export function installChromium(core) {
 
   dbg.onDetach.addListener((source, reason) => {
     const r = tabs.get(source.tabId);
-    if (r) { r.attached = null; r.networkOn = false; r.sessions.clear(); }
+    if (r) { r.attached = null; r.sessions.clear(); }
     gate.unpass(source.tabId);
     trace.push({ detach: reason, tabId: source.tabId });
   });
@@ -160,7 +141,6 @@ export function installChromium(core) {
     r.pendingHop = null;
     const origin = originOf(d.url);
     if (origin && core.isCheckedLocally(origin)) {
-      if (r.attached) networkOn(d.tabId);
       attach(d.tabId).catch(() => {});
       core.prefetchManifest(origin);
     }
@@ -343,7 +323,6 @@ export function installChromium(core) {
       }
       if (res && res.enforced === 'block') {
         await block();
-        networkOff(tabId);
         r.blockedUrl = stripFragment(url);
         core.showBlockPage(tabId, { origin: res.origin, url: res.url, destination: 'document', res, state: hop.state });
         return;
@@ -398,9 +377,8 @@ export function installChromium(core) {
     }
 
     const destination = destinationFromCdp({ resourceType: p.resourceType, isMainFrame: isMain, contentType: headers['content-type'],
-      secFetchDest: secFetchDest.get(p.networkId) || secFetchDest.get(`${tabId} ${url}`) || (p.request.headers || {})['Sec-Fetch-Dest'], targetType });
+      secFetchDest: secFetchDest.get(p.networkId) || (p.request.headers || {})['Sec-Fetch-Dest'], targetType });
     secFetchDest.delete(p.networkId);
-    secFetchDest.delete(`${tabId} ${url}`);
     trace.push({ url, rt: p.resourceType, targetType, destination, status });
     if (destination === null) return pass();
 
@@ -425,11 +403,9 @@ export function installChromium(core) {
     if (isMain && res.enforced !== 'block') {
       // The origin's key for later hops: asked once this document is let through.
       const o = originOf(url);
-      pass().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } })
-        .finally(() => networkOff(tabId));
+      pass().then(() => certificateOf(target, url)).then(c => { if (c) { originCerts.set(o, c); if (originCerts.size > 100) originCerts.delete(originCerts.keys().next().value); } });
       return;
     }
-    if (isMain) networkOff(tabId);
     if (res.enforced === 'block') {
       await block();
       if (isMain) {
@@ -449,28 +425,6 @@ export function installChromium(core) {
   const api_ = { attach, detach, tabs, isAttached: tabId => !!(tabs.get(tabId) && tabs.get(tabId).attached) };
   globalThis.verityChromium = api_;
   return api_;
-}
-
-// Sec-Fetch-Dest of the checked origins' requests (webRequest, observe only; lib/nostore.js
-// originMatchPatterns): re-registered when the set of checked origins changes, nothing for others.
-function installDestObserver(core, note) {
-  const wr = api.webRequest;
-  let urls = '[]';
-  const listener = d => {
-    if (d.tabId < 0) return;
-    const h = (d.requestHeaders || []).find(x => x.name.toLowerCase() === 'sec-fetch-dest');
-    if (h) note(`${d.tabId} ${d.url}`, h.value);
-  };
-  const sync = () => {
-    const next = originMatchPatterns(Object.keys(core.cache).filter(o => core.isCheckedLocally(o)));
-    if (JSON.stringify(next) === urls) return;
-    urls = JSON.stringify(next);
-    wr.onSendHeaders.removeListener(listener);
-    if (next.length) wr.onSendHeaders.addListener(listener, { urls: next, types: ['script', 'other', 'object', 'xmlhttprequest'] }, ['requestHeaders', 'extraHeaders']);
-  };
-  core.onCacheChanged(() => sync());
-  core.ready.then(() => sync());
-  return { sync };
 }
 
 // The network gate (lib/gate.js): GATE rules for the checked origins follow core's site cache;

@@ -44,11 +44,3 @@ export function tabNoStoreRule(tabIds) {
 
 // Ids of session rules that are ORIGIN rules (to remove the old set before adding the new one).
 export const isOriginRuleId = id => id >= ORIGIN_RULE_BASE;
-
-// webRequest match patterns for the checked origins (the Sec-Fetch-Dest observer), sorted:
-//   https://app.example:8443 -> "https://app.example:8443/*"
-export function originMatchPatterns(origins) {
-  const out = new Set();
-  for (const o of origins) if (originFilter(o)) out.add(`${o}/*`);
-  return [...out].sort();
-}

@@ -9,9 +9,11 @@ globalThis.floorAttachAll = async () => {
     if (!/^https:/.test(tab.url || '') || attached.has(tab.id)) continue;
     const target = { tabId: tab.id };
     await chrome.debugger.attach(target, '1.3');
-    // As Verity (issue #12): one-shot memory-cache eviction, no Network domain, Blink sees no-store.
+    // As Verity (issue #12): one-shot memory-cache eviction, HTTP cache on, Blink sees no-store;
+    // Network stays enabled (Verity needs it for certificates).
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: true });
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: false });
+    await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
     await send(target, 'Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Response' }] });
     attached.add(tab.id);
   }
