@@ -253,13 +253,13 @@ export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-backg
 // profile's NativeMessagingHosts folder. Returns { ctx, sw }: sw is Verity's service worker, ready,
 // or with verity: false (another extension, e.g. floor/), that extension's service worker.
 // udd: the profile folder made (kept for a restart, see routes.test.mjs).
-export async function launchChromium(chromium, { work, ext, wrapper, verity = true }) {
+export async function launchChromium(chromium, { work, ext, wrapper, verity = true, args: extraArgs = [] }) {
   const udd = fs.mkdtempSync(path.join(work, 'chromium-profile-'));
   if (wrapper) {
     fs.mkdirSync(path.join(udd, 'NativeMessagingHosts'), { recursive: true });
     fs.writeFileSync(path.join(udd, 'NativeMessagingHosts', `${HOST_NAME}.json`), hostManifest(wrapper, 'chromium'));
   }
-  const args = [...CHROMIUM_FLAGS, ...(ext ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : [])];
+  const args = [...CHROMIUM_FLAGS, ...extraArgs, ...(ext ? [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`] : [])];
   const ctx = await chromium.launchPersistentContext(udd, { executablePath: process.env.CHROME || '/usr/bin/chromium',
     headless: true, ignoreHTTPSErrors: true, timeout: 60000, args });
   let sw = null;
