@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { launchChromiumFloor, launchFirefoxFloor } from './lib/bench_floor.mjs';
 import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || '');
@@ -18,7 +19,6 @@ const work = mkWork('verity-bench-');
 const tls = makeTls(path.join(work, 'tls'));
 const http2 = process.env.BENCH_HTTP2 === '1';
 const site = await startSite(work, tls, { verify: 'enforce', off: 'enforce', none: 'enforce', floor: 'enforce', plain: 'none' }, { http2 });
-const floorExt = b => path.join(path.dirname(new URL(import.meta.url).pathname), 'floor', b);
 const { wrapper } = writeHostWrapper(work, hostBin);
 const results = {};
 
@@ -45,14 +45,6 @@ async function timeRounds(configs, n) {
 
 const url = name => `${site.origins[name]}/bench.html`;
 
-// Chromium with the floor extension, attached to its page after a first load.
-async function launchChromiumFloor() {
-  const { ctx, sw } = await launchChromium(chromium, { work, ext: floorExt('chromium'), verity: false });
-  const page = ctx.pages()[0] || await ctx.newPage();
-  await page.goto(url('floor'));
-  if (await sw.evaluate(() => globalThis.floorAttachAll()) < 1) throw new Error('floor extension did not attach');
-  return { ctx, page };
-}
 try {
   for (const b of browsers) {
     if (b === 'chromium') {
@@ -66,7 +58,7 @@ try {
       await verify.goto(url('verify')); await sleep(3000);
       const bare = await launchChromium(chromium, { work });
       const none = bare.ctx.pages()[0] || await bare.ctx.newPage();
-      const fl = await launchChromiumFloor();
+      const fl = await launchChromiumFloor(chromium, work, url('floor'));
       try {
         results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: fl.page, url: url('floor') } }, N);
       } catch (e) {
@@ -89,11 +81,8 @@ try {
       const off = await browser.newPage();
       const bare = await launchFirefox(puppeteer, { work });
       const none = await bare.browser.newPage();
-      const fl = await launchFirefox(puppeteer, { work, ext: floorExt('firefox') });
-      const floor = await fl.browser.newPage();
-      await floor.goto(url('floor'));
-      const marked = () => floor.evaluate(() => [...document.childNodes, ...document.documentElement.childNodes].some(n => n.nodeType === 8 && n.data === 'verity-floor'));
-      await waitFor(async () => { await floor.reload(); return marked(); }, { timeout: 20000, interval: 200, what: 'floor extension in Firefox' });
+      const fl = await launchFirefoxFloor(puppeteer, work, url('floor'));
+      const floor = fl.page;
       results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: floor, url: url('floor') } }, N);
       results[b].hostMs = (await bridgeCall(ctl, 'debugState')).recent.map(r => r.hostMs);
       await browser.close();

@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { launchChromiumFloor, launchFirefoxFloor } from './lib/bench_floor.mjs';
 import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep, spkiFlag } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || '');
@@ -23,7 +24,6 @@ const tls = makeTls(path.join(work, 'tls'));
 const http2 = process.env.BENCH_HTTP2 === '1';
 const before = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
 const site = await startSite(work, tls, { verify: 'enforce', before: 'enforce', none: 'enforce', floor: 'enforce' }, { http2 });
-const floorExt = b => path.join(path.dirname(new URL(import.meta.url).pathname), 'floor', b);
 const { wrapper } = writeHostWrapper(work, hostBin);
 const spki = [spkiFlag(tls.cert)];  // a valid certificate to Chromium: its disk cache stores nothing with a cert error
 const url = name => `${site.origins[name]}/c/app.html`;
@@ -72,10 +72,8 @@ try {
       await verify.goto(url('verify')); await sleep(3000);                    // enrol (first sight reloads)
       const bare = await launchChromium(chromium, { work, args: spki });
       const none = bare.ctx.pages()[0] || await bare.ctx.newPage();
-      const fl = await launchChromium(chromium, { work, ext: floorExt('chromium'), verity: false, args: spki });
-      const floor = fl.ctx.pages()[0] || await fl.ctx.newPage();
-      await floor.goto(url('floor'));
-      if (await fl.sw.evaluate(() => globalThis.floorAttachAll()) < 1) throw new Error('floor extension did not attach');
+      const fl = await launchChromiumFloor(chromium, work, url('floor'), spki);
+      const floor = fl.page;
       const configs = { verify: { page: verify }, none: { page: none }, floor: { page: floor } };
       const counters = { verify: () => v.sw.evaluate(() => ({ seq: globalThis.verity.verdictSeq, recent: globalThis.verity.recent })) };
       let old = null;
@@ -101,11 +99,8 @@ try {
       await waitFor(() => bridgeCall(verify, 'debugState'), { what: 'test bridge' });
       const bare = await launchFirefox(puppeteer, { work });
       const none = await bare.browser.newPage();
-      const fl = await launchFirefox(puppeteer, { work, ext: floorExt('firefox') });
-      const floor = await fl.browser.newPage();
-      await floor.goto(url('floor'));
-      const marked = () => floor.evaluate(() => [...document.childNodes, ...document.documentElement.childNodes].some(n => n.nodeType === 8 && n.data === 'verity-floor'));
-      await waitFor(async () => { await floor.reload(); return marked(); }, { timeout: 20000, interval: 200, what: 'floor extension in Firefox' });
+      const fl = await launchFirefoxFloor(puppeteer, work, url('floor'));
+      const floor = fl.page;
       results[b] = await rounds({ verify: { page: verify }, none: { page: none }, floor: { page: floor } }, N,
         { verify: async () => { const s = await bridgeCall(verify, 'debugState'); return { seq: Math.max(0, ...s.recent.map(r => r.seq)), recent: s.recent }; } });
       await browser.close(); await bare.browser.close(); await fl.browser.close();
