@@ -14,7 +14,7 @@
 //    eviction (Network.setCacheDisabled true then false) of what the renderer cached before.
 //    The Network domain itself stays enabled: it is what Network.getCertificate (M2DMRT) and the
 //    Sec-Fetch-Dest of requestWillBeSentExtraInfo need, chrome.debugger has no Security domain,
-//    and switching it off per page was not safe (docs/performance.md).
+//    and switching it off per page is not shown safe yet (docs/performance.md).
 //  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host becomes
 //    the tab's pending hop, with the origin's certificate (Network.getCertificate, read after the
 //    origin's document was let through). The destination's response is held paused while the host
@@ -67,9 +67,8 @@ export function installChromium(core) {
     // the HTTP cache stays in use afterwards).
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: true }).catch(() => {});
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: false }).catch(() => {});
-    // Network stays enabled (Network.getCertificate, Sec-Fetch-Dest): Network.disable once the
-    // document's certificate was read let a tampered startup page's script run (routes test,
-    // docs/performance.md), so there is no "Network window".
+    // Network stays enabled (Network.getCertificate, Sec-Fetch-Dest). A "Network window" (disable
+    // once the document's certificate was read) is not used: not shown safe yet (docs/performance.md).
     await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
     if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: PATTERNS });
     await send(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }).catch(() => {});
