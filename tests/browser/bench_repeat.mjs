@@ -13,7 +13,7 @@ import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromiumFloor, launchFirefoxFloor } from './lib/bench_floor.mjs';
+import { launchChromiumFloor, launchFirefoxFloor, stageExtensionFrom } from './lib/bench_floor.mjs';
 import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep, spkiFlag } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || '');
@@ -78,10 +78,7 @@ try {
       const counters = { verify: () => v.sw.evaluate(() => ({ seq: globalThis.verity.verdictSeq, recent: globalThis.verity.recent })) };
       let old = null;
       if (before) {
-        const oext = path.join(work, 'ext-before');
-        stageExtension('chromium', oext);
-        fs.rmSync(path.join(oext, 'src'), { recursive: true });
-        fs.cpSync(path.join(before, 'extension', 'src'), path.join(oext, 'src'), { recursive: true });
+        const oext = stageExtensionFrom(before, path.join(work, 'ext-before'));
         old = await launchChromium(chromium, { work, ext: oext, wrapper, args: spki });
         const page = old.ctx.pages()[0] || await old.ctx.newPage();
         await page.goto(url('before')); await sleep(3000);

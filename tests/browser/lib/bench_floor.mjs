@@ -1,7 +1,8 @@
 // Shared by the benchmarks (bench.mjs, bench_repeat.mjs): the browsers with the floor extension
-// (floor/README.md), ready to measure.
+// (floor/README.md), ready to measure, and the "before" extension (env BENCH_BEFORE).
+import fs from 'node:fs';
 import path from 'node:path';
-import { launchChromium, launchFirefox, waitFor } from './harness.mjs';
+import { launchChromium, launchFirefox, stageExtension, waitFor } from './harness.mjs';
 
 export const floorExt = b => path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'floor', b);
 
@@ -23,4 +24,13 @@ export async function launchChromiumFloor(chromium, work, url, args = []) {
   await page.goto(url);
   if (await sw.evaluate(() => globalThis.floorAttachAll()) < 1) throw new Error('floor extension did not attach');
   return { ctx, page };
+}
+
+// The Chromium extension of another tree (BENCH_BEFORE=DIR with extension/src, e.g. from
+// `git archive <commit> extension`), staged with this tree's manifest into dir.
+export function stageExtensionFrom(tree, dir) {
+  stageExtension('chromium', dir);
+  fs.rmSync(path.join(dir, 'src'), { recursive: true });
+  fs.cpSync(path.join(tree, 'extension', 'src'), path.join(dir, 'src'), { recursive: true });
+  return dir;
 }
