@@ -1,6 +1,7 @@
 // Page-load benchmark (scripts/bench-pageload.sh): loads bench.html (1 document + 50 listed
 // resources) N times per configuration and prints medians and overhead ratios.
 //   node bench.mjs HOST_BIN [N] [browsers...]       env BENCH_HTTP2=1: serve over HTTP/2
+// env BENCH_BEFORE=DIR (a tree with extension/src): Chromium also runs that extension, same rounds.
 // Configurations per browser: "verify" (extension + host, site enforced), "off" (extension
 // installed, site switched off in the popup setting), "none" (a second browser without the
 // extension), "floor" (a third browser with only the interception mechanism, floor/README.md),
@@ -9,6 +10,7 @@ import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import { launchChromiumFloor, launchFirefoxFloor, stageExtensionFrom } from './lib/bench_floor.mjs';
 import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || '');
@@ -17,8 +19,8 @@ const browsers = process.argv.slice(4).length ? process.argv.slice(4) : ['chromi
 const work = mkWork('verity-bench-');
 const tls = makeTls(path.join(work, 'tls'));
 const http2 = process.env.BENCH_HTTP2 === '1';
-const site = await startSite(work, tls, { verify: 'enforce', off: 'enforce', none: 'enforce', floor: 'enforce', plain: 'none' }, { http2 });
-const floorExt = b => path.join(path.dirname(new URL(import.meta.url).pathname), 'floor', b);
+const before = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;   // Chromium: another tree's extension as "before"
+const site = await startSite(work, tls, { verify: 'enforce', before: 'enforce', off: 'enforce', none: 'enforce', floor: 'enforce', plain: 'none' }, { http2 });
 const { wrapper } = writeHostWrapper(work, hostBin);
 const results = {};
 
@@ -45,14 +47,6 @@ async function timeRounds(configs, n) {
 
 const url = name => `${site.origins[name]}/bench.html`;
 
-// Chromium with the floor extension, attached to its page after a first load.
-async function launchChromiumFloor() {
-  const { ctx, sw } = await launchChromium(chromium, { work, ext: floorExt('chromium'), verity: false });
-  const page = ctx.pages()[0] || await ctx.newPage();
-  await page.goto(url('floor'));
-  if (await sw.evaluate(() => globalThis.floorAttachAll()) < 1) throw new Error('floor extension did not attach');
-  return { ctx, page };
-}
 try {
   for (const b of browsers) {
     if (b === 'chromium') {
@@ -66,14 +60,23 @@ try {
       await verify.goto(url('verify')); await sleep(3000);
       const bare = await launchChromium(chromium, { work });
       const none = bare.ctx.pages()[0] || await bare.ctx.newPage();
-      const fl = await launchChromiumFloor();
+      const fl = await launchChromiumFloor(chromium, work, url('floor'));
+      const configs = { verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: fl.page, url: url('floor') } };
+      let old = null;
+      if (before) {
+        old = await launchChromium(chromium, { work, ext: stageExtensionFrom(before, path.join(work, 'ext-before')), wrapper });
+        const page = old.ctx.pages()[0] || await old.ctx.newPage();
+        await page.goto(url('before')); await sleep(3000);
+        configs.before = { page, url: url('before') };
+      }
       try {
-        results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: fl.page, url: url('floor') } }, N);
+        results[b] = await timeRounds(configs, N);
       } catch (e) {
         console.log(JSON.stringify(await sw.evaluate(() => globalThis.verityTrace.filter(x => !x.rt))));
         throw e;
       }
       results[b].hostMs = await sw.evaluate(() => globalThis.verity.recent.map(r => r.hostMs));
+      if (old) { results[b].beforeHostMs = await old.sw.evaluate(() => globalThis.verity.recent.map(r => r.hostMs)); await old.ctx.close(); }
       await ctx.close();
       await bare.ctx.close();
       await fl.ctx.close();
@@ -89,11 +92,8 @@ try {
       const off = await browser.newPage();
       const bare = await launchFirefox(puppeteer, { work });
       const none = await bare.browser.newPage();
-      const fl = await launchFirefox(puppeteer, { work, ext: floorExt('firefox') });
-      const floor = await fl.browser.newPage();
-      await floor.goto(url('floor'));
-      const marked = () => floor.evaluate(() => [...document.childNodes, ...document.documentElement.childNodes].some(n => n.nodeType === 8 && n.data === 'verity-floor'));
-      await waitFor(async () => { await floor.reload(); return marked(); }, { timeout: 20000, interval: 200, what: 'floor extension in Firefox' });
+      const fl = await launchFirefoxFloor(puppeteer, work, url('floor'));
+      const floor = fl.page;
       results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: floor, url: url('floor') } }, N);
       results[b].hostMs = (await bridgeCall(ctl, 'debugState')).recent.map(r => r.hostMs);
       await browser.close();
@@ -114,5 +114,6 @@ for (const [b, r] of Object.entries(results)) {
   const m = { none: median(r.none), off: median(r.off), floor: median(r.floor), verify: median(r.verify) };
   const x = (a, c) => `${(a / c).toFixed(2)}x`;
   console.log(`| ${b} | ${f(m.none)} | ${f(m.off)} | ${f(m.floor)} | ${f(m.verify)} | ${x(m.verify, m.none)} | ${x(m.off, m.none)} | ${x(m.floor, m.none)} | ${x(m.verify, m.floor)} | ${f(median(r.hostMs))} |`);
+  if (r.before) console.log(`| ${b}, before (BENCH_BEFORE) | | | | ${f(median(r.before))} | ${x(median(r.before), m.none)} | | | ${x(median(r.before), m.floor)} | ${f(median(r.beforeHostMs))} |`);
 }
 console.log('\nJSON ' + JSON.stringify(results));

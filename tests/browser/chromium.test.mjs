@@ -6,7 +6,7 @@
 import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, CACHEABLE_STYLE_CASE, checkCacheableStyle, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
+import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, CACHEABLE_STYLE_CASE, checkCacheableStyle, withManifestEntry, serverHits, spkiFlag, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
@@ -21,7 +21,7 @@ async function main() {
   const ext = stageExtension('chromium', path.join(work, 'ext'));
   const tls = makeTls(path.join(work, 'tls'));
   let tsite;
-  site = await startSite(work, tls, { enforce: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none',
+  site = await startSite(work, tls, { enforce: 'enforce', cacheoff: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none',
     tgood: ['enforce/86400', () => tsite.good], tbad: ['enforce/86400', () => tsite.bad] },
   { prepare: root => { tsite = makeTransparencySite(work, hostBin, root); } });
   const hw = writeHostWrapper(work, hostBin);
@@ -35,7 +35,7 @@ async function main() {
     executablePath: process.env.CHROME || '/usr/bin/chromium', headless: true, ignoreHTTPSErrors: true, timeout: 60000,
     args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu',
       '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps',
-      '--no-first-run', '--ignore-certificate-errors', '--disable-features=DialMediaRouteProvider'],
+      '--no-first-run', '--ignore-certificate-errors', spkiFlag(tls.cert), '--disable-features=DialMediaRouteProvider'],
   });
   let sw = ctx.serviceWorkers().find(w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`));
   if (!sw) sw = await ctx.waitForEvent('serviceworker', { timeout: 20000 });
@@ -135,8 +135,64 @@ async function main() {
     });
   }
 
-  await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 1 }));  // the extension disables the cache in checked tabs: fetched again, through Fetch
+  // HTTP cache on (issue #12): the second copy comes from the disk cache (no request reaches the
+  // server), pauses in Fetch and is checked; Blink's memory cache must not serve it (lib/nostore.js).
+  await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 0 }));
   await t.test(CACHEABLE_STYLE_CASE, () => checkCacheableStyle({ visit, site }));
+
+  const newCopy = 'window.R.cached = "v2";\n';
+  await t.test('cacheable script, history back: the cached copy is checked against the current manifest', async () => {
+    const o = O.enforce, res = `${o}/c/cached.js`;
+    eq((await visit(`${o}/cache-a.html`)).R.cached, 'ran', 'first visit runs the listed script');
+    await visit(`${o}/blank.html`);
+    await withManifestEntry(site.root, '/c/cached.js', newCopy, async () => {
+      const f0 = serverHits(site, o, '/c/cached.js'), m0 = serverHits(site, o, '/marker/cached-ran'), s0 = await seq();
+      await page.goBack({ waitUntil: 'commit' }).catch(() => {});
+      const v = await waitFor(async () => (await recentSince(s0)).find(x => x.url === res), { what: 'verdict for the script after history back' });
+      const R = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results' });
+      await sleep(300);
+      assert(v.action === 'block' && v.reason === 'no_manifest_match', 'extension verdict: ' + JSON.stringify(v));
+      eq(R.cached, undefined, 'the old copy ran');
+      eq(serverHits(site, o, '/marker/cached-ran') - m0, 0, 'marker requests of the old copy');
+      eq(serverHits(site, o, '/c/cached.js') - f0, 0, 'requests for the script (the copy came from the HTTP cache)');
+    });
+  });
+
+  await t.test('cacheable script first loaded while the site was unchecked (off): checked once the site is on', async () => {
+    const o = O.cacheoff, res = `${o}/c/cached.js`;
+    await visit(`${o}/blank.html`);                                  // enrolled
+    eq((await E(([o]) => globalThis.verity.setSite(o, 'off'), [o])).ok, true, 'set_site off');
+    // A tab Verity was never attached to (so no TAB rule either): the off period's copy has no no-store.
+    const tab = await ctx.newPage();
+    try {
+      const m0 = serverHits(site, o, '/marker/cached-ran');
+      await tab.goto(`${o}/cache-a.html`);
+      const R0 = await waitFor(() => tab.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results (off)' });
+      eq(R0.cached, 'ran', 'the script runs unchecked while the site is off');
+      await waitFor(() => serverHits(site, o, '/marker/cached-ran') - m0 === 1, { what: 'marker of the unchecked run' });
+      const tabId = await tabIdOf(`${o}/cache-a.html`);
+      eq(await E(id => globalThis.verityChromium.isAttached(id), tabId), false, 'debugger attached to the off site');
+      const port = new URL(o).port;
+      const rulesFor = await E(([p, id]) => chrome.declarativeNetRequest.getSessionRules().then(rs => rs.filter(r => JSON.stringify(r).includes(p) || (r.condition.tabIds || []).includes(id))), [port, tabId]);
+      eq(rulesFor.length, 0, 'session rules naming the off site or its tab');
+      eq((await E(([o]) => globalThis.verity.setSite(o, 'require'), [o])).ok, true, 'set_site require');
+      // Attach while the off period's page is still open, then navigate the same tab: the
+      // same renderer (and its memory cache) loads the next page, so only the eviction at attach
+      // keeps the off period's copy from being reused.
+      await E(id => globalThis.verityChromium.attach(id), tabId);
+      await withManifestEntry(site.root, '/c/cached.js', newCopy, async () => {
+        const f0 = serverHits(site, o, '/c/cached.js'), m1 = serverHits(site, o, '/marker/cached-ran'), s0 = await seq();
+        await tab.goto(`${o}/cache-b.html`, { waitUntil: 'commit' }).catch(() => {});
+        const v = await waitFor(async () => (await recentSince(s0)).find(x => x.url === res), { what: 'verdict for the script' });
+        const R = await waitFor(() => tab.evaluate(() => window.R && window.R.done && location.pathname === '/cache-b.html' ? window.R : null).catch(() => null), { what: 'page results' });
+        await sleep(300);
+        assert(v.action === 'block' && v.reason === 'no_manifest_match', 'extension verdict: ' + JSON.stringify(v));
+        eq(R.cached, undefined, 'the copy cached while the site was off ran');
+        eq(serverHits(site, o, '/marker/cached-ran') - m1, 0, 'marker requests of the old copy');
+        eq(serverHits(site, o, '/c/cached.js') - f0, 0, 'requests for the script (the copy came from the HTTP cache)');
+      });
+    } finally { await tab.close().catch(() => {}); }
+  });
 
   await t.test('tampered document is blocked with the block page', async () => {
     const { block } = await visit(`${O.enforce}/tampered-doc.html`, { expectBlock: true });

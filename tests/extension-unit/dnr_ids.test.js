@@ -4,6 +4,7 @@ import { DNR_IDS } from '../../extension/src/lib/dnr_ids.js';
 import { PASS_RULE_ID, PASS_PRIORITY, passRule } from '../../extension/src/lib/gate.js';
 import { dnrRule, HEADERS_PRIORITY } from '../../extension/src/lib/request_headers.js';
 import { DETACHED_RULE_ID } from '../../extension/src/lib/workers.js';
+import { TAB_RULE_ID, ORIGIN_RULE_BASE, ORIGIN_RULE_MAX, isOriginRuleId } from '../../extension/src/lib/nostore.js';
 
 // Session rule id ranges [first, last] of each feature: they must not overlap (a second rule with a
 // used id silently replaces the first one).
@@ -12,7 +13,8 @@ const sessionRanges = [
   ['detached tabs', DETACHED_RULE_ID, DETACHED_RULE_ID],
   ['origin headers', DNR_IDS.ORIGIN_HEADERS_BASE, DNR_IDS.ORIGIN_HEADERS_BASE + DNR_IDS.ORIGIN_HEADERS_MAX - 1],
   ['tab headers', DNR_IDS.TAB_HEADERS_BASE, DNR_IDS.NO_STORE_BASE - 1],
-  ['no-store', DNR_IDS.NO_STORE_BASE, DNR_IDS.NO_STORE_BASE + 999999],
+  ['no-store tab', TAB_RULE_ID, TAB_RULE_ID],
+  ['no-store origins', ORIGIN_RULE_BASE, ORIGIN_RULE_MAX],
 ];
 
 test('DNR session rule ids: the features\' ranges are disjoint', () => {
@@ -30,4 +32,10 @@ test('request-header rules outrank the gate\'s PASS allow rule (else the browser
   const top = dnrRule(DNR_IDS.ORIGIN_HEADERS_BASE, 'https://a.example', [{ header: 'Sec-CH-WAICT', value: '1' }]);
   assert.ok(top.priority > pass.priority);
   assert.notEqual(top.id, pass.id);
+});
+
+test('the no-store sync removes only its own ORIGIN rules (never the gate, detach, or request-header rules)', () => {
+  for (const id of [PASS_RULE_ID, DETACHED_RULE_ID, DNR_IDS.ORIGIN_HEADERS_BASE, DNR_IDS.ORIGIN_HEADERS_BASE + 7, DNR_IDS.TAB_HEADERS_BASE + 12, TAB_RULE_ID])
+    assert.equal(isOriginRuleId(id), false, String(id));
+  assert.equal(isOriginRuleId(ORIGIN_RULE_BASE), true);
 });

@@ -7,9 +7,14 @@
 //  - webNavigation.onCommitted: a checked site whose document did not pass through Fetch (first
 //    sight of the header, or attach came too late) -> attach and reload; an unchecked site -> detach.
 //  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
-//  - Network.setCacheDisabled: every response comes from the network and passes through Fetch, so
-//    there are no unverifiable memory/disk-cache hits or 304s (a cached response never pauses in
-//    Fetch). It holds only while the Network domain is enabled, so Network.enable stays on.
+//  - HTTP cache on (issue #12, docs/performance.md): disk-cache hits pause in
+//    Fetch with their full body; Blink's memory cache, which serves a copy with no request, gets
+//    nothing to reuse: lib/nostore.js rules give Blink `no-store` for checked origins and attached
+//    tabs (the HTTP cache keeps the original headers), and each session starts with a one-shot
+//    eviction (Network.setCacheDisabled true then false) of what the renderer cached before.
+//    The Network domain itself stays enabled: it is what Network.getCertificate (M2DMRT) and the
+//    Sec-Fetch-Dest of requestWillBeSentExtraInfo need, chrome.debugger has no Security domain,
+//    and switching it off per page is not shown safe yet (docs/performance.md).
 //  - M2DMRT (lib/m2dmrt.js): a 3xx of a checked site's main document towards another host becomes
 //    the tab's pending hop, with the origin's certificate (Network.getCertificate, read after the
 //    origin's document was let through). The destination's response is held paused while the host
@@ -34,6 +39,7 @@ import { installDnrRequestHeaders } from './request_headers_dnr.js';
 import { PASS_RULE_ID, gateRules, gatedUrl, heldUrl, passRule } from '../lib/gate.js';
 import { installWorkersChromium } from './workers_chromium.js';
 import { installDetachChromium } from './detach_chromium.js';
+import { TAB_RULE_ID, isOriginRuleId, originNoStoreRules, tabNoStoreRule } from '../lib/nostore.js';
 
 const dbg = api.debugger;
 const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
@@ -67,8 +73,13 @@ export function installChromium(core) {
   // Dedicated workers have no Fetch domain: their requests pause in the parent page's session.
   async function setupSession(target, type = 'page') {
     if (type === 'page') await noSpeculation(target);
-    await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
+    // One-shot eviction of the renderer's memory cache (measured: works without Network.enable, and
+    // the HTTP cache stays in use afterwards).
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: true }).catch(() => {});
+    await send(target, 'Network.setCacheDisabled', { cacheDisabled: false }).catch(() => {});
+    // Network stays enabled (Network.getCertificate, Sec-Fetch-Dest). A "Network window" (disable
+    // once the document's certificate was read) is not used: not shown safe yet (docs/performance.md).
+    await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
     if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: PATTERNS });
     await send(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }).catch(() => {});
   }
@@ -443,6 +454,7 @@ function installGate(core, trace, extensionBase) {
   const dnr = api.declarativeNetRequest;
   const passing = new Set();
   let applied = null;        // JSON of the GATE rules in place
+  let appliedNoStore = null; // JSON of the no-store ORIGIN rules in place
   let rules = [];
   let chain = Promise.resolve();
   const serial = fn => (chain = chain.then(fn).catch(e => trace.push({ gateError: String(e && e.message || e) })));
@@ -452,11 +464,20 @@ function installGate(core, trace, extensionBase) {
   const sync = () => serial(async () => {
     const next = gateRules(checkedOrigins(), preloadedHosts(), extensionBase);
     const json = JSON.stringify(next);
-    if (json === applied) return;
-    const old = await dnr.getDynamicRules();
-    await dnr.updateDynamicRules({ removeRuleIds: old.map(x => x.id), addRules: next });
-    applied = json;
-    rules = next;
+    if (json !== applied) {
+      const old = await dnr.getDynamicRules();
+      await dnr.updateDynamicRules({ removeRuleIds: old.map(x => x.id), addRules: next });
+      applied = json;
+      rules = next;
+    }
+    // lib/nostore.js: Blink gets no-store for the checked origins' subresources (no memory-cache
+    // reuse). Session rules: gone at a browser restart, added again by the first sync.
+    const noStore = originNoStoreRules(checkedOrigins());
+    const noStoreJson = JSON.stringify(noStore);
+    if (noStoreJson === appliedNoStore) return;
+    const session = await dnr.getSessionRules();
+    await dnr.updateSessionRules({ removeRuleIds: session.map(x => x.id).filter(isOriginRuleId), addRules: noStore });
+    appliedNoStore = noStoreJson;
   });
   let predictionOff = null;         // unknown at start: the first sync sets or clears it
   const syncPass = () => serial(async () => {
@@ -469,7 +490,8 @@ function installGate(core, trace, extensionBase) {
       await (off ? pref.set({ value: false }) : pref.clear({}));
       predictionOff = off;
     }
-    await dnr.updateSessionRules({ removeRuleIds: [PASS_RULE_ID], addRules: rule ? [rule] : [] });
+    const noStore = tabNoStoreRule(passing);
+    await dnr.updateSessionRules({ removeRuleIds: [PASS_RULE_ID, TAB_RULE_ID], addRules: [rule, noStore].filter(Boolean) });
   });
   // Rules of an earlier run stay in force until the cache is read: the gate holds meanwhile.
   serial(async () => { rules = await dnr.getDynamicRules(); applied = JSON.stringify(rules); });

@@ -5,7 +5,7 @@
 //                  DETACHED_RULE_ID       blocks the subresources of checked tabs whose debugger detached (lib/workers.js)
 //                  ORIGIN_HEADERS_BASE..  WAICT request headers, one per checked origin
 //                  TAB_HEADERS_BASE+tabId WAICT request headers, one per tab on a checked site
-//                  NO_STORE_BASE..        reserved for Chromium's no-store response rules (issue #12)
+//                  NO_STORE_BASE..        Chromium's no-store response rules (lib/nostore.js, issue #12)
 export const DNR_IDS = Object.freeze({
   GATE_BASE: 1,
   PASS_RULE_ID: 1,

@@ -119,7 +119,8 @@ add('/sri.html', f'{HEAD}<title>sri</title>{PRELUDE}<body><script src="/sri.js" 
 # Cache: /c/ is served with `Cache-Control: max-age=3600` (server.py); the browser tests change the
 # manifest entry of /c/cached.js between the two pages, so the copy the second page gets from the
 # browser's cache must still be checked against the manifest of that moment.
-add('/c/cached.js', 'window.R.cached = "ran";\n')
+# Running it also requests /marker/cached-ran (server.py answers 204): the tests count these.
+add('/c/cached.js', 'window.R.cached = "ran"; fetch("/marker/cached-ran", { cache: "no-store" }).catch(() => {});\n')
 for name in ('cache-a', 'cache-b'):
     add(f'/{name}.html', f'{HEAD}<title>{name}</title>{PRELUDE}<body><script src="/c/cached.js"></script>'
         '<script>window.addEventListener("load", done);</script></body>')
@@ -135,6 +136,18 @@ for i in range(25):
     add(f'/b/s{i}.js', f'window.R.n = (window.R.n || 0) + 1; /* {i} */\n'); bench_res.append(f'<script src="/b/s{i}.js"></script>')
     add(f'/b/c{i}.css', f'.c{i} {{ color: rgb({i}, 0, 0); }}\n'); bench_res.append(f'<link rel="stylesheet" href="/b/c{i}.css">')
 add('/bench.html', f'{HEAD}<title>bench</title>{PRELUDE}{"".join(bench_res)}<body><script>window.addEventListener("load", done);</script></body>')
+# Repeat-visit app page (scripts/bench-repeat.sh): everything under /c/ (max-age=3600), all listed:
+# one 1.5 MB script bundle, 30 module scripts, 20 stylesheets, 40 images.
+app = ['<script src="/c/app/bundle.js"></script>']
+pad = ('/* ' + 'x' * 1020 + ' */\n') * 1500
+add('/c/app/bundle.js', 'window.R.bundle = (window.R.bundle || 0) + 1;\n' + pad)
+for i in range(30):
+    add(f'/c/app/m{i}.js', f'window.R.m = (window.R.m || 0) + 1; export const v{i} = {i};\n'); app.append(f'<script type="module" src="/c/app/m{i}.js"></script>')
+for i in range(20):
+    add(f'/c/app/s{i}.css', f'.a{i} {{ color: rgb(0, {i}, 0); }}\n'); app.append(f'<link rel="stylesheet" href="/c/app/s{i}.css">')
+for i in range(40):
+    add(f'/c/app/i{i}.png', png(i, 64, 128)); app.append(f'<img src="/c/app/i{i}.png">')
+add('/c/app.html', f'{HEAD}<title>app</title>{PRELUDE}{"".join(app)}<body><script type="module">window.addEventListener("load", done); if (document.readyState === "complete") done();</script></body>')
 
 manifest = {'hashes': {p: base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
                        for p, b in sorted(listed.items())},

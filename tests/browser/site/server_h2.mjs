@@ -1,4 +1,4 @@
-// HTTP/2 twin of server.py (same arguments, same headers, same "ready" line), for the page-load
+// HTTP/2 twin of server.py (same arguments, same headers, same "ready" line, same request log), for the page-load
 // benchmark: real sites that would deploy WAICT serve over HTTP/2 (one TLS connection, many
 // streams), while server.py speaks HTTP/1.0 (a new TLS connection per resource, at most six per
 // host in Chromium), which makes every held response also hold a connection slot.
@@ -11,8 +11,9 @@ const [root, cert, key, ...specs] = process.argv.slice(2);
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
   '.wasm': 'application/wasm', '.png': 'image/png', '.txt': 'text/plain' };
 
-function handler(dir, mode, maxAge) {
+function handler(dir, mode, maxAge, port) {
   return (req, res) => {
+    console.log(`${port} ${req.url} dest=${req.headers['sec-fetch-dest']}`);   // as server.py logs
     const urlPath = decodeURIComponent(new URL(req.url, 'https://x').pathname);
     const file = path.join(dir, path.normalize(urlPath).replace(/^(\.\.[/\\])+/, ''));
     if (!file.startsWith(dir)) { res.writeHead(403); res.end(); return; }
@@ -34,7 +35,7 @@ for (const spec of specs) {
   const [port, modeSpec, ...d] = spec.split(':');
   const [mode, maxAge = '0'] = modeSpec.split('/');
   const dir = path.resolve(d.length ? d.join(':') : root);
-  const srv = http2.createSecureServer(tls, handler(dir, mode, maxAge));
+  const srv = http2.createSecureServer(tls, handler(dir, mode, maxAge, port));
   srv.on('sessionError', () => {});
   srv.listen(Number(port), '127.0.0.1', () => { if (--pending === 0) console.log('ready'); });
 }

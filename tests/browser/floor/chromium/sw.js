@@ -1,4 +1,5 @@
-// Benchmark floor (README.md): the interception Verity's Chromium path needs, with no work on top.
+// Benchmark floor (README.md): the interception Verity's Chromium path needs, with no work on top
+// (the same mechanism as extension/src/background/chromium.js and lib/nostore.js's TAB rule).
 const attached = new Set();
 const send = (target, method, params = {}) => chrome.debugger.sendCommand(target, method, params);
 
@@ -8,11 +9,17 @@ globalThis.floorAttachAll = async () => {
     if (!/^https:/.test(tab.url || '') || attached.has(tab.id)) continue;
     const target = { tabId: tab.id };
     await chrome.debugger.attach(target, '1.3');
-    await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
+    // As Verity (issue #12): one-shot memory-cache eviction, HTTP cache on, Blink sees no-store;
+    // Network stays enabled (Verity needs it for certificates).
     await send(target, 'Network.setCacheDisabled', { cacheDisabled: true });
+    await send(target, 'Network.setCacheDisabled', { cacheDisabled: false });
+    await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 });
     await send(target, 'Fetch.enable', { patterns: [{ urlPattern: '*', requestStage: 'Response' }] });
     attached.add(tab.id);
   }
+  await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [2], addRules: [{ id: 2, priority: 1,
+    action: { type: 'modifyHeaders', responseHeaders: [{ header: 'cache-control', operation: 'set', value: 'no-store' }] },
+    condition: { tabIds: [...attached], resourceTypes: ['stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest', 'media', 'other'] } }] });
   return attached.size;
 };
 
