@@ -174,7 +174,7 @@ async function main() {
       eq(await E(id => globalThis.verityChromium.isAttached(id), tabId), false, 'debugger attached to the off site');
       const port = new URL(o).port;
       const rulesFor = await E(([p, id]) => chrome.declarativeNetRequest.getSessionRules().then(rs => rs.filter(r => JSON.stringify(r).includes(p) || (r.condition.tabIds || []).includes(id))), [port, tabId]);
-      eq(rulesFor.length, 0, 'session rules naming the off site or its tab');
+      eq(rulesFor.length, 0, 'session rules naming the off site or its tab: ' + JSON.stringify(rulesFor));
       eq((await E(([o]) => globalThis.verity.setSite(o, 'require'), [o])).ok, true, 'set_site require');
       // Attach while the off period's page is still open, then navigate the same tab: the
       // same renderer (and its memory cache) loads the next page, so only the eviction at attach

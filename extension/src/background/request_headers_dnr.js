@@ -25,24 +25,36 @@ export function installDnrRequestHeaders() {
     (globalThis.verityTrace || []).push({ dnrError: String(e && e.message || e) });
   }));
   const originIds = new Set();
+  const tabOrigins = new Map();  // tabId -> origin of its TAB rule
   return {
     sync(cache) {
       const add = [];
+      // A tab rule of a site that stopped being checked (switched off, expired) goes at once: its
+      // open page must not keep sending the headers (privacy).
+      const stale = [];
+      for (const [tabId, origin] of tabOrigins) {
+        if (!isCheckedLocally(origin, cache)) { stale.push(TAB_BASE + tabId); tabOrigins.delete(tabId); }
+      }
       let id = DNR_IDS.ORIGIN_HEADERS_BASE - 1;
       for (const [origin, e] of Object.entries(cache || {})) {
         if (id >= DNR_IDS.ORIGIN_HEADERS_BASE + MAX_ORIGINS - 2 || !isCheckedLocally(origin, cache)) continue;
         const hs = requestHeadersFor(e, origin);
         if (hs.length) add.push(dnrRule(++id, origin, hs));
       }
-      const remove = [...originIds];
+      const remove = [...originIds, ...stale];
       originIds.clear();
       for (const r of add) originIds.add(r.id);
       return update(remove, add);
     },
     pageStarted(tabId, origin, headers) {
       if (typeof tabId !== 'number' || tabId < 0) return Promise.resolve();
+      if (headers.length) tabOrigins.set(tabId, origin);
+      else tabOrigins.delete(tabId);
       return update([TAB_BASE + tabId], headers.length ? [dnrRule(TAB_BASE + tabId, origin, headers, tabId)] : []);
     },
-    forget(tabId) { return typeof tabId === 'number' && tabId >= 0 ? update([TAB_BASE + tabId], []) : Promise.resolve(); },
+    forget(tabId) {
+      tabOrigins.delete(tabId);
+      return typeof tabId === 'number' && tabId >= 0 ? update([TAB_BASE + tabId], []) : Promise.resolve();
+    },
   };
 }
