@@ -20,7 +20,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (c.log_retention_days > kMaxRetentionDays || c.log_max_rows > kMaxLogRows) std::abort();
     if (c.m2dmrt.dns_transport == DnsTransport::kDoh && c.m2dmrt.doh_url.empty()) std::abort();
     for (const auto& s : t.services) {
-      if (s.key.type != kKeyTypeEd25519 || s.name.empty()) std::abort();
+      if (s.name.empty()) std::abort();
+      if (s.has_key && s.key.type != kKeyTypeEd25519) std::abort();
+      if (!s.has_key && t.witness_threshold == 0) std::abort();  // witness-only needs witnesses
+    }
+    for (const auto& w : t.witnesses) {
+      if (w.form == WitnessForm::kC2sp && w.cosignature_type != kKeyTypeWaictCosignature) std::abort();
+      if (w.cosignature_type < 2 || w.cosignature_type == kKeyTypeC2spCosignature) std::abort();
     }
   } else if (r.code() != verity::ErrorCode::kConfigInvalid) {
     std::abort();
