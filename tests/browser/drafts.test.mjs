@@ -139,6 +139,16 @@ async function main() {
     never(['tampered-frame', 'tampered-doc'], before);
   });
 
+  await t.test('object (rework, enforce): a listed <object> document runs; a tampered one never runs', async () => {
+    const before = snapshot(['tampered-object']);
+    const { R, verdicts } = await visit(`${O.rw}/objects.html`);
+    eq(R.obj, 'ran', 'listed object document ran');
+    const v = V(verdicts, '/t/obj.html');
+    assert(v && v.action === 'block' && v.reason === 'no_manifest_match', 'object verdict: ' + JSON.stringify(v));
+    await sleep(500);
+    never(['tampered-object'], before);
+  });
+
   await t.test('script/worker (rework, enforce): listed run; tampered script and worker never run', async () => {
     const before = snapshot(['tampered-script', 'tampered-worker']);
     const { R, verdicts } = await visit(`${O.rw}/script.html`);

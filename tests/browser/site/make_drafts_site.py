@@ -122,6 +122,13 @@ add('/t/frame.html', f'{HEAD}<title>tampered frame</title><img src="{marker("tam
 add('/p/frames.js', '(async () => { const f = src => settle(new Promise(res => { const i = document.createElement("iframe"); i.src = src; i.onload = () => res("load"); document.body.append(i); }), 4000);'
     ' R.good = await f("/frame.html"); R.bad = await f("/t/frame.html"); await new Promise(r => setTimeout(r, 300)); done(); })();\n')
 page('/frames.html', 'frames', '', '/p/frames.js')
+# --- object (mode-object): an <object type=text/html> of a listed and of a tampered document ---
+add('/obj.html', f'{HEAD}<title>object</title><script src="/p/obj-in.js"></script>')
+add('/p/obj-in.js', 'parent.R.obj = "ran";\n')
+add('/t/obj.html', f'{HEAD}<title>tampered object</title><img src="{marker("tampered-object")}">', rw=f'{HEAD}<title>object</title><script src="/p/obj-in.js"></script>')
+add('/p/objects.js', '(async () => { const o = src => settle(new Promise(res => { const e = document.createElement("object"); e.type = "text/html"; e.data = src; e.onload = () => res("load"); e.onerror = () => res("error"); document.body.append(e); }), 4000);'
+    ' R.good = await o("/obj.html"); R.bad = await o("/t/obj.html"); await new Promise(r => setTimeout(r, 500)); done(); })();\n')
+page('/objects.html', 'objects', '', '/p/objects.js')
 add('/t/doc.html', f'{HEAD}<title>tampered document</title><img src="{marker("tampered-doc")}">', rw=f'{HEAD}<title>the published document</title>')
 
 # --- inline code (mode-inline-js / mode-inline-css) ---
