@@ -17,7 +17,8 @@ done
 
 pkgs=(build-essential cmake pkg-config git ca-certificates
   libsodium-dev libsimdjson-dev doctest-dev libcurl4-openssl-dev libsqlite3-dev libssl-dev libunbound-dev
-  clang sqlite3 openssl python3 zip)
+  clang sqlite3 openssl python3 zip
+  fakeroot man-db) # packaging/build-deb.sh and tests/install (the .deb they build; `man verity-cli`)
 [ $want_browser = 1 ] && pkgs+=(chromium firefox-esr nodejs npm xvfb libnss3-tools)
 [ $want_dns = 1 ] && pkgs+=(nsd unbound ldnsutils)
 pkgs+=(clang-format shellcheck) # lint stage of scripts/test.sh (tests/lint/run.sh)
