@@ -17,7 +17,7 @@
 //
 // Formats: chain_head_with_proof (VerifyChainHeadWithProof), domain_absent (VerifyDomainAbsent),
 // cosigned_tree_note (VerifyTreeNote), preload_list (VerifyPreloadList), m2dmrt_declaration
-// (ParseDeclaration syntax), m2dmrt_registration (the registration messages' parsers).
+// (ParseDeclaration syntax).
 // In `gen` mode each case's expected code is what the case is written to show; generation fails if
 // the verifier disagrees, so a vector is never "whatever the code did".
 #include <algorithm>
@@ -32,7 +32,6 @@
 #include "core/encoding.h"
 #include "json/json.h"
 #include "m2dmrt/declaration.h"
-#include "m2dmrt/registration.h"
 #include "transparency/chain.h"
 #include "transparency/chain_head.h"
 #include "transparency/mpt.h"
@@ -166,14 +165,6 @@ std::string Run(std::string_view format, const json::Value& in, const Policies& 
   if (format == "cosigned_tree_note") return Code(VerifyTreeNote(Str(in, "note"), p.witness, now));
   if (format == "preload_list") return Code(VerifyPreloadList(Str(in, "note"), p.preload, p.witness, now));
   if (format == "m2dmrt_declaration") return Code(m2dmrt::ParseDeclaration(Str(in, "rdata")));
-  if (format == "m2dmrt_registration") {
-    const std::string msg = Str(in, "message"), kind = Str(in, "kind");
-    if (kind == "hello") return Code(m2dmrt::ParseRegHello(msg));
-    if (kind == "offer") return Code(m2dmrt::ParseRegOffer(msg));
-    if (kind == "confirm") return Code(m2dmrt::ParseRegConfirm(msg));
-    if (kind == "done") return Code(m2dmrt::ParseRegDone(msg));
-    return "unknown kind";
-  }
   return "unknown format";
 }
 

@@ -35,11 +35,10 @@ export function installDnrRequestHeaders() {
       for (const [tabId, origin] of tabOrigins) {
         if (!isCheckedLocally(origin, cache)) { stale.push(TAB_BASE + tabId); tabOrigins.delete(tabId); }
       }
-      let id = DNR_IDS.ORIGIN_HEADERS_BASE - 1;
       for (const [origin, e] of Object.entries(cache || {})) {
-        if (id >= DNR_IDS.ORIGIN_HEADERS_BASE + MAX_ORIGINS - 2 || !isCheckedLocally(origin, cache)) continue;
+        if (add.length >= MAX_ORIGINS || !isCheckedLocally(origin, cache)) continue;
         const hs = requestHeadersFor(e, origin);
-        if (hs.length) add.push(dnrRule(++id, origin, hs));
+        if (hs.length) add.push(dnrRule(DNR_IDS.ORIGIN_HEADERS_BASE + add.length, origin, hs));
       }
       const remove = [...originIds, ...stale];
       originIds.clear();

@@ -47,7 +47,7 @@ export function gateRules(origins, preloadedHosts, extensionBase) {
   for (const o of origins) { const f = originFilter(o); if (f) filters.add(f); }
   for (const h of preloadedHosts) { const f = preloadedHostFilter(h); if (f) filters.add(f); }
   return [...filters].sort().map((regexFilter, i) => ({
-    id: i + 1, priority: GATE_PRIORITY,
+    id: DNR_IDS.GATE_BASE + i, priority: GATE_PRIORITY,
     action: { type: 'redirect', redirect: { regexSubstitution: `${extensionBase}${HOLD_PAGE}#\\0` } },
     condition: { regexFilter, resourceTypes: ['main_frame'] },
   }));

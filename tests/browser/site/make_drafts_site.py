@@ -115,20 +115,21 @@ files['/t/m.wasm'] = wasm(43)
 add('/p/wasm.js', f'(async () => {{ R.wasm = await runWasm("/m.wasm"); R.badWasm = await runWasm("/t/m.wasm"); if (R.badWasm === 43) fetch("{marker("tampered-wasm")}"); done(); }})();\n')
 page('/wasm.html', 'wasm', '', '/p/wasm.js')
 
-# --- document / frame ---
-add('/frame.html', f'{HEAD}<title>frame</title><script src="/p/frame-in.js"></script>')
-add('/p/frame-in.js', 'parent.R.frame = "ran";\n')
-add('/t/frame.html', f'{HEAD}<title>tampered frame</title><img src="{marker("tampered-frame")}">', rw=f'{HEAD}<title>frame</title><script src="/p/frame-in.js"></script>')
-add('/p/frames.js', '(async () => { const f = src => settle(new Promise(res => { const i = document.createElement("iframe"); i.src = src; i.onload = () => res("load"); document.body.append(i); }), 4000);'
-    ' R.good = await f("/frame.html"); R.bad = await f("/t/frame.html"); await new Promise(r => setTimeout(r, 300)); done(); })();\n')
-page('/frames.html', 'frames', '', '/p/frames.js')
-# --- object (mode-object): an <object type=text/html> of a listed and of a tampered document ---
-add('/obj.html', f'{HEAD}<title>object</title><script src="/p/obj-in.js"></script>')
-add('/p/obj-in.js', 'parent.R.obj = "ran";\n')
-add('/t/obj.html', f'{HEAD}<title>tampered object</title><img src="{marker("tampered-object")}">', rw=f'{HEAD}<title>object</title><script src="/p/obj-in.js"></script>')
-add('/p/objects.js', '(async () => { const o = src => settle(new Promise(res => { const e = document.createElement("object"); e.type = "text/html"; e.data = src; e.onload = () => res("load"); e.onerror = () => res("error"); document.body.append(e); }), 4000);'
-    ' R.good = await o("/obj.html"); R.bad = await o("/t/obj.html"); await new Promise(r => setTimeout(r, 500)); done(); })();\n')
-page('/objects.html', 'objects', '', '/p/objects.js')
+# --- document / frame / object: an embedded listed document runs parent.R.<kind> = "ran"; its
+# tampered twin only requests a marker. `create` makes element `e` for `src` and resolves `res`.
+def embedded(kind, title, page_name, create, wait_ms):
+    good = f'{HEAD}<title>{title}</title><script src="/p/{kind}-in.js"></script>'
+    add(f'/{kind}.html', good)
+    add(f'/p/{kind}-in.js', f'parent.R.{kind} = "ran";\n')
+    add(f'/t/{kind}.html', f'{HEAD}<title>tampered {title}</title><img src="{marker("tampered-" + title)}">', rw=good)
+    add(f'/p/{page_name}.js', '(async () => { const f = src => settle(new Promise(res => { ' + create + ' document.body.append(e); }), 4000);'
+        f' R.good = await f("/{kind}.html"); R.bad = await f("/t/{kind}.html"); await new Promise(r => setTimeout(r, {wait_ms})); done(); }})();\n')
+    page(f'/{page_name}.html', page_name, '', f'/p/{page_name}.js')
+
+
+embedded('frame', 'frame', 'frames', 'const e = document.createElement("iframe"); e.src = src; e.onload = () => res("load");', 300)
+# mode-object: an <object type=text/html>
+embedded('obj', 'object', 'objects', 'const e = document.createElement("object"); e.type = "text/html"; e.data = src; e.onload = () => res("load"); e.onerror = () => res("error");', 500)
 add('/t/doc.html', f'{HEAD}<title>tampered document</title><img src="{marker("tampered-doc")}">', rw=f'{HEAD}<title>the published document</title>')
 
 # --- inline code (mode-inline-js / mode-inline-css) ---
