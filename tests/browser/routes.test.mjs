@@ -149,7 +149,8 @@ async function main() {
   const ext = stageExtension(browserName, path.join(work, 'ext'), { testBridge: browserName === 'firefox' || !!process.env.TRACE });
   const tls = makeTls(path.join(work, 'tls'));
   let tsite;
-  site = await startSite(work, tls, { enforce: 'enforce', plain: 'none', swpre: 'enforce', swlate: 'enforce', tgood: ['enforce/86400', () => tsite.good] }, {
+  site = await startSite(work, tls, { enforce: 'enforce', plain: 'none', swpre: 'enforce', swlate: 'enforce', tgood: ['enforce/86400', () => tsite.good],
+    firsta: 'enforce', firstb: 'enforce', firstc: 'enforce' }, {
     prepare: root => {
       execFileSync('python3', [path.join(here, 'site', 'make_routes.py'), root], { stdio: 'ignore' });
       tsite = makeTransparencySite(work, hostBin, root);
@@ -164,6 +165,26 @@ async function main() {
   const first = await drv.newTab(`${O.enforce}/r/good.html`);
   await drv.outcome(first, `${O.enforce}/r/good.html`);
   await first.close();
+
+  // The visit on which a site enrolls (never seen, not preloaded; its header says enforce): three
+  // origins the browser has never loaded, so each visit is a first sight.
+  await test('first visit of a site that sends an enforcing header: tampered code never runs, the good page runs', async () => {
+    const m0 = site.log.length;
+    const outs = {};
+    for (const [name, p] of [['firsta', '/r/evil-script.html'], ['firstb', '/r/evil-doc.html'], ['firstc', '/r/good.html']]) {
+      const url = `${O[name]}${p}`;
+      const tab = await drv.newTab(url);
+      outs[name] = await drv.outcome(tab, url);
+      await tab.close().catch(() => {});
+    }
+    await sleep(1000);
+    eq(evilMarkers(m0), [], 'requests to evil markers the server saw');
+    eq(markerCount(m0, 'good-js'), 1, 'the good first visit ran');
+    eq(outs.firstb.blocked && outs.firstb.blocked.reason, 'no_manifest_match', 'tampered document: block page');
+    assert(outs.firsta.R && outs.firsta.R.js === undefined, `tampered script: ${JSON.stringify(outs.firsta)}`);
+    for (const [name, p] of [['firsta', '/r/evil.js'], ['firstb', '/r/evil-doc.html']])
+      assert(hostRows(O[name], `${O[name]}${p}`).some(x => x.action === 'block' && x.reason === 'no_manifest_match'), `host log block for ${name}${p}`);
+  });
 
   await test('fresh tabs (new tab + URL, window.open, target=_blank; 15 tabs): tampered code never runs, good pages run', async () => {
     const opener = await drv.newTab(`${O.plain}/r/links.html?to=x`);

@@ -39,3 +39,12 @@ test('the no-store sync removes only its own ORIGIN rules (never the gate, detac
     assert.equal(isOriginRuleId(id), false, String(id));
   assert.equal(isOriginRuleId(ORIGIN_RULE_BASE), true);
 });
+
+test('DNR dynamic rule ids: GATE, FIRST SIGHT and OFF ranges are disjoint', () => {
+  const ranges = [['gate', DNR_IDS.GATE_BASE, DNR_IDS.GATE_MAX], ['first sight', DNR_IDS.FIRST_SIGHT_RULE_ID, DNR_IDS.FIRST_SIGHT_RULE_ID],
+    ['off', DNR_IDS.OFF_BASE, DNR_IDS.OFF_BASE + DNR_IDS.OFF_MAX - 1]];
+  for (let i = 0; i < ranges.length; i++) for (let j = i + 1; j < ranges.length; j++) {
+    const [a, a0, a1] = ranges[i], [b, b0, b1] = ranges[j];
+    assert.ok(a1 < b0 || b1 < a0, `${a} [${a0}, ${a1}] overlaps ${b} [${b0}, ${b1}]`);
+  }
+});

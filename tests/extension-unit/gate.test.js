@@ -1,6 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { gateRules, passRule, gatedUrl, heldUrl, originFilter, preloadedHostFilter, PASS_RULE_ID, HOLD_PAGE } from '../../extension/src/lib/gate.js';
+import { gateRules, passRule, gatedUrl, heldUrl, originFilter, preloadedHostFilter, firstSightRule, offRules, dynamicGateRules, PASS_RULE_ID, HOLD_PAGE } from '../../extension/src/lib/gate.js';
+import { DNR_IDS } from '../../extension/src/lib/dnr_ids.js';
 
 const BASE = 'chrome-extension://mbbdieillpeggimjpelglbnjlbajlfmk/';
 
@@ -58,4 +59,27 @@ test('gate: the PASS rule lists the attached tabs, none -> no rule', () => {
   assert.equal(r.id, PASS_RULE_ID);
   assert.equal(r.action.type, 'allow');
   assert.deepEqual(r.condition, { tabIds: [7, 12], resourceTypes: ['main_frame'] });
+});
+
+test('gate: FIRST SIGHT holds a top-level response whose WAICT header enforces, on any https site, below PASS', () => {
+  const r = firstSightRule(BASE);
+  assert.equal(r.id, DNR_IDS.FIRST_SIGHT_RULE_ID);
+  assert.equal(r.action.type, 'redirect');
+  assert.equal(r.action.redirect.regexSubstitution, `${BASE}${HOLD_PAGE}#\\0`);
+  assert.deepEqual(r.condition.resourceTypes, ['main_frame']);
+  assert.deepEqual(r.condition.responseHeaders, [{ header: 'integrity-policy-waict-v1', values: ['*enforce*'] }]);
+  assert.ok(new RegExp(r.condition.regexFilter).test('https://new.example/x'));
+  assert.ok(!new RegExp(r.condition.regexFilter).test('http://new.example/x'));
+  assert.ok(r.priority < passRule([1]).priority, 'PASS outranks FIRST SIGHT');
+});
+
+test('gate: OFF rules let switched-off origins through at PASS priority; the dynamic set has no id twice', () => {
+  const off = offRules(['https://b.example', 'https://a.example', 'https://a.example', 'not an origin']);
+  assert.deepEqual(off.map(r => r.condition.regexFilter), ['^https://a\\.example/.*', '^https://b\\.example/.*']);
+  assert.deepEqual(off.map(r => r.id), [DNR_IDS.OFF_BASE, DNR_IDS.OFF_BASE + 1]);
+  for (const r of off) { assert.equal(r.action.type, 'allow'); assert.ok(r.priority > firstSightRule(BASE).priority); }
+  const all = dynamicGateRules({ checked: ['https://c.example'], preloaded: ['p.example'], off: ['https://a.example'] }, BASE);
+  assert.equal(new Set(all.map(r => r.id)).size, all.length);
+  assert.ok(all.every(r => r.id >= DNR_IDS.GATE_BASE && r.id < DNR_IDS.OFF_BASE + DNR_IDS.OFF_MAX));
+  assert.ok(gateRules(['https://c.example'], ['p.example'], BASE).every(r => r.id <= DNR_IDS.GATE_MAX));
 });

@@ -36,7 +36,7 @@ import { WAICT_HEADER, Reason } from '../lib/messages.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 import { continueDocument } from './chromium_waict.js';
 import { installDnrRequestHeaders } from './request_headers_dnr.js';
-import { PASS_RULE_ID, gateRules, gatedUrl, heldUrl, passRule } from '../lib/gate.js';
+import { PASS_RULE_ID, dynamicGateRules, heldUrl, passRule } from '../lib/gate.js';
 import { installWorkersChromium } from './workers_chromium.js';
 import { installDetachChromium } from './detach_chromium.js';
 import { TAB_RULE_ID, isOriginRuleId, originNoStoreRules, tabNoStoreRule } from '../lib/nostore.js';
@@ -224,15 +224,19 @@ export function installChromium(core) {
     try {
       await core.ready;
       const origin = originOf(url);
-      if (!core.isCheckedLocally(origin)) { await gate.sync(); return navigateTab(tabId, url); }  // stale gate
-      trace.push({ gateRetry: url, tabId, time: Date.now() });
-      core.prefetchManifest(origin);
+      const entry = core.cache[origin];
+      if (entry && entry.setting === 'off') { await gate.sync(); return navigateTab(tabId, url); }  // stale gate: the OFF rule lets it through
+      // A checked site (GATE), or a site whose response asked to enforce (FIRST SIGHT: the address
+      // is opened again in the attached tab, where its document is checked like any other).
+      const firstSight = !core.isCheckedLocally(origin);
+      trace.push({ gateRetry: url, tabId, firstSight, time: Date.now() });
+      if (!firstSight) core.prefetchManifest(origin);
       // A tab held again and again (attach keeps failing): fail closed like a failed attach.
       const tries = r.gateRetries = (r.gateRetries || 0) + 1;
       const ok = tries <= MAX_RELOADS + 1 && await attach(tabId).then(() => true, () => false);
       if (ok) return navigateTab(tabId, url);
       r.gateRetries = 0;
-      const state = core.cachedState(origin);
+      const state = core.cachedState(origin) || (firstSight ? { origin, checked: true, mode: 'enforce', source: 'header' } : null);
       if (state && state.mode !== 'report') {
         const res = { action: 'block', reason: Reason.INTERCEPTION_UNAVAILABLE, detail: 'the tab could not be intercepted', enforced: 'block' };
         return core.showBlockPage(tabId, { origin, url: stripFragment(url), destination: 'document', res, state });
@@ -455,20 +459,19 @@ function installGate(core, trace, extensionBase) {
   const passing = new Set();
   let applied = null;        // JSON of the GATE rules in place
   let appliedNoStore = null; // JSON of the no-store ORIGIN rules in place
-  let rules = [];
   let chain = Promise.resolve();
   const serial = fn => (chain = chain.then(fn).catch(e => trace.push({ gateError: String(e && e.message || e) })));
 
   const checkedOrigins = () => Object.keys(core.cache).filter(o => core.isCheckedLocally(o));
   const preloadedHosts = () => [...core.preloaded].filter(h => !(core.cache[`https://${h}`] && core.cache[`https://${h}`].setting === 'off'));
+  const offOrigins = () => Object.keys(core.cache).filter(o => core.cache[o].setting === 'off');
   const sync = () => serial(async () => {
-    const next = gateRules(checkedOrigins(), preloadedHosts(), extensionBase);
+    const next = dynamicGateRules({ checked: checkedOrigins(), preloaded: preloadedHosts(), off: offOrigins() }, extensionBase);
     const json = JSON.stringify(next);
     if (json !== applied) {
       const old = await dnr.getDynamicRules();
       await dnr.updateDynamicRules({ removeRuleIds: old.map(x => x.id), addRules: next });
       applied = json;
-      rules = next;
     }
     // lib/nostore.js: Blink gets no-store for the checked origins' subresources (no memory-cache
     // reuse). Session rules: gone at a browser restart, added again by the first sync.
@@ -494,14 +497,13 @@ function installGate(core, trace, extensionBase) {
     await dnr.updateSessionRules({ removeRuleIds: [PASS_RULE_ID, TAB_RULE_ID], addRules: [rule, noStore].filter(Boolean) });
   });
   // Rules of an earlier run stay in force until the cache is read: the gate holds meanwhile.
-  serial(async () => { rules = await dnr.getDynamicRules(); applied = JSON.stringify(rules); });
+  serial(async () => { applied = JSON.stringify(await dnr.getDynamicRules()); });
   syncPass();
   core.onCacheChanged(() => sync());
   core.ready.then(() => sync());
   return {
     sync,
     passes: tabId => passing.has(tabId),
-    holds: url => gatedUrl(url, rules),
     pass: tabId => { passing.add(tabId); return syncPass(); },
     unpass: tabId => { if (passing.delete(tabId)) syncPass(); },
   };

@@ -9,8 +9,16 @@
 //      origin https://app.example:8443 -> regexFilter "^https://app\.example:8443/.*"
 //        https://app.example:8443/a?b  -> chrome-extension://<id>/src/ui/hold.html#https://app.example:8443/a?b
 //      preloaded host app.example      -> "^https://app\.example(:[0-9]+)?/.*"
+//  - FIRST SIGHT (one dynamic rule): the top-level response of any https site whose
+//    Integrity-Policy-WAICT-v1 header asks to enforce something is redirected to the hold page
+//    before the browser uses a byte of its body, so the visit on which a site enrolls is checked
+//    too (the browser evaluates the rule; the extension hears only of sites that sent the header):
+//      { id: 2000000, priority: 1, action: <redirect as above>, condition: { regexFilter: "^https://.*",
+//        resourceTypes: ["main_frame"], responseHeaders: [{ header: "integrity-policy-waict-v1", values: ["*enforce*"] }] } }
+//  - OFF (dynamic rules, ids OFF_BASE..): origins the user switched off are never held, priority 2:
+//      { id: 2000001, priority: 2, action: { type: 'allow' }, condition: { regexFilter: "^https://a\.example/.*", resourceTypes: ["main_frame"] } }
 //  - PASS (one session rule, gone at browser restart): allow `main_frame` requests of the tabs whose
-//    debugger session is set up (CDP Fetch enabled), priority 2:
+//    debugger session is set up (CDP Fetch enabled), priority 2 (it outranks GATE and FIRST SIGHT):
 //      { id: 1, priority: 2, action: { type: 'allow' }, condition: { tabIds: [7, 12], resourceTypes: ['main_frame'] } }
 // The background sees the hold page commit (or finds it in a tab when it starts), attaches to the
 // tab, adds it to PASS and navigates to the address again (background/chromium.js): the user sees
@@ -18,6 +26,7 @@
 // the browser.
 
 import { DNR_IDS } from './dnr_ids.js';
+import { WAICT_HEADER } from './messages.js';
 
 export const PASS_RULE_ID = DNR_IDS.PASS_RULE_ID;
 export const GATE_PRIORITY = 1;
@@ -51,6 +60,26 @@ export function gateRules(origins, preloadedHosts, extensionBase) {
     action: { type: 'redirect', redirect: { regexSubstitution: `${extensionBase}${HOLD_PAGE}#\\0` } },
     condition: { regexFilter, resourceTypes: ['main_frame'] },
   }));
+}
+
+// The FIRST SIGHT rule (see above). Report and warn headers are not held: they let the page load.
+export function firstSightRule(extensionBase) {
+  return {
+    id: DNR_IDS.FIRST_SIGHT_RULE_ID, priority: GATE_PRIORITY,
+    action: { type: 'redirect', redirect: { regexSubstitution: `${extensionBase}${HOLD_PAGE}#\\0` } },
+    condition: { regexFilter: '^https://.*', resourceTypes: ['main_frame'], responseHeaders: [{ header: WAICT_HEADER, values: ['*enforce*'] }] },
+  };
+}
+
+// The OFF rules for the origins the user switched off (sorted, deduplicated, at most OFF_MAX).
+export function offRules(origins) {
+  const filters = [...new Set([...origins].map(originFilter).filter(Boolean))].sort().slice(0, DNR_IDS.OFF_MAX);
+  return filters.map((regexFilter, i) => ({ id: DNR_IDS.OFF_BASE + i, priority: PASS_PRIORITY, action: { type: 'allow' }, condition: { regexFilter, resourceTypes: ['main_frame'] } }));
+}
+
+// Every dynamic rule of the gate: GATE, FIRST SIGHT, OFF.
+export function dynamicGateRules({ checked, preloaded, off }, extensionBase) {
+  return [...gateRules(checked, preloaded, extensionBase), firstSightRule(extensionBase), ...offRules(off)];
 }
 
 // The PASS session rule for the attached tabs, or null when there is none (tabIds must not be empty).
