@@ -75,14 +75,13 @@ async function chromiumSuite() {
   const proc = spawn('/usr/bin/chromium', [`--user-data-dir=${udd}`, `--remote-debugging-port=${port}`, '--no-sandbox',
     '--no-first-run', '--no-default-browser-check', '--ignore-certificate-errors', '--window-position=0,0',
     '--window-size=1280,800', 'about:blank'], { env: { ...process.env, HOME: home }, stdio: 'ignore' });
-  let browser;
+  let browser, installed = false;
   try {
     browser = await waitFor(() => chromium.connectOverCDP(`http://127.0.0.1:${port}`), { timeout: 30000, what: 'Chromium CDP' });
     const ctx = browser.contexts()[0];
     const cdp = await browser.newBrowserCDPSession();
     const targets = async () => (await cdp.send('Target.getTargets')).targetInfos;
     const extUrl = `chrome-extension://${crxId}/`;
-    let installed = false;
     await r.test('Chromium: the extension is installed by policy with no user step, installType "admin"', async () => {
       const sw = await waitFor(async () => (await targets()).find(x => x.type === 'service_worker' && x.url.startsWith(extUrl)),
         { timeout: 90000, interval: 1000, what: `service worker of ${crxId}` });
@@ -150,7 +149,39 @@ async function chromiumSuite() {
   } finally {
     if (browser) await browser.close().catch(() => {});
     proc.kill('SIGTERM');
+    await new Promise(res => (proc.exitCode !== null ? res() : proc.on('exit', res)));
   }
+  if (installed) await chromiumRestarts(home, udd);
+}
+
+// Browser restarts with the enforced twin (remembered from the visit above) as the startup page:
+// the policy-installed extension is loaded with the profile, before the first navigation (unlike
+// --load-extension, which Chromium finishes asynchronously). Each start: the host blocks the tampered
+// app.js and the server never sees its marker.
+async function chromiumRestarts(home, udd) {
+  await r.test('Chromium: 3 restarts with the tampered twin as startup page: its code never runs', async () => {
+    const url = `${site.origins.twin}/index.html`;
+    const before = markers(site.origins.twin);
+    const blocks = () => hostLog(home).filter(l => l.url === `${site.origins.twin}/app.js` && l.action === 'block').length;
+    for (let i = 0; i < 3; i++) {
+      const prefsFile = path.join(udd, 'Default', 'Preferences');
+      const prefs = JSON.parse(fs.readFileSync(prefsFile, 'utf8'));
+      prefs.profile = { ...(prefs.profile || {}), exit_type: 'Normal', exited_cleanly: true };
+      fs.writeFileSync(prefsFile, JSON.stringify(prefs));
+      const b0 = blocks();
+      const proc = spawn('/usr/bin/chromium', [`--user-data-dir=${udd}`, '--no-sandbox', '--no-first-run', '--no-default-browser-check',
+        '--ignore-certificate-errors', '--window-position=0,0', '--window-size=1280,800', url], { env: { ...process.env, HOME: home }, stdio: 'ignore' });
+      try {
+        await waitFor(() => blocks() > b0, { timeout: 60000, interval: 500, what: `host block of the twin's app.js after restart ${i + 1}` });
+        await sleep(1500);
+        if (i === 0) shot('chromium-restart-startup-page.png');
+      } finally {
+        proc.kill('SIGTERM');
+        await new Promise(res => (proc.exitCode !== null ? res() : proc.on('exit', res)));
+      }
+    }
+    eq(markers(site.origins.twin) - before, 0, 'marker requests from the tampered startup page');
+  });
 }
 
 async function firefoxSuite() {

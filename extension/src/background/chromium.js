@@ -140,6 +140,20 @@ export function installChromium(core) {
 
   api.tabs.onRemoved.addListener(tabId => { tabs.delete(tabId); gate.unpass(tabId); core.forgetTab(tabId); });
 
+  // A top-level navigation to a checked site that was aborted while this background attached to
+  // the tab for it (seen at browser start: the startup page's navigation ends in ERR_ABORTED and the
+  // tab stays blank) is opened again once the tab is attached, at most MAX_RELOADS times.
+  api.webNavigation.onErrorOccurred.addListener(d => {
+    if (d.frameId !== 0) return;
+    const r = tabRec(d.tabId);
+    const nav = r.attachNav;
+    r.attachNav = null;
+    if (!nav || nav.url !== d.url || d.error !== 'net::ERR_ABORTED') return;
+    const tries = r.gateRetries = (r.gateRetries || 0) + 1;
+    if (tries > MAX_RELOADS + 1) return;
+    trace.push({ abortedRetry: d.url, tabId: d.tabId, time: Date.now() });
+    attach(d.tabId).then(() => navigateTab(d.tabId, d.url), () => {}).catch(() => {});
+  });
   api.webNavigation.onBeforeNavigate.addListener(d => {
     if (d.frameId !== 0) return;
     const r = tabRec(d.tabId);
@@ -150,7 +164,9 @@ export function installChromium(core) {
     r.mainHeaders = null;
     r.pendingHop = null;
     const origin = originOf(d.url);
+    r.attachNav = null;
     if (origin && core.isCheckedLocally(origin)) {
+      if (!r.attached) r.attachNav = { url: d.url };
       attach(d.tabId).catch(() => {});
       core.prefetchManifest(origin);
     }
@@ -173,6 +189,7 @@ export function installChromium(core) {
   api.webNavigation.onCommitted.addListener(async d => {
     if (d.frameId !== 0) return;
     const r = tabRec(d.tabId);
+    r.attachNav = null;
     const origin = originOf(d.url);
     const url = stripFragment(d.url);
     if (!origin) {
