@@ -54,7 +54,7 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   } else {
     w.Null();
   }
-  w.Key("source").String(s.source);
+  w.Key("source").String(FormatState(s.source));
   w.Key("setting").String(policy::FormatSetting(s.setting));
   w.Key("w3c_integrity_policy");
   if (s.w3c_integrity_policy) {
@@ -82,7 +82,7 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   w.Key("request_headers").BeginObject();
   for (const auto& [name, value] : s.request_headers) w.Key(name).String(value);
   w.EndObject();
-  w.Key("manifest").BeginObject().Key("state").String(s.manifest.state);
+  w.Key("manifest").BeginObject().Key("state").String(FormatState(s.manifest.state));
   if (!s.manifest.id.empty()) w.Key("id").String(s.manifest.id);
   if (!s.manifest.reason.empty()) w.Key("reason").String(s.manifest.reason);
   w.EndObject();
@@ -162,9 +162,9 @@ class Request {
     WriteCsp(w_, rep.csp_enforce, rep.csp_report_only);
     WriteNonEmptyOrNull(w_, "dialect", rep.dialect);
     w_.Key("entries").Uint(rep.entries);
-    w_.Key("transparency").String(rep.transparency);
+    w_.Key("transparency").String(FormatState(rep.transparency));
     if (!rep.transparency_code.empty()) w_.Key("transparency_code").String(rep.transparency_code);
-    w_.Key("state").String(rep.state);
+    w_.Key("state").String(FormatState(rep.state));
     if (!rep.reason.empty()) w_.Key("reason").String(rep.reason);
     if (!rep.detail.empty()) w_.Key("detail").String(ClipDetail(rep.detail));
     return OkStatus();
@@ -365,7 +365,7 @@ class Request {
   // hello / status: the trusted preload list, so the extension knows the preloaded sites without
   // asking per site (design §1 privacy). `preloaded` is empty unless the list is trusted.
   void WritePreload(const policy::PreloadInfo& p) {
-    w_.Key("preload").BeginObject().Key("status").String(p.status);
+    w_.Key("preload").BeginObject().Key("status").String(FormatState(p.status));
     if (p.issued != 0) w_.Key("issued").Uint(p.issued);
     if (!p.detail.empty()) w_.Key("detail").String(ClipDetail(p.detail));
     w_.EndObject();
