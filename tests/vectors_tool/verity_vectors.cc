@@ -17,7 +17,7 @@
 //
 // Formats: chain_head_with_proof (VerifyChainHeadWithProof), domain_absent (VerifyDomainAbsent),
 // cosigned_tree_note (VerifyTreeNote), preload_list (VerifyPreloadList), m2dmrt_declaration
-// (ParseDeclaration syntax).
+// (ParseDeclaration syntax), and the M2DMRT signature and registration formats of m2dmrt_vectors.h.
 // In `gen` mode each case's expected code is what the case is written to show; generation fails if
 // the verifier disagrees, so a vector is never "whatever the code did".
 #include <algorithm>
@@ -32,16 +32,19 @@
 #include "core/encoding.h"
 #include "json/json.h"
 #include "m2dmrt/declaration.h"
+#include "m2dmrt_vectors.h"
 #include "transparency/chain.h"
 #include "transparency/chain_head.h"
 #include "transparency/mpt.h"
 #include "transparency/note.h"
 #include "transparency/preload.h"
 #include "transparency/tree_head.h"
+#include "vector_case.h"
 
 namespace fs = std::filesystem;
 using namespace verity;
 using namespace verity::transparency;
+using namespace verity::vectors;
 
 namespace {
 
@@ -107,22 +110,6 @@ struct Fixture {
 
 // ---- verifiers by format: input object -> "ok" or an error wire name
 
-template <typename T>
-std::string Code(const Result<T>& r) {
-  return r.ok() ? "ok" : std::string(WireName(r.code()));
-}
-
-Bytes B64(const json::Value& in, std::string_view key) {
-  auto s = in.GetString(key);
-  if (!s) return {};
-  auto b = ParseBase64(*s);
-  return b ? *b : Bytes{};
-}
-std::string Str(const json::Value& in, std::string_view key) {
-  return std::string(in.GetString(key).value_or(""));
-}
-int64_t Int(const json::Value& in, std::string_view key) { return in.GetInt(key).value_or(0); }
-
 struct Policies {
   WitnessPolicy witness;
   PreloadPolicy preload;
@@ -165,24 +152,11 @@ std::string Run(std::string_view format, const json::Value& in, const Policies& 
   if (format == "cosigned_tree_note") return Code(VerifyTreeNote(Str(in, "note"), p.witness, now));
   if (format == "preload_list") return Code(VerifyPreloadList(Str(in, "note"), p.preload, p.witness, now));
   if (format == "m2dmrt_declaration") return Code(m2dmrt::ParseDeclaration(Str(in, "rdata")));
-  return "unknown format";
+  return RunM2dmrt(format, in).value_or("unknown format");
 }
 
 // ---- generation
 
-struct Case {
-  std::string format, name, description, expected;
-  std::vector<std::pair<std::string, json::Value>> input;
-};
-
-json::Value S(std::string s) { return json::Value::String(std::move(s)); }
-json::Value B(ByteView b) { return json::Value::String(FormatBase64(b)); }
-json::Value N(int64_t n) { return json::Value::Int(n); }
-
-Bytes Flip(Bytes b, size_t at) {
-  b[at % b.size()] ^= 0x01;
-  return b;
-}
 std::string FlipSigByte(std::string note, size_t line, size_t offset) {
   // The line-th signature line ("— name base64\n"), one bit of its decoded signature flipped.
   size_t pos = note.find("\n\n") + 2;
@@ -339,6 +313,7 @@ std::vector<Case> MakeCases(const Fixture& f) {
   m2("kd_short", "kd has 63 hex digits", "m2dmrt.malformed_record", edit("kd=" + kd, "kd=" + kd.substr(1)));
   m2("key_twice", "d appears twice", "m2dmrt.malformed_record", decl + "; d=evil.test");
   m2("bad_base64", "s is not base64", "m2dmrt.malformed_record", edit("s=", "s=*"));
+  AddM2dmrtCases(cs);
   return cs;
 }
 
