@@ -137,24 +137,18 @@ void AddSignatureCases(const Exchange& x, std::vector<Case>& cs) {
   auto add = [&](std::string name, std::string desc, std::string expected, const Declaration& rec,
                  std::string declarer = "shop.test", std::string peer = "pay.test", int64_t now = kT,
                  const Bytes* peer_spki = nullptr) {
-    cs.push_back({"m2dmrt_declaration_signature",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"rdata", S(m2dmrt::FormatDeclaration(rec))},
-                   {"declarer", S(std::move(declarer))},
-                   {"peer", S(std::move(peer))},
-                   {"declarer_spki", B(x.a.spki)},
-                   {"peer_spki", B(peer_spki ? *peer_spki : x.b.spki)},
-                   {"now", N(now)},
-                   {"skew", N(kSkew)}}});
+    CaseList(cs, "m2dmrt_declaration_signature")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"rdata", S(m2dmrt::FormatDeclaration(rec))},
+              {"declarer", S(std::move(declarer))},
+              {"peer", S(std::move(peer))},
+              {"declarer_spki", B(x.a.spki)},
+              {"peer_spki", B(peer_spki ? *peer_spki : x.b.spki)},
+              {"now", N(now)},
+              {"skew", N(kSkew)}});
   };
-  auto edited = [&](auto f) {  // a signed field changed after signing
-    Declaration m = d;
-    f(m);
-    return m;
-  };
-  auto resigned = [&](auto f) {  // the declarer's own key signs other fields than the record carries
+  // The declarer's own key signs other fields than the record carries (an edit without it: With).
+  auto resigned = [&](auto f) {
     Declaration over = d, m = d;
     f(over);
     m.signature = Sign(x.a, m2dmrt::ComputeSignedMessage(over));
@@ -162,15 +156,16 @@ void AddSignatureCases(const Exchange& x, std::vector<Case>& cs) {
   };
   add("valid", "shop.test declares pay.test's key (Ed25519), checked at the time it was made", "ok", d);
   add("alg_changed", "the record says a=es256; the signature is Ed25519 by an Ed25519 key",
-      "m2dmrt.bad_signature", edited([](Declaration& m) { m.alg = crypto::SigAlg::kEs256; }));
+      "m2dmrt.bad_signature", With(d, [](Declaration& m) { m.alg = crypto::SigAlg::kEs256; }));
   add("declarer_changed", "d=shop2.test, checked as shop2.test's record with the same observed keys",
-      "m2dmrt.bad_signature", edited([](Declaration& m) { m.declarer = "shop2.test"; }), "shop2.test");
+      "m2dmrt.bad_signature", With(d, [](Declaration& m) { m.declarer = "shop2.test"; }), "shop2.test");
   add("peer_changed", "p=pay2.test, checked as a record about pay2.test with the same observed keys",
-      "m2dmrt.bad_signature", edited([](Declaration& m) { m.peer = "pay2.test"; }), "shop.test", "pay2.test");
+      "m2dmrt.bad_signature", With(d, [](Declaration& m) { m.peer = "pay2.test"; }), "shop.test",
+      "pay2.test");
   add("na_changed", "na one second later than signed", "m2dmrt.bad_signature",
-      edited([](Declaration& m) { m.not_after += 1; }));
+      With(d, [](Declaration& m) { m.not_after += 1; }));
   add("signature_byte_flipped", "one bit of the signature's first byte flipped", "m2dmrt.bad_signature",
-      edited([](Declaration& m) { m.signature = Flip(m.signature, 0); }));
+      With(d, [](Declaration& m) { m.signature = Flip(m.signature, 0); }));
   add("kp_not_signed",
       "the declarer signed a message naming another peer key; the record carries the observed kp",
       "m2dmrt.bad_signature", resigned([&](Declaration& m) { m.peer_key = crypto::Sha256(x.evil.spki); }));
@@ -193,11 +188,9 @@ void AddSignatureCases(const Exchange& x, std::vector<Case>& cs) {
 void AddMessageCases(const Exchange& x, std::vector<Case>& cs) {
   auto add = [&](std::string name, std::string desc, std::string expected, std::string kind,
                  std::string msg) {
-    cs.push_back({"m2dmrt_registration_message",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"kind", S(std::move(kind))}, {"message", S(std::move(msg))}}});
+    CaseList(cs, "m2dmrt_registration_message")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"kind", S(std::move(kind))}, {"message", S(std::move(msg))}});
   };
   const std::string hello = m2dmrt::FormatRegHello(x.hello), offer = m2dmrt::FormatRegOffer(x.offer),
                     confirm = m2dmrt::FormatRegConfirm(x.confirm);
@@ -236,43 +229,39 @@ void AddMessageCases(const Exchange& x, std::vector<Case>& cs) {
 void AddOfferCases(const Exchange& x, std::vector<Case>& cs) {
   auto add = [&](std::string name, std::string desc, std::string expected, const m2dmrt::RegOffer& offer,
                  const Bytes& observed, int64_t now = kT + 1) {
-    cs.push_back({"m2dmrt_registration_offer",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"initiator_key", S(x.a.private_key_pem)},
-                   {"hello", S(m2dmrt::FormatRegHello(x.hello))},
-                   {"offer", S(m2dmrt::FormatRegOffer(offer))},
-                   {"observed_spki_b", B(observed)},
-                   {"now", N(now)}}});
-  };
-  auto with = [&](auto f) {
-    m2dmrt::RegOffer o = x.offer;
-    f(o);
-    return o;
+    CaseList(cs, "m2dmrt_registration_offer")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"initiator_key", S(x.a.private_key_pem)},
+              {"hello", S(m2dmrt::FormatRegHello(x.hello))},
+              {"offer", S(m2dmrt::FormatRegOffer(offer))},
+              {"observed_spki_b", B(observed)},
+              {"now", N(now)}});
   };
   using m2dmrt::RegRole;
   add("valid", "B's offer over the TLS connection whose key it names", "ok", x.offer, x.b.spki);
   add("pop_flipped", "one bit of pop_b flipped", "m2dmrt.reg_bad_proof",
-      with([](m2dmrt::RegOffer& o) { o.pop_b = Flip(o.pop_b, 5); }), x.b.spki);
+      With(x.offer, [](m2dmrt::RegOffer& o) { o.pop_b = Flip(o.pop_b, 5); }), x.b.spki);
   add("pop_confirm_label", "B signed the confirm message (A's role) instead of the offer message",
       "m2dmrt.reg_bad_proof",
-      with([&](m2dmrt::RegOffer& o) { o.pop_b = x.Proof(x.b, RegRole::kInitiator, x.a.spki, x.b.spki); }),
+      With(x.offer,
+           [&](m2dmrt::RegOffer& o) { o.pop_b = x.Proof(x.b, RegRole::kInitiator, x.a.spki, x.b.spki); }),
       x.b.spki);
   add("pop_names_other_spki_a", "B's proof binds another key than the one A claimed in its hello",
       "m2dmrt.reg_bad_proof",
-      with([&](m2dmrt::RegOffer& o) { o.pop_b = x.Proof(x.b, RegRole::kResponder, x.evil.spki, x.b.spki); }),
+      With(x.offer,
+           [&](m2dmrt::RegOffer& o) { o.pop_b = x.Proof(x.b, RegRole::kResponder, x.evil.spki, x.b.spki); }),
       x.b.spki);
   add("channel_key_differs", "B's offer relayed over a connection with another key (channel binding)",
       "m2dmrt.reg_key_mismatch", x.offer, x.evil.spki);
   add("no_channel_key", "no TLS key seen for pay.test", "m2dmrt.reg_no_channel_key", x.offer, Bytes{});
   add("nonce_a_not_echoed", "the offer carries another nonce_a", "m2dmrt.reg_nonce_mismatch",
-      with([](m2dmrt::RegOffer& o) { o.nonce_a = Nonce(0xa2); }), x.b.spki);
+      With(x.offer, [](m2dmrt::RegOffer& o) { o.nonce_a = Nonce(0xa2); }), x.b.spki);
   add("other_host", "the offer names pay2.test", "m2dmrt.reg_host_mismatch",
-      with([](m2dmrt::RegOffer& o) { o.host_b = "pay2.test"; }), x.b.spki);
+      With(x.offer, [](m2dmrt::RegOffer& o) { o.host_b = "pay2.test"; }), x.b.spki);
   add("declaration_of_other_key", "decl_b (signed by B) declares another key for shop.test",
       "m2dmrt.reg_bad_declaration",
-      with([&](m2dmrt::RegOffer& o) { o.decl_b = x.Declare(x.b, "shop.test", x.evil.spki); }), x.b.spki);
+      With(x.offer, [&](m2dmrt::RegOffer& o) { o.decl_b = x.Declare(x.b, "shop.test", x.evil.spki); }),
+      x.b.spki);
   add("declaration_expired", "checked 91 days after decl_b was made (valid 90 days)",
       "m2dmrt.reg_bad_declaration", x.offer, x.b.spki, kT + 91 * 86400);
 }
@@ -280,45 +269,39 @@ void AddOfferCases(const Exchange& x, std::vector<Case>& cs) {
 void AddConfirmCases(const Exchange& x, std::vector<Case>& cs) {
   auto add = [&](std::string name, std::string desc, std::string expected, const m2dmrt::RegConfirm& confirm,
                  int64_t now = kT + 2, const Bytes* observed_a = nullptr) {
-    cs.push_back({"m2dmrt_registration_confirm",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"responder_key", S(x.b.private_key_pem)},
-                   {"hello", S(m2dmrt::FormatRegHello(x.hello))},
-                   {"observed_spki_a", B(observed_a ? *observed_a : x.a.spki)},
-                   {"nonce_b", B(ByteView(x.nonce_b.data(), x.nonce_b.size()))},
-                   {"hello_time", N(kT)},
-                   {"confirm", S(m2dmrt::FormatRegConfirm(confirm))},
-                   {"now", N(now)}}});
-  };
-  auto with = [&](auto f) {
-    m2dmrt::RegConfirm c = x.confirm;
-    f(c);
-    return c;
+    CaseList(cs, "m2dmrt_registration_confirm")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"responder_key", S(x.b.private_key_pem)},
+              {"hello", S(m2dmrt::FormatRegHello(x.hello))},
+              {"observed_spki_a", B(observed_a ? *observed_a : x.a.spki)},
+              {"nonce_b", B(ByteView(x.nonce_b.data(), x.nonce_b.size()))},
+              {"hello_time", N(kT)},
+              {"confirm", S(m2dmrt::FormatRegConfirm(confirm))},
+              {"now", N(now)}});
   };
   using m2dmrt::RegRole;
   add("valid", "A's confirm 2 s after the hello", "ok", x.confirm);
   add("pop_flipped", "one bit of pop_a flipped", "m2dmrt.reg_bad_proof",
-      with([](m2dmrt::RegConfirm& c) { c.pop_a = Flip(c.pop_a, 9); }));
+      With(x.confirm, [](m2dmrt::RegConfirm& c) { c.pop_a = Flip(c.pop_a, 9); }));
   add("pop_offer_label", "A signed the offer message (B's role) instead of the confirm message",
-      "m2dmrt.reg_bad_proof",
-      with([&](m2dmrt::RegConfirm& c) { c.pop_a = x.Proof(x.a, RegRole::kResponder, x.a.spki, x.b.spki); }));
+      "m2dmrt.reg_bad_proof", With(x.confirm, [&](m2dmrt::RegConfirm& c) {
+        c.pop_a = x.Proof(x.a, RegRole::kResponder, x.a.spki, x.b.spki);
+      }));
   add("pop_names_other_spki_b", "A's proof binds another key for pay.test than B's", "m2dmrt.reg_bad_proof",
-      with([&](m2dmrt::RegConfirm& c) {
+      With(x.confirm, [&](m2dmrt::RegConfirm& c) {
         c.pop_a = x.Proof(x.a, RegRole::kInitiator, x.a.spki, x.evil.spki);
       }));
   add("unknown_nonce_b", "a nonce_b this agent never issued", "m2dmrt.reg_unknown_nonce",
-      with([](m2dmrt::RegConfirm& c) { c.nonce_b = Nonce(0xb3); }));
+      With(x.confirm, [](m2dmrt::RegConfirm& c) { c.nonce_b = Nonce(0xb3); }));
   add("nonce_b_expired", "61 s after the hello (nonce_b lives 60 s)", "m2dmrt.reg_nonce_expired", x.confirm,
       kT + 61);
   add("nonce_a_changed", "the confirm carries another nonce_a than the hello", "m2dmrt.reg_nonce_mismatch",
-      with([](m2dmrt::RegConfirm& c) { c.nonce_a = Nonce(0xa2); }));
+      With(x.confirm, [](m2dmrt::RegConfirm& c) { c.nonce_a = Nonce(0xa2); }));
   add("other_host", "the confirm names shop2.test", "m2dmrt.reg_host_mismatch",
-      with([](m2dmrt::RegConfirm& c) { c.host_a = "shop2.test"; }));
+      With(x.confirm, [](m2dmrt::RegConfirm& c) { c.host_a = "shop2.test"; }));
   add("declaration_of_other_key", "decl_a (signed by A) declares another key for pay.test",
       "m2dmrt.reg_bad_declaration",
-      with([&](m2dmrt::RegConfirm& c) { c.decl_a = x.Declare(x.a, "pay.test", x.evil.spki); }));
+      With(x.confirm, [&](m2dmrt::RegConfirm& c) { c.decl_a = x.Declare(x.a, "pay.test", x.evil.spki); }));
   add("client_key_differs", "the hello claims a key the client certificate does not hold",
       "m2dmrt.reg_key_mismatch", x.confirm, kT + 2, &x.evil.spki);
 }

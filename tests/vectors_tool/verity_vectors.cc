@@ -173,14 +173,12 @@ std::vector<Case> MakeCases(const Fixture& f) {
   const Bytes manifest(kManifest.begin(), kManifest.end());
   auto head_case = [&](std::string name, std::string desc, std::string expected, const Bytes& bytes,
                        std::string_view domain = kDomain, const Bytes* man = nullptr, int64_t now = kNow) {
-    cs.push_back({"chain_head_with_proof",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"bytes", B(bytes)},
-                   {"domain", S(std::string(domain))},
-                   {"manifest", B(man ? *man : manifest)},
-                   {"now", N(now)}}});
+    CaseList(cs, "chain_head_with_proof")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"bytes", B(bytes)},
+              {"domain", S(std::string(domain))},
+              {"manifest", B(man ? *man : manifest)},
+              {"now", N(now)}});
   };
   const Bytes good = f.HeadWithProof(f.head, f.Proof(), f.Note());
   head_case("valid",
@@ -233,11 +231,9 @@ std::vector<Case> MakeCases(const Fixture& f) {
   const std::string note = f.Note();
   auto absent = [&](std::string name, std::string desc, std::string expected, std::string domain,
                     const Bytes& pr) {
-    cs.push_back({"domain_absent",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"note", S(note)}, {"domain", S(std::move(domain))}, {"proof", B(pr)}, {"now", N(kNow)}}});
+    CaseList(cs, "domain_absent")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"note", S(note)}, {"domain", S(std::move(domain))}, {"proof", B(pr)}, {"now", N(kNow)}});
   };
   const Bytes abs = FormatMptAbsenceProof(*f.tree.ProveAbsence(ComputeMptKey("new.example")));
   absent("valid", "new.example is not in the signed tree", "ok", "new.example", abs);
@@ -249,11 +245,9 @@ std::vector<Case> MakeCases(const Fixture& f) {
   // cosigned_tree_note
   auto tree_note = [&](std::string name, std::string desc, std::string expected, std::string n,
                        int64_t now = kNow) {
-    cs.push_back({"cosigned_tree_note",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"note", S(std::move(n))}, {"now", N(now)}}});
+    CaseList(cs, "cosigned_tree_note")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"note", S(std::move(n))}, {"now", N(now)}});
   };
   tree_note("valid", "service + w1 (c2sp) + w3 (waict)", "ok",
             f.Signed(f.Body(), f.service, {{&f.w1, kNow}, {&f.w3, kNow}}));
@@ -276,11 +270,9 @@ std::vector<Case> MakeCases(const Fixture& f) {
     return f.Signed(text, by, {{&f.w1, kNow}, {&f.w2, kNow}});
   };
   auto preload = [&](std::string name, std::string desc, std::string expected, std::string n) {
-    cs.push_back({"preload_list",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"note", S(std::move(n))}, {"now", N(kNow)}}});
+    CaseList(cs, "preload_list")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"note", S(std::move(n))}, {"now", N(kNow)}});
   };
   preload("valid", "two domains, issued an hour ago, list key + 2 witnesses", "ok",
           list_note({"bank.example", "mail.example"}, kNow - 3600, f.list));
@@ -296,11 +288,8 @@ std::vector<Case> MakeCases(const Fixture& f) {
   const std::string decl = "v=M2DMRT1; d=shop.test; p=pay.test; kd=" + kd + "; kp=" + kp +
                            "; nb=1767225600; na=1798761600; a=es256; s=" + FormatBase64(Bytes(64, 7));
   auto m2 = [&](std::string name, std::string desc, std::string expected, std::string rdata) {
-    cs.push_back({"m2dmrt_declaration",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"rdata", S(std::move(rdata))}}});
+    CaseList(cs, "m2dmrt_declaration")
+        .Add(std::move(name), std::move(desc), std::move(expected), {{"rdata", S(std::move(rdata))}});
   };
   auto edit = [&](std::string from, std::string to) {
     std::string d = decl;

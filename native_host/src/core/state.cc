@@ -5,9 +5,9 @@ namespace {
 
 template <typename E>
 void AppendKind(bool md, std::string& out) {
-  using K = state_table::Kind<E>;
-  const std::string kind(K::name);
-  for (const state_table::Entry& e : K::entries) {
+  constexpr state_table::KindInfo k = state_table::Info(E{});
+  const std::string kind(k.name);
+  for (const state_table::Entry& e : k.entries) {
     const std::string w(e.wire), s(e.summary);
     out += md ? "| `" + kind + "` | `" + w + "` | " + s + " |\n" : kind + "\t" + w + "\t" + s + "\n";
   }

@@ -63,32 +63,21 @@ inline constexpr Entry kPreload[] = {
 
 // Per kind: its name in the docs table, its values, and the value an out-of-range enum formats as
 // (fail closed: never a name that reads as success).
-template <typename E>
-struct Kind;
-template <>
-struct Kind<ManifestState> {
-  static constexpr std::string_view name = "manifest.state";
-  static constexpr std::span<const Entry> entries = kManifest;
-  static constexpr ManifestState fallback = ManifestState::kInvalid;
+struct KindInfo {
+  std::string_view name;
+  std::span<const Entry> entries;
+  size_t fallback;
 };
-template <>
-struct Kind<TransparencyState> {
-  static constexpr std::string_view name = "transparency";
-  static constexpr std::span<const Entry> entries = kTransparency;
-  static constexpr TransparencyState fallback = TransparencyState::kInvalid;
-};
-template <>
-struct Kind<SiteSource> {
-  static constexpr std::string_view name = "source";
-  static constexpr std::span<const Entry> entries = kSource;
-  static constexpr SiteSource fallback = SiteSource::kNone;
-};
-template <>
-struct Kind<PreloadStatus> {
-  static constexpr std::string_view name = "preload.status";
-  static constexpr std::span<const Entry> entries = kPreload;
-  static constexpr PreloadStatus fallback = PreloadStatus::kInvalid;
-};
+constexpr KindInfo Info(ManifestState) {
+  return {"manifest.state", kManifest, static_cast<size_t>(ManifestState::kInvalid)};
+}
+constexpr KindInfo Info(TransparencyState) {
+  return {"transparency", kTransparency, static_cast<size_t>(TransparencyState::kInvalid)};
+}
+constexpr KindInfo Info(SiteSource) { return {"source", kSource, static_cast<size_t>(SiteSource::kNone)}; }
+constexpr KindInfo Info(PreloadStatus) {
+  return {"preload.status", kPreload, static_cast<size_t>(PreloadStatus::kInvalid)};
+}
 
 // Parse is a search by name: two values of one kind must not share a wire name.
 constexpr bool UniqueWires(std::span<const Entry> t) {
@@ -108,42 +97,30 @@ static_assert(UniqueWires(kManifest) && UniqueWires(kTransparency) && UniqueWire
 // The wire name ("integrity_only"); the kind's fallback name for an out-of-range value.
 template <typename E>
 constexpr std::string_view FormatState(E s) {
-  using K = state_table::Kind<E>;
-  auto i = static_cast<size_t>(s);
-  return i < K::entries.size() ? K::entries[i].wire : K::entries[static_cast<size_t>(K::fallback)].wire;
+  constexpr state_table::KindInfo k = state_table::Info(E{});
+  const auto i = static_cast<size_t>(s);
+  return k.entries[i < k.entries.size() ? i : k.fallback].wire;
 }
 
 template <typename E>
 constexpr std::optional<E> ParseState(std::string_view wire) {
-  using K = state_table::Kind<E>;
-  for (size_t i = 0; i < K::entries.size(); ++i) {
-    if (K::entries[i].wire == wire) return static_cast<E>(i);
+  constexpr state_table::KindInfo k = state_table::Info(E{});
+  for (size_t i = 0; i < k.entries.size(); ++i) {
+    if (k.entries[i].wire == wire) return static_cast<E>(i);
   }
   return std::nullopt;
 }
 
 // The manifest state a transparency outcome gives a manifest that parsed: not_required ->
-// integrity_only, the others the state of the same name.
+// integrity_only, every other the manifest state of the same name (docs/protocol.md), pinned below.
 constexpr ManifestState ManifestStateFor(TransparencyState t) {
-  switch (t) {
-    case TransparencyState::kNotRequired:
-      return ManifestState::kIntegrityOnly;
-    case TransparencyState::kVerified:
-      return ManifestState::kVerified;
-    case TransparencyState::kUnenrolled:
-      return ManifestState::kUnenrolled;
-    case TransparencyState::kInvalid:
-      return ManifestState::kInvalid;
-  }
-  return ManifestState::kInvalid;
+  if (t == TransparencyState::kNotRequired) return ManifestState::kIntegrityOnly;
+  return ParseState<ManifestState>(FormatState(t)).value_or(ManifestState::kInvalid);
 }
-// docs/protocol.md: the manifest state repeats the transparency state's name, except not_required.
-static_assert(FormatState(ManifestStateFor(TransparencyState::kVerified)) ==
-                  FormatState(TransparencyState::kVerified) &&
-              FormatState(ManifestStateFor(TransparencyState::kUnenrolled)) ==
-                  FormatState(TransparencyState::kUnenrolled) &&
-              FormatState(ManifestStateFor(TransparencyState::kInvalid)) ==
-                  FormatState(TransparencyState::kInvalid));
+static_assert(ManifestStateFor(TransparencyState::kVerified) == ManifestState::kVerified &&
+                  ManifestStateFor(TransparencyState::kUnenrolled) == ManifestState::kUnenrolled &&
+                  ManifestStateFor(TransparencyState::kInvalid) == ManifestState::kInvalid,
+              "core/states.def: a transparency state lost its manifest state of the same name");
 
 // `verity-host --list-states`: "<kind>\t<wire>\t<meaning>" lines; "markdown": the docs/protocol.md
 // appendix table.

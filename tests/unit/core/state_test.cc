@@ -12,7 +12,7 @@ namespace {
 template <typename E>
 size_t RoundTrips() {
   size_t n = 0;
-  for (size_t i = 0; i < state_table::Kind<E>::entries.size(); ++i) {
+  for (size_t i = 0; i < state_table::Info(E{}).entries.size(); ++i) {
     const E e = static_cast<E>(i);
     const std::string_view w = FormatState(e);
     CHECK_FALSE(w.empty());
