@@ -232,7 +232,7 @@ void BM_LoadManifest(benchmark::State& state) {
   std::string body = ManifestJson(static_cast<int>(state.range(0))) + "\n\n";
   for (auto _ : state) {
     auto m = policy::LoadManifest(kOrigin, body, policy::ProofContext{});
-    if (m->summary.state != "integrity_only") state.SkipWithError("manifest rejected");
+    if (m->summary.state != ManifestState::kIntegrityOnly) state.SkipWithError("manifest rejected");
     benchmark::DoNotOptimize(m);
   }
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));
@@ -269,7 +269,7 @@ void BM_LoadManifestWithProof(benchmark::State& state) {
   ctx.policy = &policy;
   for (auto _ : state) {
     auto m = policy::LoadManifest(kOrigin, body, ctx);
-    if (m->summary.state != "verified") state.SkipWithError(m->detail.c_str());
+    if (m->summary.state != ManifestState::kVerified) state.SkipWithError(m->detail.c_str());
     benchmark::DoNotOptimize(m);
   }
   state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(body.size()));

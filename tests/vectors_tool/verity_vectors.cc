@@ -17,7 +17,7 @@
 //
 // Formats: chain_head_with_proof (VerifyChainHeadWithProof), domain_absent (VerifyDomainAbsent),
 // cosigned_tree_note (VerifyTreeNote), preload_list (VerifyPreloadList), m2dmrt_declaration
-// (ParseDeclaration syntax).
+// (ParseDeclaration syntax), and the M2DMRT signature and registration formats of m2dmrt_vectors.h.
 // In `gen` mode each case's expected code is what the case is written to show; generation fails if
 // the verifier disagrees, so a vector is never "whatever the code did".
 #include <algorithm>
@@ -32,16 +32,19 @@
 #include "core/encoding.h"
 #include "json/json.h"
 #include "m2dmrt/declaration.h"
+#include "m2dmrt_vectors.h"
 #include "transparency/chain.h"
 #include "transparency/chain_head.h"
 #include "transparency/mpt.h"
 #include "transparency/note.h"
 #include "transparency/preload.h"
 #include "transparency/tree_head.h"
+#include "vector_case.h"
 
 namespace fs = std::filesystem;
 using namespace verity;
 using namespace verity::transparency;
+using namespace verity::vectors;
 
 namespace {
 
@@ -107,22 +110,6 @@ struct Fixture {
 
 // ---- verifiers by format: input object -> "ok" or an error wire name
 
-template <typename T>
-std::string Code(const Result<T>& r) {
-  return r.ok() ? "ok" : std::string(WireName(r.code()));
-}
-
-Bytes B64(const json::Value& in, std::string_view key) {
-  auto s = in.GetString(key);
-  if (!s) return {};
-  auto b = ParseBase64(*s);
-  return b ? *b : Bytes{};
-}
-std::string Str(const json::Value& in, std::string_view key) {
-  return std::string(in.GetString(key).value_or(""));
-}
-int64_t Int(const json::Value& in, std::string_view key) { return in.GetInt(key).value_or(0); }
-
 struct Policies {
   WitnessPolicy witness;
   PreloadPolicy preload;
@@ -165,24 +152,11 @@ std::string Run(std::string_view format, const json::Value& in, const Policies& 
   if (format == "cosigned_tree_note") return Code(VerifyTreeNote(Str(in, "note"), p.witness, now));
   if (format == "preload_list") return Code(VerifyPreloadList(Str(in, "note"), p.preload, p.witness, now));
   if (format == "m2dmrt_declaration") return Code(m2dmrt::ParseDeclaration(Str(in, "rdata")));
-  return "unknown format";
+  return RunM2dmrt(format, in).value_or("unknown format");
 }
 
 // ---- generation
 
-struct Case {
-  std::string format, name, description, expected;
-  std::vector<std::pair<std::string, json::Value>> input;
-};
-
-json::Value S(std::string s) { return json::Value::String(std::move(s)); }
-json::Value B(ByteView b) { return json::Value::String(FormatBase64(b)); }
-json::Value N(int64_t n) { return json::Value::Int(n); }
-
-Bytes Flip(Bytes b, size_t at) {
-  b[at % b.size()] ^= 0x01;
-  return b;
-}
 std::string FlipSigByte(std::string note, size_t line, size_t offset) {
   // The line-th signature line ("— name base64\n"), one bit of its decoded signature flipped.
   size_t pos = note.find("\n\n") + 2;
@@ -199,14 +173,12 @@ std::vector<Case> MakeCases(const Fixture& f) {
   const Bytes manifest(kManifest.begin(), kManifest.end());
   auto head_case = [&](std::string name, std::string desc, std::string expected, const Bytes& bytes,
                        std::string_view domain = kDomain, const Bytes* man = nullptr, int64_t now = kNow) {
-    cs.push_back({"chain_head_with_proof",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"bytes", B(bytes)},
-                   {"domain", S(std::string(domain))},
-                   {"manifest", B(man ? *man : manifest)},
-                   {"now", N(now)}}});
+    CaseList(cs, "chain_head_with_proof")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"bytes", B(bytes)},
+              {"domain", S(std::string(domain))},
+              {"manifest", B(man ? *man : manifest)},
+              {"now", N(now)}});
   };
   const Bytes good = f.HeadWithProof(f.head, f.Proof(), f.Note());
   head_case("valid",
@@ -259,11 +231,9 @@ std::vector<Case> MakeCases(const Fixture& f) {
   const std::string note = f.Note();
   auto absent = [&](std::string name, std::string desc, std::string expected, std::string domain,
                     const Bytes& pr) {
-    cs.push_back({"domain_absent",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"note", S(note)}, {"domain", S(std::move(domain))}, {"proof", B(pr)}, {"now", N(kNow)}}});
+    CaseList(cs, "domain_absent")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"note", S(note)}, {"domain", S(std::move(domain))}, {"proof", B(pr)}, {"now", N(kNow)}});
   };
   const Bytes abs = FormatMptAbsenceProof(*f.tree.ProveAbsence(ComputeMptKey("new.example")));
   absent("valid", "new.example is not in the signed tree", "ok", "new.example", abs);
@@ -275,11 +245,9 @@ std::vector<Case> MakeCases(const Fixture& f) {
   // cosigned_tree_note
   auto tree_note = [&](std::string name, std::string desc, std::string expected, std::string n,
                        int64_t now = kNow) {
-    cs.push_back({"cosigned_tree_note",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"note", S(std::move(n))}, {"now", N(now)}}});
+    CaseList(cs, "cosigned_tree_note")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"note", S(std::move(n))}, {"now", N(now)}});
   };
   tree_note("valid", "service + w1 (c2sp) + w3 (waict)", "ok",
             f.Signed(f.Body(), f.service, {{&f.w1, kNow}, {&f.w3, kNow}}));
@@ -302,11 +270,9 @@ std::vector<Case> MakeCases(const Fixture& f) {
     return f.Signed(text, by, {{&f.w1, kNow}, {&f.w2, kNow}});
   };
   auto preload = [&](std::string name, std::string desc, std::string expected, std::string n) {
-    cs.push_back({"preload_list",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"note", S(std::move(n))}, {"now", N(kNow)}}});
+    CaseList(cs, "preload_list")
+        .Add(std::move(name), std::move(desc), std::move(expected),
+             {{"note", S(std::move(n))}, {"now", N(kNow)}});
   };
   preload("valid", "two domains, issued an hour ago, list key + 2 witnesses", "ok",
           list_note({"bank.example", "mail.example"}, kNow - 3600, f.list));
@@ -322,11 +288,8 @@ std::vector<Case> MakeCases(const Fixture& f) {
   const std::string decl = "v=M2DMRT1; d=shop.test; p=pay.test; kd=" + kd + "; kp=" + kp +
                            "; nb=1767225600; na=1798761600; a=es256; s=" + FormatBase64(Bytes(64, 7));
   auto m2 = [&](std::string name, std::string desc, std::string expected, std::string rdata) {
-    cs.push_back({"m2dmrt_declaration",
-                  std::move(name),
-                  std::move(desc),
-                  std::move(expected),
-                  {{"rdata", S(std::move(rdata))}}});
+    CaseList(cs, "m2dmrt_declaration")
+        .Add(std::move(name), std::move(desc), std::move(expected), {{"rdata", S(std::move(rdata))}});
   };
   auto edit = [&](std::string from, std::string to) {
     std::string d = decl;
@@ -339,6 +302,7 @@ std::vector<Case> MakeCases(const Fixture& f) {
   m2("kd_short", "kd has 63 hex digits", "m2dmrt.malformed_record", edit("kd=" + kd, "kd=" + kd.substr(1)));
   m2("key_twice", "d appears twice", "m2dmrt.malformed_record", decl + "; d=evil.test");
   m2("bad_base64", "s is not base64", "m2dmrt.malformed_record", edit("s=", "s=*"));
+  AddM2dmrtCases(cs);
   return cs;
 }
 

@@ -65,7 +65,7 @@ struct Effective {
   headers::WaictDialect dialect = headers::WaictDialect::kDraft;
   std::string_view manifest_url;
   int64_t expires = 0;
-  std::string_view source = "none";
+  SiteSource source = SiteSource::kNone;
   bool transparency_required = false;
   bool preloaded = false;
 };
@@ -91,10 +91,10 @@ Effective Evaluate(const Site& s, int64_t now_s) {
     e.dialect = cur->dialect;
   }
   bool enrolled = live || cur || s.preloaded;
-  e.source = e.preloaded || s.preloaded ? "preloaded"
-             : !enrolled                ? "none"
-             : s.header_last            ? "header"
-                                        : "remembered";
+  e.source = e.preloaded || s.preloaded ? SiteSource::kPreloaded
+             : !enrolled                ? SiteSource::kNone
+             : s.header_last            ? SiteSource::kHeader
+                                        : SiteSource::kRemembered;
   e.transparency_required = cur ? cur->max_age > 0 : (live && s.record_max_age > 0);
   if (s.preloaded) {
     // Design §4.2: a preloaded site is enforced from the first request and must present a valid
@@ -123,13 +123,13 @@ Effective Evaluate(const Site& s, int64_t now_s) {
         if (m) m = headers::WaictMode::kEnforce;
       }
       set_v2(headers::WaictMode::kEnforce, /*only_unset=*/false);
-      if (!enrolled) e.source = "user";
+      if (!enrolled) e.source = SiteSource::kUser;
       break;
     case Setting::kVerify:
       e.checked = true;
       if (!enrolled) {
         set_v2(headers::WaictMode::kReport, /*only_unset=*/true);
-        e.source = "user";
+        e.source = SiteSource::kUser;
       }
       break;
     case Setting::kDefault:
@@ -227,9 +227,11 @@ struct Engine::Impl {
       return;
     }
     preload = LoadPreloadList(path, cfg.transparency, witness_policy ? &*witness_policy : nullptr, NowS());
-    if (preload.status == "absent") return;
-    if (preload.status != "ok") diag->Report("preload list " + path, preload.status + ": " + preload.detail);
-    log->AppendEvent("", path, "preload_list", preload.status, preload.detail, "");
+    if (preload.status == PreloadStatus::kAbsent) return;
+    const std::string status(FormatState(preload.status));
+    if (preload.status != PreloadStatus::kOk)
+      diag->Report("preload list " + path, status + ": " + preload.detail);
+    log->AppendEvent("", path, "preload_list", status, preload.detail, "");
   }
 
   ProofContext Proof(const Site& s) {
@@ -285,7 +287,7 @@ struct Engine::Impl {
     if (e.mode) v.mode = std::string(*e.mode);
     v.manifest_url = std::string(e.manifest_url);
     v.expires = e.expires;
-    v.source = std::string(e.source);
+    v.source = e.source;
     for (size_t i = 0; i < headers::kCategoryCount; ++i) {
       if (!e.modes[i]) continue;
       auto key = std::string(headers::CategoryKey(static_cast<headers::Category>(i)));
@@ -389,8 +391,8 @@ PreloadInfo Engine::Preload() const {
   PreloadInfo info{p.status, p.detail, p.issued, {}};
   if (p.Trusted(impl_->NowS())) {
     info.domains = p.list->domains;
-  } else if (p.status == "ok") {
-    info.status = "stale";
+  } else if (p.status == PreloadStatus::kOk) {
+    info.status = PreloadStatus::kStale;
     info.detail = "preload list issued at " + std::to_string(p.issued) + " is older than the maximum age";
   }
   return info;
@@ -465,7 +467,7 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
   std::shared_ptr<const LoadedManifest> m;
   if (req.status != 200 || req.body.empty()) {
     auto lm = std::make_shared<LoadedManifest>();
-    lm->summary = {"invalid", "", "manifest_unavailable"};
+    lm->summary = {ManifestState::kInvalid, "", std::string(FormatReason(Reason::kManifestUnavailable))};
     lm->detail = req.status != 200 ? "manifest fetch returned HTTP " + std::to_string(req.status)
                                    : "empty manifest body";
     m = lm;
@@ -482,13 +484,13 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
   rep.state = m->summary.state;
   rep.reason = m->summary.reason;
   rep.detail = m->detail;
-  if (m->model && m->transparency != "unenrolled") {
+  if (m->model && m->transparency != TransparencyState::kUnenrolled) {
     SynthesizedCsp csp = ComputeInlineCsp(*m->model, Evaluate(s, impl_->NowS()).modes);
     rep.csp_enforce = std::move(csp.enforce);
     rep.csp_report_only = std::move(csp.report_only);
   }
   if (impl_->store) {
-    if (m->summary.state != "invalid") {
+    if (m->summary.state != ManifestState::kInvalid) {
       store::CachedManifest cm;
       cm.origin = s.origin;
       cm.manifest_id = m->summary.id;
@@ -499,7 +501,7 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
       saved = impl_->store->DeleteManifest(s.origin);
     }
   }
-  impl_->log->AppendEvent(s.origin, req.url, "manifest", m->summary.state,
+  impl_->log->AppendEvent(s.origin, req.url, "manifest", FormatState(m->summary.state),
                           m->summary.reason.empty() ? m->detail : m->summary.reason + ": " + m->detail,
                           m->summary.id);
   if (!saved) return saved.error();
@@ -545,7 +547,8 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
     v.action = d.action;
     v.reason = std::move(d.reason);
     v.detail = std::move(d.detail);
-    if (v.action == Action::kAllow && e.transparency_required && s.manifest->transparency == "not_required") {
+    if (v.action == Action::kAllow && e.transparency_required &&
+        s.manifest->transparency == TransparencyState::kNotRequired) {
       // The policy started to require transparency after this manifest was loaded (a newer header):
       // never a silent allow on an unverified manifest until it is sent again.
       v.action = fail;
@@ -555,7 +558,8 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
     }
   }
   if (v.action == Action::kBlock && g.mode != headers::WaictMode::kEnforce) v.action = fail;
-  if (checked && s.manifest && s.manifest->model && s.manifest->transparency != "unenrolled" &&
+  if (checked && s.manifest && s.manifest->model &&
+      s.manifest->transparency != TransparencyState::kUnenrolled &&
       (req.destination == "document" || req.destination == "frame" || req.destination == "iframe")) {
     SynthesizedCsp csp = ComputeInlineCsp(*s.manifest->model, e.modes);
     v.has_csp = true;

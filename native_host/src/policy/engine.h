@@ -45,6 +45,7 @@
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/state.h"
 #include "policy/diagnostics.h"
 #include "policy/hop.h"
 #include "policy/verdict_log.h"
@@ -98,9 +99,9 @@ struct W3cIntegrityPolicy {
 };
 
 struct ManifestSummary {
-  std::string state = "none";  // none | verified | integrity_only | unenrolled | invalid
-  std::string id;              // manifest_id, empty if none
-  std::string reason;          // for invalid: manifest_unavailable | invalid_manifest | ...
+  ManifestState state = ManifestState::kNone;
+  std::string id;      // manifest_id, empty if none
+  std::string reason;  // for invalid: manifest_unavailable | invalid_manifest | ...
 };
 
 // The effective state of one origin (site_state / status replies).
@@ -118,8 +119,8 @@ struct SiteView {
   // when not checked.
   std::vector<std::pair<std::string, std::string>> request_headers;
   std::string manifest_url;
-  int64_t expires = 0;          // unix seconds; 0 = none
-  std::string source = "none";  // header | remembered | preloaded | user | none
+  int64_t expires = 0;  // unix seconds; 0 = none
+  SiteSource source = SiteSource::kNone;
   Setting setting = Setting::kDefault;
   std::optional<W3cIntegrityPolicy> w3c_integrity_policy;
   ManifestSummary manifest;
@@ -141,10 +142,10 @@ struct ManifestReply {
   std::string manifest_id;
   std::string dialect;
   uint64_t entries = 0;
-  std::string transparency = "not_required";  // not_required | verified | unenrolled | invalid
-  std::string transparency_code;              // e.g. "transparency.rollback" when invalid
-  std::string state = "invalid";              // verified | integrity_only | unenrolled | invalid
-  std::string reason;                         // set when state == invalid
+  TransparencyState transparency = TransparencyState::kNotRequired;
+  std::string transparency_code;  // e.g. "transparency.rollback" when invalid
+  ManifestState state = ManifestState::kInvalid;
+  std::string reason;  // set when state == invalid
   std::string detail;
   // The CSP to synthesise for the top-level document (policy/inline_csp.h); empty: none.
   std::string csp_enforce, csp_report_only;
@@ -224,7 +225,7 @@ struct OverrideReply {
 
 // The transparency preload list the host loaded at start (hello / status replies).
 struct PreloadInfo {
-  std::string status;  // ok | absent | no_key | invalid | stale
+  PreloadStatus status = PreloadStatus::kAbsent;
   std::string detail;
   uint64_t issued = 0;               // unix seconds, 0 if not loaded
   std::vector<std::string> domains;  // only while the list is trusted (status ok and not stale now)

@@ -97,9 +97,9 @@ void RejectTransparency(LoadedManifest& m, ErrorCode code, std::string_view deta
   const bool host_side = code == ErrorCode::kTransparencyNoTrustedService ||
                          code == ErrorCode::kTransparencyBadVerifierKey ||
                          code == ErrorCode::kTransparencyBadPolicy;
-  m.transparency = "invalid";
+  m.transparency = TransparencyState::kInvalid;
   m.transparency_code = std::string(WireName(code));
-  m.summary.state = "invalid";
+  m.summary.state = ManifestState::kInvalid;
   m.summary.reason =
       host_side ? m.transparency_code : std::string(integrity::reason::kInvalidTransparencyProof);
   m.detail = m.transparency_code + ": " + std::string(detail);
@@ -110,7 +110,7 @@ void RejectTransparency(LoadedManifest& m, ErrorCode code, std::string_view deta
 std::shared_ptr<LoadedManifest> LoadManifest(const std::string& origin, std::string_view body,
                                              const ProofContext& proof, integrity::ManifestHint hint) {
   auto m = std::make_shared<LoadedManifest>();
-  m->summary.state = "invalid";
+  m->summary.state = ManifestState::kInvalid;
   m->summary.reason = std::string(integrity::reason::kInvalidManifest);
   auto split = integrity::SplitManifestResponse(body);
   if (!split) {
@@ -135,14 +135,14 @@ std::shared_ptr<LoadedManifest> LoadManifest(const std::string& origin, std::str
   m->model = std::move(*parsed);
   m->summary.reason.clear();
   ProofOutcome t = CheckManifestProof(proof, *split);
-  if (t.state == "invalid") {
+  if (t.state == TransparencyState::kInvalid) {
     RejectTransparency(*m, t.code, t.detail);
     return m;
   }
   m->transparency = t.state;
   m->detail = t.detail;
   m->head = std::move(t.head);
-  m->summary.state = t.state == "not_required" ? "integrity_only" : t.state;  // verified | unenrolled
+  m->summary.state = ManifestStateFor(t.state);
   return m;
 }
 
@@ -191,7 +191,7 @@ ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& r
                                 headers::WaictDialect dialect,
                                 const integrity::DestinationPolicy* header_policy) {
   ResourceDecision d;
-  if (m.transparency == "unenrolled") {
+  if (m.transparency == TransparencyState::kUnenrolled) {
     // A verified tombstone past its cooldown: the site left WAICT (design §4.2).
     d.action = Action::kAllow;
     d.reason = std::string(integrity::reason::kTombstone);

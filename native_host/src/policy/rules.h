@@ -59,8 +59,8 @@ struct LoadedManifest {
   ManifestSummary summary;  // state + id + reason
   std::string dialect;      // "waict-v2" | "article" | "firefox" ("" if unparsed)
   uint64_t entries = 0;
-  std::string transparency = "not_required";  // not_required | verified | unenrolled | invalid
-  std::string transparency_code;              // wire name of the transparency failure, if any
+  TransparencyState transparency = TransparencyState::kNotRequired;
+  std::string transparency_code;  // wire name of the transparency failure, if any
   std::string detail;
   std::optional<integrity::Manifest> model;        // set unless state == invalid
   std::optional<transparency::VerifiedHead> head;  // the verified chain head, if any

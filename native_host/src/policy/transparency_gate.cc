@@ -74,7 +74,7 @@ PreloadState LoadPreloadList(const std::string& path, const config::Transparency
   FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) {
     int err = errno;
-    st.status = err == ENOENT ? "absent" : "invalid";
+    st.status = err == ENOENT ? PreloadStatus::kAbsent : PreloadStatus::kInvalid;
     st.detail = "cannot open " + path + ": " + std::strerror(err);
     return st;
   }
@@ -83,34 +83,35 @@ PreloadState LoadPreloadList(const std::string& path, const config::Transparency
   bool read_error = std::ferror(f) != 0;
   std::fclose(f);
   if (read_error) {
-    st.status = "invalid";
+    st.status = PreloadStatus::kInvalid;
     st.detail = "cannot read " + path;
     return st;
   }
   if (n > kMaxPreloadListFileBytes) {
-    st.status = "invalid";
+    st.status = PreloadStatus::kInvalid;
     st.detail = "larger than " + std::to_string(kMaxPreloadListFileBytes) + " bytes";
     return st;
   }
   text.resize(n);
   if (!c.has_preload_list_key) {
-    st.status = "no_key";
+    st.status = PreloadStatus::kNoKey;
     st.detail = "transparency.preload_list_key is not configured; the list is not trusted";
     return st;
   }
   auto policy = PreloadPolicyFromConfig(c);
   if (!policy || witnesses == nullptr) {
-    st.status = "invalid";
+    st.status = PreloadStatus::kInvalid;
     st.detail = policy ? "transparency keys in the config are unusable" : Describe(policy.error());
     return st;
   }
   auto list = transparency::VerifyPreloadList(text, *policy, *witnesses, now_s);
   if (!list) {
-    st.status = list.code() == ErrorCode::kTransparencyStalePreloadList ? "stale" : "invalid";
+    st.status = list.code() == ErrorCode::kTransparencyStalePreloadList ? PreloadStatus::kStale
+                                                                        : PreloadStatus::kInvalid;
     st.detail = Describe(list.error());
     return st;
   }
-  st.status = "ok";
+  st.status = PreloadStatus::kOk;
   st.issued = list->issued;
   st.detail = std::to_string(list->domains.size()) + " domains, issued " + std::to_string(list->issued);
   st.list = std::move(*list);
@@ -121,7 +122,7 @@ ProofOutcome CheckManifestProof(const ProofContext& ctx, const integrity::Manife
   ProofOutcome out;
   if (!ctx.required) return out;
   auto fail = [&out](ErrorCode code, std::string detail) {
-    out.state = "invalid";
+    out.state = TransparencyState::kInvalid;
     out.code = code;
     out.detail = std::move(detail);
     return out;
@@ -150,10 +151,10 @@ ProofOutcome CheckManifestProof(const ProofContext& ctx, const integrity::Manife
       out.head.reset();
       return fail(st.code(), st.error().detail);
     }
-    out.state = "unenrolled";
+    out.state = TransparencyState::kUnenrolled;
     out.detail = "the transparency log holds a tombstone from " + std::to_string(node.entry.time_created);
   } else {
-    out.state = "verified";
+    out.state = TransparencyState::kVerified;
     out.detail = "chain position " + std::to_string(node.entry.position_in_chain) + " in " +
                  out.head->tree.body.service + " tree " + std::to_string(out.head->tree.body.size) + ", " +
                  std::to_string(out.head->tree.cosignatures.size()) + " witness cosignatures";

@@ -26,6 +26,7 @@
 
 #include "config/config.h"
 #include "core/error.h"
+#include "core/state.h"
 #include "integrity/manifest_response.h"
 #include "transparency/chain_head.h"
 #include "transparency/preload.h"
@@ -43,15 +44,14 @@ Result<transparency::WitnessPolicy> WitnessPolicyFromConfig(const config::Transp
 // Empty list_keys when no preload_list_key is configured.
 Result<transparency::PreloadPolicy> PreloadPolicyFromConfig(const config::TransparencyConfig& c);
 
-// The preload list as the host holds it. status: "ok" | "absent" (no file) | "no_key" (no list key
-// configured) | "invalid" (unreadable, malformed, bad signature or witnesses) | "stale".
+// The preload list as the host holds it (status: core/states.def).
 struct PreloadState {
-  std::string status = "absent";
+  PreloadStatus status = PreloadStatus::kAbsent;
   std::string detail;
   std::string path;
   uint64_t issued = 0;
   int64_t max_age_s = transparency::kDefaultPreloadMaxAgeSeconds;
-  std::optional<transparency::PreloadList> list;  // set only when status == "ok"
+  std::optional<transparency::PreloadList> list;  // set only when status == kOk
 
   // The list is trusted at `now` (verified and not stale by now).
   bool Trusted(int64_t now_s) const;
@@ -75,8 +75,8 @@ struct ProofContext {
 };
 
 struct ProofOutcome {
-  std::string state = "not_required";  // not_required | verified | unenrolled | invalid
-  ErrorCode code = ErrorCode::kOk;     // set when state == invalid
+  TransparencyState state = TransparencyState::kNotRequired;
+  ErrorCode code = ErrorCode::kOk;  // set when state == kInvalid
   std::string detail;
   std::optional<transparency::VerifiedHead> head;  // verified or unenrolled
 };

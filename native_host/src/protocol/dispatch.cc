@@ -54,7 +54,7 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   } else {
     w.Null();
   }
-  w.Key("source").String(s.source);
+  w.Key("source").String(FormatState(s.source));
   w.Key("setting").String(policy::FormatSetting(s.setting));
   w.Key("w3c_integrity_policy");
   if (s.w3c_integrity_policy) {
@@ -82,7 +82,7 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   w.Key("request_headers").BeginObject();
   for (const auto& [name, value] : s.request_headers) w.Key(name).String(value);
   w.EndObject();
-  w.Key("manifest").BeginObject().Key("state").String(s.manifest.state);
+  w.Key("manifest").BeginObject().Key("state").String(FormatState(s.manifest.state));
   if (!s.manifest.id.empty()) w.Key("id").String(s.manifest.id);
   if (!s.manifest.reason.empty()) w.Key("reason").String(s.manifest.reason);
   w.EndObject();
@@ -139,14 +139,10 @@ class Request {
 
   Status Manifest() {
     policy::ManifestRequest req;
-    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
-    ASSIGN_OR_RETURN(url, ReqString(msg_, "url"));
-    ASSIGN_OR_RETURN(status, OptInt(msg_, "status"));
-    ASSIGN_OR_RETURN(body, OptString(msg_, "body"));
-    ASSIGN_OR_RETURN(body_b64, OptString(msg_, "body_b64"));
-    req.origin = origin;
-    req.url = url;
-    req.status = status.value_or(200);
+    std::optional<std::string_view> body, body_b64;
+    FieldReader f(msg_);
+    f.Req("origin", req.origin).Req("url", req.url).Opt("status", req.status);
+    if (!f.Opt("body", body).Opt("body_b64", body_b64).status()) return f.status();
     if (body && body_b64) return BadField("body", "give either body or body_b64, not both");
     if (body) {
       req.body = *body;
@@ -162,9 +158,9 @@ class Request {
     WriteCsp(w_, rep.csp_enforce, rep.csp_report_only);
     WriteNonEmptyOrNull(w_, "dialect", rep.dialect);
     w_.Key("entries").Uint(rep.entries);
-    w_.Key("transparency").String(rep.transparency);
+    w_.Key("transparency").String(FormatState(rep.transparency));
     if (!rep.transparency_code.empty()) w_.Key("transparency_code").String(rep.transparency_code);
-    w_.Key("state").String(rep.state);
+    w_.Key("state").String(FormatState(rep.state));
     if (!rep.reason.empty()) w_.Key("reason").String(rep.reason);
     if (!rep.detail.empty()) w_.Key("detail").String(ClipDetail(rep.detail));
     return OkStatus();
@@ -172,19 +168,12 @@ class Request {
 
   Status Verdict() {
     policy::VerdictRequest req;
-    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
-    ASSIGN_OR_RETURN(url, ReqString(msg_, "url"));
-    ASSIGN_OR_RETURN(destination, ReqString(msg_, "destination"));
-    ASSIGN_OR_RETURN(sha256, ReqString(msg_, "sha256"));
-    ASSIGN_OR_RETURN(sha384, OptString(msg_, "sha384"));
-    ASSIGN_OR_RETURN(sha512, OptString(msg_, "sha512"));
-    ASSIGN_OR_RETURN(integrity, OptString(msg_, "integrity"));
-    ASSIGN_OR_RETURN(status, OptInt(msg_, "status"));
-    ASSIGN_OR_RETURN(from_cache, OptBool(msg_, "from_cache"));
-    ASSIGN_OR_RETURN(tab, OptInt(msg_, "tab"));
-    req.origin = origin;
-    req.url = url;
-    req.destination = destination;
+    std::string_view sha256;
+    std::optional<std::string_view> sha384, sha512;
+    FieldReader f(msg_);
+    f.Req("origin", req.origin).Req("url", req.url).Req("destination", req.destination).Req("sha256", sha256);
+    f.Opt("sha384", sha384).Opt("sha512", sha512).Opt("integrity", req.integrity).Opt("status", req.status);
+    if (!f.Opt("from_cache", req.from_cache).Opt("tab", req.tab).status()) return f.status();
     ASSIGN_OR_RETURN(h256, Digest("sha256", sha256, 32));
     std::copy(h256.begin(), h256.end(), req.sha256.begin());
     if (sha384) {
@@ -195,10 +184,6 @@ class Request {
       ASSIGN_OR_RETURN(h512, Digest("sha512", *sha512, 64));
       req.sha512 = std::move(h512);
     }
-    req.integrity = integrity.value_or("");
-    req.status = status.value_or(200);
-    req.from_cache = from_cache.value_or(false);
-    req.tab = tab.value_or(-1);
     ASSIGN_OR_RETURN(v, engine_.Decide(req));
     WriteVerdictReply(v);
     WriteNonEmptyOrNull(w_, "manifest_id", v.manifest_id);
@@ -209,27 +194,23 @@ class Request {
   // inline_violation: a CSP violation of the synthesised policy (docs/protocol.md).
   Status InlineViolation() {
     policy::InlineViolationRequest req;
-    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
-    ASSIGN_OR_RETURN(document_url, ReqString(msg_, "document_url"));
-    ASSIGN_OR_RETURN(directive, ReqString(msg_, "effective_directive"));
-    ASSIGN_OR_RETURN(blocked_uri, OptString(msg_, "blocked_uri"));
-    ASSIGN_OR_RETURN(sample, OptString(msg_, "sample_sha256"));
-    ASSIGN_OR_RETURN(disposition, OptString(msg_, "disposition"));
-    ASSIGN_OR_RETURN(tab, OptInt(msg_, "tab"));
+    std::optional<std::string_view> disposition;
+    FieldReader f(msg_);
+    f.Req("origin", req.origin)
+        .Req("document_url", req.document_url)
+        .Req("effective_directive", req.effective_directive);
+    f.Opt("blocked_uri", req.blocked_uri)
+        .Opt("sample_sha256", req.sample_sha256)
+        .Opt("disposition", disposition);
+    if (!f.Opt("tab", req.tab).status()) return f.status();
     if (disposition && *disposition != "enforce" && *disposition != "report") {
       return BadField("disposition", "expected \"enforce\" or \"report\"");
     }
-    if (sample && !sample->empty()) {
-      ASSIGN_OR_RETURN(digest, Digest("sample_sha256", *sample, 32));  // shape check only
+    if (!req.sample_sha256.empty()) {
+      ASSIGN_OR_RETURN(digest, Digest("sample_sha256", req.sample_sha256, 32));  // shape check only
       (void)digest;
     }
-    req.origin = origin;
-    req.document_url = document_url;
-    req.effective_directive = directive;
-    req.blocked_uri = blocked_uri.value_or("");
-    req.sample_sha256 = sample.value_or("");
     req.disposition = disposition.value_or("");
-    req.tab = tab.value_or(-1);
     ASSIGN_OR_RETURN(v, engine_.InlineViolation(req));
     WriteVerdictReply(v);
     return OkStatus();
@@ -301,12 +282,9 @@ class Request {
 
   Status Override() {
     policy::OverrideRequest req;
-    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
-    ASSIGN_OR_RETURN(url, ReqString(msg_, "url"));
-    ASSIGN_OR_RETURN(reason, OptString(msg_, "reason"));
-    req.origin = origin;
-    req.url = url;
-    req.reason = reason.value_or("");
+    FieldReader f(msg_);
+    if (!f.Req("origin", req.origin).Req("url", req.url).Opt("reason", req.reason).status())
+      return f.status();
     ASSIGN_OR_RETURN(rep, engine_.Override(req));
     w_.Key("granted").Bool(rep.granted);
     w_.Key("detail").String(ClipDetail(rep.detail));
@@ -316,13 +294,12 @@ class Request {
   // report_sent: one waict-violation report POST by the extension (docs/protocol.md).
   Status ReportSent() {
     policy::ReportSentRequest req;
-    ASSIGN_OR_RETURN(origin, ReqString(msg_, "origin"));
-    ASSIGN_OR_RETURN(endpoint, ReqString(msg_, "endpoint"));
-    ASSIGN_OR_RETURN(count, OptInt(msg_, "count"));
-    ASSIGN_OR_RETURN(ok, OptBool(msg_, "ok"));
-    ASSIGN_OR_RETURN(status, OptInt(msg_, "status"));
-    if (count && (*count < 0 || *count > 100000)) return BadField("count", "expected 0..100000");
-    if (status && (*status < 0 || *status > 999)) return BadField("status", "expected 0..999");
+    FieldReader f(msg_);
+    f.Req("origin", req.origin).Req("endpoint", req.endpoint).Opt("count", req.count).Opt("ok", req.ok);
+    if (!f.Opt("status", req.status).status()) return f.status();
+    // Absent members keep the defaults (0, false, 0), which are in range.
+    if (req.count < 0 || req.count > 100000) return BadField("count", "expected 0..100000");
+    if (req.status < 0 || req.status > 999) return BadField("status", "expected 0..999");
     if (const json::Value* rs = msg_.Find("reasons")) {
       if (!rs->is_array()) return BadField("reasons", "expected an array of strings");
       for (const auto& r : rs->items()) {
@@ -330,11 +307,6 @@ class Request {
         if (req.reasons.size() < 16) req.reasons.emplace_back(r.AsString());
       }
     }
-    req.origin = origin;
-    req.endpoint = endpoint;
-    req.count = count.value_or(0);
-    req.ok = ok.value_or(false);
-    req.status = status.value_or(0);
     ASSIGN_OR_RETURN(logged, engine_.ReportSent(req));
     w_.Key("logged").Bool(logged);
     return OkStatus();
@@ -365,7 +337,7 @@ class Request {
   // hello / status: the trusted preload list, so the extension knows the preloaded sites without
   // asking per site (design §1 privacy). `preloaded` is empty unless the list is trusted.
   void WritePreload(const policy::PreloadInfo& p) {
-    w_.Key("preload").BeginObject().Key("status").String(p.status);
+    w_.Key("preload").BeginObject().Key("status").String(FormatState(p.status));
     if (p.issued != 0) w_.Key("issued").Uint(p.issued);
     if (!p.detail.empty()) w_.Key("detail").String(ClipDetail(p.detail));
     w_.EndObject();

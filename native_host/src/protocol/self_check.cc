@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/encoding.h"
+#include "core/state.h"
 #include "crypto/hash.h"
 #include "json/json.h"
 #include "protocol/browsers.h"
@@ -104,7 +105,8 @@ int RunSelfCheck(const policy::EngineOptions& options, std::FILE* out) {
   auto mrep = Ask(d, R"({"id":2,"type":"manifest","origin":"https://self-check.verity.invalid",)"
                      R"("url":"https://self-check.verity.invalid/m.json","status":200,"body":)" +
                          json::Quote(manifest + "\n\n") + "}");
-  if (mrep.GetString("state") != std::optional<std::string_view>("integrity_only")) {
+  if (mrep.GetString("state") !=
+      std::optional<std::string_view>(FormatState(::verity::ManifestState::kIntegrityOnly))) {
     why += "manifest not accepted: " + json::Format(mrep) + "; ";
   }
   auto verdict = [&](int id, const std::string& url, const std::string& hash) {

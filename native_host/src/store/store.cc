@@ -722,7 +722,12 @@ Result<std::optional<CachedManifest>> Store::GetManifest(std::string_view origin
   m.origin = std::string(origin);
   m.manifest_id = ColText(*s, 0);
   m.bytes = ColBlob(*s, 1);
-  m.state = ColText(*s, 2);
+  const std::string state = ColText(*s, 2);
+  auto parsed = ParseState<ManifestState>(state);
+  if (!parsed)
+    return MakeError(ErrorCode::kStoreCorrupt,
+                     "cached manifest of " + m.origin + ": unknown state \"" + state.substr(0, 32) + "\"");
+  m.state = *parsed;
   m.updated_ms = sqlite3_column_int64(*s, 3);
   return std::optional<CachedManifest>(std::move(m));
 }
@@ -737,7 +742,7 @@ Status Store::PutManifest(const CachedManifest& m) {
   BindText(*s, ":origin", m.origin);
   BindText(*s, ":manifest_id", m.manifest_id);
   BindBlob(*s, ":bytes", m.bytes);
-  BindText(*s, ":state", m.state);
+  BindText(*s, ":state", FormatState(m.state));
   BindInt(*s, ":updated_ms", NowMs(options_));
   int rc = sqlite3_step(*s);
   if (rc != SQLITE_DONE) return SqlError(db_, rc, "put manifest");

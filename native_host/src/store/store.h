@@ -43,6 +43,7 @@
 #include "core/bytes.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/state.h"
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -120,10 +121,10 @@ struct RollbackMark {
 
 struct CachedManifest {
   std::string origin;
-  std::string manifest_id;  // base64url SHA-256 of the manifest bytes
-  Bytes bytes;              // the manifest response exactly as received
-  std::string state;        // "verified" | "integrity_only" | "invalid"
-  int64_t updated_ms = 0;   // set by PutManifest
+  std::string manifest_id;                        // base64url SHA-256 of the manifest bytes
+  Bytes bytes;                                    // the manifest response exactly as received
+  ManifestState state = ManifestState::kInvalid;  // core/states.def; parsed when read back
+  int64_t updated_ms = 0;                         // set by PutManifest
 };
 
 // ---- the store ------------------------------------------------------------------------------------

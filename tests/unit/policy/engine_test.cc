@@ -93,12 +93,12 @@ TEST_CASE("record expiry and downgrade protection follow the clock") {
   // No header: remembered while live.
   auto r = f.Header("");
   CHECK(r.checked);
-  CHECK(r.source == "remembered");
+  CHECK(FormatState(r.source) == "remembered");
   // After expiry, no header: not checked.
   f.now_ms += 200'000;
   auto gone = f.Header("");
   CHECK_FALSE(gone.checked);
-  CHECK(gone.source == "none");
+  CHECK(FormatState(gone.source) == "none");
   // Invalid header on a fresh site: not enrolled.
   auto bad = f.Header("max-age=-1, mode=enforce", "https://other.example");
   CHECK_FALSE(bad.checked);
@@ -108,7 +108,7 @@ TEST_CASE("verdicts: match, mismatch, report mode, setting off") {
   Fixture f;
   f.Header(R"(max-age=0, mode=enforce, manifest="/m")");
   auto m = f.Manifest(OneEntryManifest());
-  CHECK(m.state == "integrity_only");
+  CHECK(FormatState(m.state) == "integrity_only");
   CHECK(f.Decide("/app.js", kBody).action == Action::kAllow);
   auto bad = f.Decide("/app.js", kBody + "x");
   CHECK(bad.action == Action::kBlock);
@@ -129,7 +129,7 @@ TEST_CASE("transparency required without a trusted service never allows") {
   Fixture f;  // default config: no transparency service configured
   f.Header(R"(max-age=3600, mode=enforce, manifest="/m")");
   auto m = f.Manifest(OneEntryManifest());
-  CHECK(m.transparency == "invalid");
+  CHECK(FormatState(m.transparency) == "invalid");
   CHECK(m.transparency_code == "transparency.no_trusted_service");
   auto v = f.Decide("/app.js", kBody);
   CHECK(v.action == Action::kBlock);

@@ -30,7 +30,7 @@ SiteView Enroll(Engine& e, const std::string& header) {
 void Serve(Engine& e, const std::string& manifest_json) {
   auto r = e.IngestManifest({kSite, kSite + "/m.json", 200, manifest_json + "\n\n"});
   REQUIRE(r.ok());
-  REQUIRE_MESSAGE(r->state != "invalid", r->detail);
+  REQUIRE_MESSAGE(FormatState(r->state) != "invalid", r->detail);
 }
 
 Verdict Ask(Engine& e, const std::string& path, std::string_view destination, const std::string& body,
@@ -138,7 +138,7 @@ TEST_CASE("rework: per-category ratchet in the stored record (max-age > 0)") {
   auto q = e->SiteState({kSite, {}});
   REQUIRE(q.ok());
   CHECK(ModeIn(*q, "mode-style") == "warn");
-  CHECK(q->source == "remembered");
+  CHECK(FormatState(q->source) == "remembered");
   // After the stored max-age the downgrade takes effect.
   now += 601 * 1000;
   v = Enroll(*e, R"(max-age=600, mode-style=report, manifest="/m.json")");

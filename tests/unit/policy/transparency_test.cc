@@ -198,8 +198,8 @@ void ExpectRejected(Host& h, const std::string& body, ErrorCode code,
                     std::string_view reason = "invalid_transparency_proof") {
   const std::string wire(WireName(code));
   auto m = h.Manifest(body);
-  CHECK(m.state == "invalid");
-  CHECK(m.transparency == "invalid");
+  CHECK(FormatState(m.state) == "invalid");
+  CHECK(FormatState(m.transparency) == "invalid");
   CHECK(m.transparency_code == wire);
   CHECK(m.reason == reason);
   auto v = h.Decide();
@@ -264,8 +264,8 @@ TEST_CASE("a valid proof verifies end to end: verified + allow; mutated twins bl
   const Bytes proof = op.HeadWithProof(head);
 
   auto ok = h.Manifest(Body(manifest, proof));
-  CHECK(ok.state == "verified");
-  CHECK(ok.transparency == "verified");
+  CHECK(FormatState(ok.state) == "verified");
+  CHECK(FormatState(ok.transparency) == "verified");
   CHECK(ok.transparency_code.empty());
   auto v = h.Decide();
   CHECK(v.action == Action::kAllow);
@@ -345,7 +345,7 @@ TEST_CASE("report-mode site: transparency failures report, never allow") {
   CHECK(v.action == Action::kReport);
   CHECK(v.reason == "invalid_transparency_proof");
   // The valid twin allows.
-  CHECK(h.Manifest(Body(manifest, op.HeadWithProof(LiveHead(manifest)))).state == "verified");
+  CHECK(FormatState(h.Manifest(Body(manifest, op.HeadWithProof(LiveHead(manifest)))).state) == "verified");
   CHECK(h.Decide().action == Action::kAllow);
 }
 
@@ -386,13 +386,13 @@ TEST_CASE("rollback to an older chain head is caught after an engine restart") {
   const std::string new_body = Body(new_manifest, op.HeadWithProof(new_head));
   h.Open();
   h.Site(kEnforce);
-  CHECK(h.Manifest(old_body).state == "verified");
-  CHECK(h.Manifest(new_body).state == "verified");
+  CHECK(FormatState(h.Manifest(old_body).state) == "verified");
+  CHECK(FormatState(h.Manifest(new_body).state) == "verified");
   h.Open();  // a new engine (host restart) on the same data folder
   h.Site(kEnforce);
   ExpectRejected(h, old_body, ErrorCode::kTransparencyRollback);
   // The current head still verifies (same position again is not a rollback).
-  CHECK(h.Manifest(new_body).state == "verified");
+  CHECK(FormatState(h.Manifest(new_body).state) == "verified");
   CHECK(h.Decide(kScript + "// v2\n").action == Action::kAllow);
 }
 
@@ -406,8 +406,8 @@ TEST_CASE("tombstones: a fresh one blocks, one older than the cooldown unenrolls
   CHECK(fresh.transparency_code == "transparency.tombstone_too_recent");
   CHECK(h.Decide().action == Action::kBlock);
   auto old = h.Manifest(Body(manifest, op.HeadWithProof(TombstoneHead(kNow - 25 * 3600))));
-  CHECK(old.state == "unenrolled");
-  CHECK(old.transparency == "unenrolled");
+  CHECK(FormatState(old.state) == "unenrolled");
+  CHECK(FormatState(old.transparency) == "unenrolled");
   auto v = h.Decide("anything at all");
   CHECK(v.action == Action::kAllow);
   CHECK(v.reason == "tombstone");
@@ -424,11 +424,11 @@ TEST_CASE("preload list: preloaded sites are enforced without a header and need 
     write_list(kNow - 86400, {"app.example", "bank.example"});
     h.Open();
     auto info = h.e->Preload();
-    CHECK(info.status == "ok");
+    CHECK(FormatState(info.status) == "ok");
     CHECK(info.domains == std::vector<std::string>{"app.example", "bank.example"});
     auto s = h.Site("");
     CHECK(s.checked);
-    CHECK(s.source == "preloaded");
+    CHECK(FormatState(s.source) == "preloaded");
     CHECK(*s.mode == "enforce");
     CHECK(s.manifest_url == kOrigin + "/.well-known/waict/manifest");
     CHECK(h.Decide().reason == "manifest_unavailable");
@@ -437,11 +437,11 @@ TEST_CASE("preload list: preloaded sites are enforced without a header and need 
     ExpectRejected(h, Body(manifest, op.HeadWithProof(TombstoneHead(kNow - 3600))),
                    ErrorCode::kTransparencyTombstoneTooRecent);
     const ChainNode live = LiveHead(manifest, 1, kNow - 30 * 3600);
-    CHECK(h.Manifest(Body(manifest, op.HeadWithProof(live))).state == "verified");
+    CHECK(FormatState(h.Manifest(Body(manifest, op.HeadWithProof(live))).state) == "verified");
     CHECK(h.Decide().action == Action::kAllow);
     // The site unenrolls: a tombstone after its live head, older than the cooldown.
     const ChainNode tomb = NextChainNode(live, kNow - 25 * 3600, Hash32{}, {});
-    CHECK(h.Manifest(Body(manifest, op.HeadWithProof(tomb))).state == "unenrolled");
+    CHECK(FormatState(h.Manifest(Body(manifest, op.HeadWithProof(tomb))).state) == "unenrolled");
     CHECK(h.Decide("x").reason == "tombstone");
     OverrideRequest o{kOrigin, kOrigin + "/app.js", "invalid_transparency_proof"};
     CHECK_FALSE(h.e->Override(o)->granted);
@@ -449,7 +449,7 @@ TEST_CASE("preload list: preloaded sites are enforced without a header and need 
   SUBCASE("stale list: not trusted") {
     write_list(kNow - 31 * 86400, {"app.example"});
     h.Open();
-    CHECK(h.e->Preload().status == "stale");
+    CHECK(FormatState(h.e->Preload().status) == "stale");
     CHECK(h.e->Preload().domains.empty());
     CHECK_FALSE(h.Site("").checked);
   }
@@ -459,7 +459,7 @@ TEST_CASE("preload list: preloaded sites are enforced without a header and need 
     write_list(kNow - 86400, {"app.example"});
     op.list_key = k;
     h.Open();
-    CHECK(h.e->Preload().status == "invalid");
+    CHECK(FormatState(h.e->Preload().status) == "invalid");
     CHECK_FALSE(h.Site("").checked);
   }
   SUBCASE("list that goes stale while the host runs") {
@@ -467,12 +467,12 @@ TEST_CASE("preload list: preloaded sites are enforced without a header and need 
     h.Open();
     CHECK(h.e->Preload().domains.size() == 1);
     h.now_ms += 2 * 86400 * 1000LL;
-    CHECK(h.e->Preload().status == "stale");
+    CHECK(FormatState(h.e->Preload().status) == "stale");
     CHECK(h.e->Preload().domains.empty());
   }
   SUBCASE("no list file") {
     h.Open();
-    CHECK(h.e->Preload().status == "absent");
+    CHECK(FormatState(h.e->Preload().status) == "absent");
     CHECK_FALSE(h.Site("").checked);
   }
 }

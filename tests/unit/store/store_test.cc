@@ -585,22 +585,42 @@ TEST_CASE("store: cached manifests") {
   m.origin = "https://a.example";
   m.manifest_id = "n4bQgYhMfWWaL-qgxVrQFaO_TxsrC4Is0V1sFbDwCgg";
   m.bytes = {'{', '}', '\n', 0, 0xff, '\n'};
-  m.state = "verified";
+  m.state = ManifestState::kVerified;
   REQUIRE(s->PutManifest(m).ok());
   auto g = s->GetManifest(m.origin);
   REQUIRE(g.ok());
   REQUIRE(g->has_value());
   CHECK((*g)->manifest_id == m.manifest_id);
   CHECK((*g)->bytes == m.bytes);
-  CHECK((*g)->state == "verified");
+  CHECK((*g)->state == ManifestState::kVerified);
   CHECK((*g)->updated_ms > 0);
   m.bytes.clear();  // empty body is a blob, not NULL
-  m.state = "invalid";
+  m.state = ManifestState::kUnenrolled;
   REQUIRE(s->PutManifest(m).ok());
   CHECK((*s->GetManifest(m.origin))->bytes.empty());
-  CHECK((*s->GetManifest(m.origin))->state == "invalid");
+  CHECK((*s->GetManifest(m.origin))->state == ManifestState::kUnenrolled);
   REQUIRE(s->DeleteManifest(m.origin).ok());
   CHECK_FALSE(s->GetManifest(m.origin)->has_value());
+}
+
+TEST_CASE("store: a cached manifest's state is kept as its wire name and parsed when read back") {
+  TempDir dir;
+  StoreOptions o;
+  o.path = dir.File("verity.db");
+  auto s = MustOpen(o);
+  CachedManifest m;
+  m.origin = "https://a.example";
+  m.manifest_id = "id";
+  m.state = ManifestState::kIntegrityOnly;
+  REQUIRE(s->PutManifest(m).ok());
+  REQUIRE(testing::HaveSqliteCli());
+  // The column holds the same bytes as the wire (core/states.def), readable by older hosts.
+  CHECK(SqliteCli(o.path, "SELECT state FROM manifest") == "integrity_only");
+  SqliteCli(o.path, "UPDATE manifest SET state = 'integrity-only'");
+  auto g = s->GetManifest(m.origin);
+  REQUIRE_FALSE(g.ok());
+  CHECK(g.code() == ErrorCode::kStoreCorrupt);
+  CHECK(g.error().detail.find("integrity-only") != std::string::npos);
 }
 
 TEST_CASE("store: unopenable, corrupt and too-new databases give stable codes") {
