@@ -5,7 +5,8 @@
 #   3. extension unit tests (node --test tests/extension-unit)
 #   4. ASan + UBSan build + CTest
 #   5. libFuzzer targets (clang), each for a short time (VERITY_FUZZ_SECONDS, default 20)
-#   6. browser tests (Chromium + Firefox ESR) and the DNSSEC test bed, where present
+#   6. browser tests (Chromium + Firefox ESR), the package test (tests/install/deb.sh) and the
+#      DNSSEC test bed, where present
 #
 #   scripts/test.sh --quick   the developer loop: no package installs, Release build, CTest label
 #                             `unit`, extension unit tests (under 3 minutes on the 2-vCPU machine
@@ -116,6 +117,9 @@ stage "fuzz" run_fuzzers
 stage "standalone: repository copied alone passes its unit tests" bash tests/standalone/run.sh
 [ -f tests/install/run.sh ] && stage "install test" bash tests/install/run.sh "$ROOT/build"
 [ $want_browser = 1 ] && stage "browser tests" bash tests/browser/run.sh "$ROOT/build"
+# The .deb in an overlay copy of this machine: apt install, headed policy-installed Chromium and
+# Firefox ESR under Xvfb (installType admin, first visit, restarts), purge leaves nothing (issue #13).
+[ $want_browser = 1 ] && stage "package test (.deb, headed browsers)" bash tests/install/deb.sh "$ROOT/build"
 [ $want_dns = 1 ] && stage "dns test bed" bash tests/dns/run.sh "$ROOT/build"
 
 finish

@@ -134,7 +134,7 @@ async function chromiumSuite() {
     await r.test('Chromium: a tampered document gets the block page', async () => {
       const page = await ctx.newPage();
       await page.goto(`${site.origins.valid}/tampered-doc.html`).catch(() => {});
-      const blocked = await waitFor(async () => (await targets()).find(x => x.type === 'page' && x.url.startsWith(extUrl)),
+      const blocked = await waitFor(async () => (await targets()).find(x => x.type === 'page' && x.url.startsWith(`${extUrl}src/ui/blocked`)),
         { timeout: 30000, what: 'block page' });
       await sleep(1000);
       shot('chromium-block-page.png');
