@@ -10,14 +10,15 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "install/browsers.h"
 #include "policy/engine.h"
-#include "protocol/browsers.h"
 #include "protocol/dispatch.h"
 #include "protocol/log_export.h"
 #include "protocol/self_check.h"
 #include "protocol/session.h"
 
 namespace verity::protocol {
+using namespace ::verity::install;  // the browser table (install/browsers.h)
 
 HostArgs ParseHostArgs(const std::vector<std::string>& args) {
   HostArgs a;

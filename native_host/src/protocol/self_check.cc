@@ -5,12 +5,13 @@
 #include "core/encoding.h"
 #include "core/state.h"
 #include "crypto/hash.h"
+#include "install/browsers.h"
 #include "json/json.h"
-#include "protocol/browsers.h"
 #include "protocol/dispatch.h"
 #include "protocol/host_cli.h"
 
 namespace verity::protocol {
+using namespace ::verity::install;  // the browser table (install/browsers.h)
 namespace {
 
 // One request through the dispatcher; returns the parsed reply (null on a malformed reply).
@@ -39,9 +40,9 @@ int ReportBrowsers(const std::string& host_path, std::FILE* out) {
     ExtensionState e = InspectExtension(b, env);
     std::vector<std::string> ids;
     if (e.found && b.family == Family::kChromium) ids.push_back(e.id);
-    ManifestState best;
+    HostManifestState best;
     for (Scope s : {Scope::kUser, Scope::kSystem}) {
-      ManifestState m = InspectHostManifest(
+      HostManifestState m = InspectHostManifest(
           b, NativeMessagingDir(b, s, env) + "/" + std::string(kHostName) + ".json", host_path, ids);
       if (m.valid || (!best.present && m.present) || best.file.empty()) best = m;
       if (m.valid) break;

@@ -10,7 +10,7 @@
 // It opens the configured config file and database (creating the database if needed), then runs a
 // fixed enrolled-site scenario through the real dispatcher on a throw-away in-memory engine and
 // compares each verdict with its known answer. Exit status 0 only if all three pass. Last, for
-// every supported browser found (protocol/browsers.h), it reports whether the host manifest (user
+// every supported browser found (install/browsers.h), it reports whether the host manifest (user
 // or system folder) names this executable and whether the extension is installed (policy or
 // profile); those lines are warnings, they do not change the exit status.
 #pragma once

@@ -1,7 +1,7 @@
-// protocol/browsers.h and the --register / --unregister flags of protocol/host_cli.h, on a
+// install/browsers.h and the --register / --unregister flags of protocol/host_cli.h, on a
 // temporary HOME and root: folders per browser and scope, detection, the manifest written, and the
 // inspection --self-check does (good manifest and its mutated twins).
-#include "protocol/browsers.h"
+#include "install/browsers.h"
 
 #include <doctest/doctest.h>
 #include <unistd.h>
@@ -14,6 +14,7 @@
 
 using namespace verity;
 using namespace verity::protocol;
+using namespace verity::install;
 namespace fs = std::filesystem;
 
 namespace {

@@ -1,6 +1,6 @@
-// Where each supported browser looks for Verity on Linux (Debian paths), and what is in place there:
-// the native-messaging host manifest (`verity-host --register` writes it, `--self-check` reads it)
-// and the extension (enterprise policy or a profile). Locations and their sources: docs/install.md.
+// install/: where each supported browser looks for Verity on Linux (Debian paths), and what is in place
+// there: the native-messaging host manifest (`verity-host --register` writes it, `--self-check` reads it) and
+// the extension (enterprise policy or a profile). Locations and their sources: docs/install.md.
 //
 // Host manifest written as <dir>/org.verity.host.json (Chrome native messaging guide, "Native
 // messaging host location"; MDN "Native manifests"), e.g. for Chromium, system scope:
@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-namespace verity::protocol {
+namespace verity::install {
 
 inline constexpr std::string_view kHostName = "org.verity.host";
 inline constexpr std::string_view kChromiumExtensionId = "mbbdieillpeggimjpelglbnjlbajlfmk";  // docs/ids.md
@@ -63,7 +63,7 @@ std::string FormatHostManifest(Family family, const std::string& host_path,
                                const std::vector<std::string>& extra_ids = {});
 
 // What --self-check reports for one browser and scope.
-struct ManifestState {
+struct HostManifestState {
   std::string file;  // where it was looked for
   bool present = false;
   bool valid = false;  // name, type, path == expected host, caller id
@@ -71,8 +71,8 @@ struct ManifestState {
 };
 // Valid: name, type and path as FormatHostManifest writes them, and the caller list names the
 // Firefox add-on id, or (Chromium family) kChromiumExtensionId and every one of `required_ids`.
-ManifestState InspectHostManifest(const Browser& b, const std::string& file, const std::string& host_path,
-                                  const std::vector<std::string>& required_ids = {});
+HostManifestState InspectHostManifest(const Browser& b, const std::string& file, const std::string& host_path,
+                                      const std::vector<std::string>& required_ids = {});
 
 struct ExtensionState {
   bool found = false;
@@ -82,4 +82,4 @@ struct ExtensionState {
 // Looks in the enterprise policy first, then in the user's profiles.
 ExtensionState InspectExtension(const Browser& b, const BrowserEnv& env);
 
-}  // namespace verity::protocol
+}  // namespace verity::install

@@ -1,4 +1,4 @@
-#include "protocol/browsers.h"
+#include "install/browsers.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 
 #include "json/json.h"
 
-namespace verity::protocol {
+namespace verity::install {
 namespace {
 
 namespace fs = std::filesystem;
@@ -211,9 +211,9 @@ std::string FormatHostManifest(Family family, const std::string& host_path,
   return w.Take() + "\n";
 }
 
-ManifestState InspectHostManifest(const Browser& b, const std::string& file, const std::string& host_path,
-                                  const std::vector<std::string>& required_ids) {
-  ManifestState s;
+HostManifestState InspectHostManifest(const Browser& b, const std::string& file, const std::string& host_path,
+                                      const std::vector<std::string>& required_ids) {
+  HostManifestState s;
   s.file = file;
   auto text = Slurp(file, 1u << 20);
   if (!text) {
@@ -311,4 +311,4 @@ ExtensionState InspectExtension(const Browser& b, const BrowserEnv& env) {
   return s;
 }
 
-}  // namespace verity::protocol
+}  // namespace verity::install
