@@ -231,9 +231,48 @@ async function firefoxSuite() {
   }
 }
 
+// Firefox ESR restarts with the tampered twin as startup page, on one persistent profile (the
+// package's policy installs the add-on on its first start, which is not counted): each later start
+// ends with the host blocking the twin's app.js, and the server never sees its marker.
+async function firefoxRestarts() {
+  await r.test('Firefox ESR: 3 restarts with the tampered twin as startup page: its code never runs', async () => {
+    const home = fs.mkdtempSync(path.join(work, 'firefox-restart-'));
+    const prof = path.join(home, 'prof');
+    fs.mkdirSync(prof);
+    execFileSync('certutil', ['-N', '-d', `sql:${prof}`, '--empty-password']);
+    execFileSync('certutil', ['-A', '-d', `sql:${prof}`, '-n', 'verity-test-ca', '-t', 'C,,', '-i', tls.ca]);
+    fs.writeFileSync(path.join(prof, 'user.js'), ['browser.sessionstore.resume_from_crash', 'browser.aboutwelcome.enabled',
+      'datareporting.policy.dataSubmissionEnabled', 'browser.shell.checkDefaultBrowser']
+      .map(k => `user_pref("${k}", false);`).concat(['user_pref("browser.startup.page", 0);', 'user_pref("toolkit.startup.max_resumed_crashes", -1);',
+        'user_pref("browser.startup.homepage_override.mstone", "ignore");', 'user_pref("startup.homepage_welcome_url", "");']).join('\n') + '\n');
+    const url = `${site.origins.twin}/index.html`;
+    const blocks = () => hostLog(home).filter(l => l.url === `${site.origins.twin}/app.js` && l.action === 'block').length;
+    const start = async (until, what, shotName) => {
+      const proc = spawn('/usr/lib/firefox-esr/firefox-esr', ['--no-remote', '--profile', prof, '--width=1280', '--height=800', url],
+        { env: { ...process.env, HOME: home }, stdio: 'ignore' });
+      try {
+        await waitFor(until, { timeout: 90000, interval: 500, what }).catch(e => { shot('firefox-restart-failed.png'); throw e; });
+        await sleep(3000);
+        if (shotName) shot(shotName);
+      } finally {
+        proc.kill('SIGTERM');
+        await new Promise(res => (proc.exitCode !== null ? res() : proc.on('exit', res)));
+      }
+    };
+    const addonInstalled = () => { try { return fs.readFileSync(path.join(prof, 'extensions.json'), 'utf8').includes('verity@verity-project'); } catch (_) { return false; } };
+    await start(addonInstalled, 'the add-on installed by policy in the profile');
+    const before = markers(site.origins.twin);
+    for (let i = 0; i < 3; i++) {
+      const b0 = blocks();
+      await start(() => blocks() > b0, `host block of the twin's app.js after restart ${i + 1}`, i === 0 ? 'firefox-restart-startup-page.png' : null);
+    }
+    eq(markers(site.origins.twin) - before, 0, 'marker requests from the tampered startup page');
+  });
+}
+
 try {
   if (which === 'both' || which === 'chromium') await chromiumSuite();
-  if (which === 'both' || which === 'firefox') await firefoxSuite();
+  if (which === 'both' || which === 'firefox') { await firefoxSuite(); await firefoxRestarts(); }
 } finally {
   site.stop();
   // A browser child may still be writing its profile: retry, and never let cleanup fail the run.
