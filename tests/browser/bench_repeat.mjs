@@ -14,15 +14,9 @@ import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchChromiumFloor, launchFirefoxFloor, stageExtensionFrom } from './lib/bench_floor.mjs';
-import { stageExtension, makeTls, startSite, writeHostWrapper, mkWork, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep, spkiFlag } from './lib/harness.mjs';
+import { stageExtension, startSite, writeHostWrapper, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep, spkiFlag, benchSetup } from './lib/harness.mjs';
 
-const hostBin = path.resolve(process.argv[2] || '');
-const N = Number(process.argv[3] || 10);
-const browsers = process.argv.slice(4).length ? process.argv.slice(4) : ['chromium', 'firefox'];
-const work = mkWork('verity-bench-repeat-');
-const tls = makeTls(path.join(work, 'tls'));
-const http2 = process.env.BENCH_HTTP2 === '1';
-const before = process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null;
+const { hostBin, N, browsers, work, tls, http2, before } = benchSetup('verity-bench-repeat-', 10);
 const site = await startSite(work, tls, { verify: 'enforce', before: 'enforce', none: 'enforce', floor: 'enforce' }, { http2 });
 const { wrapper } = writeHostWrapper(work, hostBin);
 const spki = [spkiFlag(tls.cert)];  // a valid certificate to Chromium: its disk cache stores nothing with a cert error

@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, CACHEABLE_STYLE_CASE, checkCacheableStyle, withManifestEntry, serverHits, spkiFlag, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
-  mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
+  mkWork, runner, waitFor, assert, eq, sleep, repo, runSuite } from './lib/harness.mjs';
 
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
 const artifacts = process.env.ARTIFACTS || path.join(repo, 'artifacts', 'browser');
@@ -347,13 +347,7 @@ async function main() {
   });
 }
 
-try {
-  await main();
-} catch (e) {
-  await t.test('setup', () => { throw e; });
-} finally {
+await runSuite(t, { work, main }, async () => {
   if (ctx) await ctx.close().catch(() => {});
   if (site) site.stop();
-  if (!process.env.KEEP) fs.rmSync(work, { recursive: true, force: true }); else console.log('kept', work);
-}
-process.exitCode = t.summary() ? 1 : 0;
+});

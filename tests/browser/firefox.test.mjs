@@ -9,7 +9,7 @@ import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
 import path from 'node:path';
 import { FIREFOX_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, CACHEABLE_STYLE_CASE, checkCacheableStyle, makeTransparencySite, writeHostWrapper, hostManifest, hostPids, alive,
-  exportLog, bridgeCall, mkWork, runner, waitFor, assert, eq, sleep, repo } from './lib/harness.mjs';
+  exportLog, bridgeCall, mkWork, runner, waitFor, assert, eq, sleep, repo, runSuite } from './lib/harness.mjs';
 
 const UUID = '7e1f2a3b-0000-4000-8000-00000000beef';   // pinned moz-extension:// host
 const hostBin = path.resolve(process.argv[2] || process.env.VERITY_HOST_BIN || '');
@@ -191,13 +191,7 @@ async function main() {
   });
 }
 
-try {
-  await main();
-} catch (e) {
-  await t.test('setup', () => { throw e; });
-} finally {
+await runSuite(t, { work, main }, async () => {
   if (browser) await browser.close().catch(() => {});
   if (site) site.stop();
-  if (!process.env.KEEP) fs.rmSync(work, { recursive: true, force: true }); else console.log('kept', work);
-}
-process.exitCode = t.summary() ? 1 : 0;
+});

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
 import { CHROMIUM_ID, CHROMIUM_FLAGS, FIREFOX_UUID, here, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, launchChromium, launchFirefox,
-  bridgeCall, exportLog, mkWork, runner, waitFor, assert, eq, sleep } from './lib/harness.mjs';
+  bridgeCall, exportLog, mkWork, runner, waitFor, assert, eq, sleep, runSuite } from './lib/harness.mjs';
 import { detachRoutes, lateHeaderRoute, workerRoutes } from './routes_workers.mjs';
 
 const browserName = process.argv[2];
@@ -341,13 +341,7 @@ async function main() {
   }
 }
 
-try {
-  await main();
-} catch (e) {
-  await t.test('setup', () => { throw e; });
-} finally {
+await runSuite(t, { work, main }, async () => {
   if (drv) await drv.close().catch(() => {});
   if (site) site.stop();
-  if (!process.env.KEEP) fs.rmSync(work, { recursive: true, force: true }); else console.log('kept', work);
-}
-process.exitCode = t.summary() ? 1 : 0;
+});

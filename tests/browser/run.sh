@@ -26,6 +26,19 @@ count() {  # count LOGFILE SUITE  — adds the suite's "SUITE: N passed, M faile
   passed=$((passed + p)); failed=$((failed + f))
 }
 
+# suite B KIND SECONDS SCRIPT ARGS... — runs browser B's suite (KIND: "" for B.test.mjs, else e.g.
+# "routes": "=== B (routes)", summary "B-routes") in tests/browser under a timeout, and counts it.
+# Environment given in front of the call reaches the suite.
+suite() {
+  local b=$1 kind=$2 secs=$3 log
+  shift 3
+  log=$(mktemp)
+  echo "=== $b${kind:+ ($kind)}"
+  (cd "$here" && timeout "$secs" node "$@") 2>&1 | tee "$log"
+  count "$log" "$b${kind:+-${kind,,}}"
+  rm -f "$log"
+}
+
 # 1. extension unit tests (pure modules)
 log=$(mktemp)
 node --test "$repo/tests/extension-unit/" >"$log" 2>&1
@@ -51,17 +64,9 @@ for b in $browsers; do
     *) echo "browser: unknown browser $b"; failed=$((failed + 1)); continue ;;
   esac
   if [ ! -x "$exe" ]; then echo "browser: $b not installed ($exe)"; failed=$((failed + 1)); continue; fi
-  log=$(mktemp)
-  echo "=== $b"
-  (cd "$here" && timeout 420 node "$b.test.mjs" "$host") 2>&1 | tee "$log"
-  count "$log" "$b"
-  rm -f "$log"
+  suite "$b" "" 420 "$b.test.mjs" "$host"
   # routes.test.mjs: every route by which code could reach an enforced site (issue #9)
-  log=$(mktemp)
-  echo "=== $b (routes)"
-  (cd "$here" && timeout 420 node routes.test.mjs "$b" "$host") 2>&1 | tee "$log"
-  count "$log" "$b-routes"
-  rm -f "$log"
+  suite "$b" routes 420 routes.test.mjs "$b" "$host"
 done
 
 # 3. M2DMRT hop checks against the real DNSSEC test bed (tests/dns/lib.sh: NSD on a free port).
@@ -70,11 +75,7 @@ bed=$(mktemp -d /tmp/verity-m2dmrt-bed.XXXXXX)
 trap 'testbed_stop; rm -rf "$bed"' EXIT
 if testbed_setup "$build" "$bed" >"$bed/setup.log" 2>&1 && testbed_start >>"$bed/setup.log" 2>&1; then
   for b in $browsers; do
-    log=$(mktemp)
-    echo "=== $b (M2DMRT)"
-    (cd "$here" && M2DMRT_TESTBED=$bed M2DMRT_AUTH_PORT=$AUTH_PORT timeout 180 node m2dmrt.test.mjs "$b" "$host") 2>&1 | tee "$log"
-    count "$log" "$b-m2dmrt"
-    rm -f "$log"
+    M2DMRT_TESTBED=$bed M2DMRT_AUTH_PORT=$AUTH_PORT suite "$b" M2DMRT 180 m2dmrt.test.mjs "$b" "$host"
   done
 else
   cat "$bed/setup.log"; echo "browser: DNSSEC test bed did not start"; failed=$((failed + 1))
@@ -82,11 +83,7 @@ fi
 # 4. today's WAICT drafts (issue #10): rework categories, inline code under the synthesised CSP,
 #    warn mode, waict-violation reports, request headers, the Firefox format (drafts.test.mjs).
 for b in $browsers; do
-  log=$(mktemp)
-  echo "=== $b (drafts)"
-  (cd "$here" && timeout 300 node drafts.test.mjs "$b" "$host") 2>&1 | tee "$log"
-  count "$log" "$b-drafts"
-  rm -f "$log"
+  suite "$b" drafts 300 drafts.test.mjs "$b" "$host"
 done
 echo "browser: $passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,8 +1,19 @@
 # shellcheck shell=bash
 # Checks shared by the operator-CLI tests (tests/tools/*.sh): each runs a verity-cli command with
 # its stdout in out.txt and stderr in err.txt (in the test's temporary folder) and counts in PASS.
-#   source "$(dirname "$0")/lib.sh"
+#   source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+#   cli_test_start NAME.sh "$@"
 PASS=0
+# cli_test_start <script name> <verity-cli>: CLI is the binary (else a usage error), T a temporary
+# folder removed at exit and the current folder from here on, NOW the fixed time the tests verify at.
+# shellcheck disable=SC2034  # CLI and NOW are read by the test that sources this
+cli_test_start() {
+  CLI=${2:?usage: $1 <verity-cli>}
+  T=$(mktemp -d)
+  trap 'rm -rf "$T"' EXIT
+  cd "$T" || exit 1
+  NOW=1763900000
+}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { PASS=$((PASS + 1)); }
 # expect_ok <cmd...>: must exit 0.

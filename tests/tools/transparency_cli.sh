@@ -6,15 +6,10 @@
 #   tests/tools/transparency_cli.sh <path to verity-cli>
 set -euo pipefail
 
-CLI=${1:?usage: transparency_cli.sh <verity-cli>}
-HERE=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-NOW=1763900000
-DAY=86400
 # shellcheck source=tests/tools/lib.sh
-source "$HERE/lib.sh"
+source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+cli_test_start transparency_cli.sh "$@"
+DAY=86400
 
 # mutate <in> <out> <part> <offset>: flips one bit of a manifest response.
 #   part = manifest | proof (decoded ChainHeadWithProof, offset from its start; negative from the end)

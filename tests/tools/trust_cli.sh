@@ -8,14 +8,9 @@
 set -euo pipefail
 shopt -s nullglob
 
-CLI=${1:?usage: trust_cli.sh <verity-cli>}
-HERE=$(cd "$(dirname "$0")" && pwd)
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-cd "$T"
-NOW=1763900000
 # shellcheck source=tests/tools/lib.sh
-source "$HERE/lib.sh"
+source "$(cd "$(dirname "$0")" && pwd)/lib.sh"
+cli_test_start trust_cli.sh "$@"
 # unchanged <file> <cmd...>: the command is refused and the file keeps its bytes.
 unchanged() {
   local file=$1 before

@@ -261,6 +261,38 @@ export function runner(suite) {
   };
 }
 
+// runSuite(t, { work, main }, close): the end of every browser suite. Runs main(); if it throws, the
+// suite gets a failing test "setup" with the error. Then close() (the browser, the site), removes the
+// work folder (kept, and named, with KEEP=1) and sets the exit code from t.summary().
+export async function runSuite(t, { work, main }, close) {
+  try {
+    await main();
+  } catch (e) {
+    await t.test('setup', () => { throw e; });
+  } finally {
+    await close();
+    if (!process.env.KEEP) fs.rmSync(work, { recursive: true, force: true }); else console.log('kept', work);
+  }
+  process.exitCode = t.summary() ? 1 : 0;
+}
+
+// benchSetup(workPrefix, defaultN): what bench.mjs and bench_repeat.mjs read from their command line,
+// `node BENCH.mjs HOST_BIN [N] [browsers...]`, and environment (BENCH_HTTP2=1: serve over HTTP/2;
+// BENCH_BEFORE=DIR: another tree's extension, run by Chromium as configuration "before"), and their
+// work folder with its TLS certificate.
+export function benchSetup(workPrefix, defaultN) {
+  const work = mkWork(workPrefix);
+  return {
+    hostBin: path.resolve(process.argv[2] || ''),
+    N: Number(process.argv[3] || defaultN),
+    browsers: process.argv.slice(4).length ? process.argv.slice(4) : ['chromium', 'firefox'],
+    work,
+    tls: makeTls(path.join(work, 'tls')),
+    http2: process.env.BENCH_HTTP2 === '1',
+    before: process.env.BENCH_BEFORE ? path.resolve(process.env.BENCH_BEFORE) : null,
+  };
+}
+
 export function assert(cond, msg) { if (!cond) throw new Error(msg || 'assertion failed'); }
 export function eq(a, b, msg) { if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${msg || 'not equal'}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`); }
 

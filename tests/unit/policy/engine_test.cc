@@ -7,51 +7,19 @@
 
 #include "core/encoding.h"
 #include "crypto/hash.h"
+#include "engine_fixture.h"
 
 using namespace verity;
 using namespace verity::policy;
+using verity::policy::testing::EngineFixture;
 
 namespace {
 
 const std::string kOrigin = "https://app.example";
 const std::string kBody = "console.log(1)\n";
 
-struct Fixture {
-  int64_t now_ms = 1767225600000;
-  std::unique_ptr<Engine> e;
-  explicit Fixture(EngineOptions o = {}) {
-    if (o.data_dir.empty()) o.in_memory_store = true;
-    o.clock = [this] { return now_ms; };
-    e = Engine::Open(o);
-  }
-  SiteView Header(const std::string& value, const std::string& origin = kOrigin) {
-    SiteStateRequest r;
-    r.origin = origin;
-    if (!value.empty()) r.headers.emplace_back("integrity-policy-waict-v1", value);
-    auto v = e->SiteState(r);
-    REQUIRE(v.ok());
-    return *v;
-  }
-  ManifestReply Manifest(const std::string& json) {
-    ManifestRequest r;
-    r.origin = kOrigin;
-    r.url = kOrigin + "/m";
-    r.body = json + "\n\n";
-    auto m = e->IngestManifest(r);
-    REQUIRE(m.ok());
-    return *m;
-  }
-  Verdict Decide(const std::string& path, const std::string& body, const std::string& dest = "script") {
-    VerdictRequest r;
-    std::string url = kOrigin + path;
-    r.origin = kOrigin;
-    r.url = url;
-    r.destination = dest;
-    r.sha256 = crypto::Sha256(body);
-    auto v = e->Decide(r);
-    REQUIRE(v.ok());
-    return *v;
-  }
+struct Fixture : EngineFixture {
+  explicit Fixture(EngineOptions o = {}) : EngineFixture(kOrigin, std::move(o)) {}
 };
 
 std::string OneEntryManifest() {

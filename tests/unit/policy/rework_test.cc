@@ -5,47 +5,25 @@
 
 #include "core/encoding.h"
 #include "crypto/hash.h"
+#include "engine_fixture.h"
 #include "policy/engine.h"
 
 using namespace verity;
 using namespace verity::policy;
+using verity::policy::testing::EngineFixture;
 
 namespace {
 
 const std::string kSite = "https://rw.example";
 
-std::unique_ptr<Engine> OpenAt(const int64_t* now_ms) {
-  EngineOptions o;
-  o.in_memory_store = true;
-  o.clock = [now_ms] { return *now_ms; };
-  return Engine::Open(o);
-}
-
-SiteView Enroll(Engine& e, const std::string& header) {
-  auto v = e.SiteState({kSite, {{"integrity-policy-waict-v1", header}}});
-  REQUIRE_MESSAGE(v.ok(), v.error().detail);
-  return *v;
-}
-
-void Serve(Engine& e, const std::string& manifest_json) {
-  auto r = e.IngestManifest({kSite, kSite + "/m.json", 200, manifest_json + "\n\n"});
-  REQUIRE(r.ok());
-  REQUIRE_MESSAGE(FormatState(r->state) != "invalid", r->detail);
-}
-
-Verdict Ask(Engine& e, const std::string& path, std::string_view destination, const std::string& body,
-            std::string_view integrity = {}) {
-  VerdictRequest q;
-  std::string url = kSite + path;
-  q.origin = kSite;
-  q.url = url;
-  q.destination = destination;
-  q.sha256 = crypto::Sha256(body);
-  q.integrity = integrity;
-  auto v = e.Decide(q);
-  REQUIRE(v.ok());
-  return *v;
-}
+// The rework site's engine; its manifest is served at /m.json.
+struct Rework : EngineFixture {
+  Rework() : EngineFixture(kSite) { manifest_path = "/m.json"; }
+  void Serve(const std::string& manifest_json) {
+    auto r = Manifest(manifest_json);
+    REQUIRE_MESSAGE(FormatState(r.state) != "invalid", r.detail);
+  }
+};
 
 std::string B64(const std::string& body) { return FormatBase64(crypto::Sha256(body)); }
 
@@ -58,10 +36,9 @@ std::string ModeIn(const SiteView& v, const std::string& key) {
 
 }  // namespace
 
-TEST_CASE("rework: max-age=0, mode-script=enforce enrolls; only the script category is covered") {
-  int64_t now = 1767225600000;
-  auto e = OpenAt(&now);
-  SiteView v = Enroll(*e, R"(max-age=0, mode-script=enforce, manifest="/m.json")");
+TEST_CASE_FIXTURE(Rework,
+                  "rework: max-age=0, mode-script=enforce enrolls; only the script category is covered") {
+  SiteView v = Header(R"(max-age=0, mode-script=enforce, manifest="/m.json")");
   CHECK(v.checked);
   CHECK(v.mode == std::optional<std::string>("enforce"));
   CHECK(v.dialect == std::optional<std::string>("rework"));
@@ -79,37 +56,36 @@ TEST_CASE("rework: max-age=0, mode-script=enforce enrolls; only the script categ
   CHECK(other->request_headers.empty());
   CHECK(other->modes.empty());
 
-  Serve(*e, R"({"url_hashes": {"/app.js": ")" + B64("app()") + R"("}})");
-  CHECK(Ask(*e, "/app.js", "script", "app()").action == Action::kAllow);
-  auto bad = Ask(*e, "/app.js", "script", "evil()");
+  Serve(R"({"url_hashes": {"/app.js": ")" + B64("app()") + R"("}})");
+  CHECK(Decide("/app.js", "app()", "script").action == Action::kAllow);
+  auto bad = Decide("/app.js", "evil()", "script");
   CHECK(bad.action == Action::kBlock);
   CHECK(bad.reason == "no_manifest_match");
   CHECK(bad.category == "mode-script");
-  CHECK(Ask(*e, "/x.xsl", "xslt", "xslt").action == Action::kBlock);
+  CHECK(Decide("/x.xsl", "xslt", "xslt").action == Action::kBlock);
   // The document, styles and images are not in any category here: not covered.
   for (const char* d : {"document", "style", "image", "worker"}) {
-    auto r = Ask(*e, "/unlisted", d, "anything");
+    auto r = Decide("/unlisted", "anything", d);
     CHECK_MESSAGE(r.action == Action::kAllow, d);
     CHECK_MESSAGE(r.reason == "not_covered", d);
   }
 }
 
-TEST_CASE("rework: warn categories deliver and log warn; report categories report; per-category ratchet") {
-  int64_t now = 1767225600000;
-  auto e = OpenAt(&now);
-  SiteView v = Enroll(*e, R"(max-age=0, mode-script=enforce, mode-style=warn, mode-image=report, )"
-                          R"(report-to=(r1), manifest="/m.json")");
+TEST_CASE_FIXTURE(
+    Rework, "rework: warn categories deliver and log warn; report categories report; per-category ratchet") {
+  SiteView v = Header(R"(max-age=0, mode-script=enforce, mode-style=warn, mode-image=report, )"
+                      R"(report-to=(r1), manifest="/m.json")");
   CHECK(ModeIn(v, "mode-style") == "warn");
   CHECK(v.report_to == std::vector<std::string>{"r1"});
-  Serve(*e, R"({"url_hashes": {"/s.css": ")" + B64("body{}") + R"(", "/i.png": ")" + B64("png") + R"("}})");
-  auto w = Ask(*e, "/s.css", "style", "tampered");
+  Serve(R"({"url_hashes": {"/s.css": ")" + B64("body{}") + R"(", "/i.png": ")" + B64("png") + R"("}})");
+  auto w = Decide("/s.css", "tampered", "style");
   CHECK(w.action == Action::kWarn);
   CHECK(w.reason == "no_manifest_match");
   CHECK(w.category == "mode-style");
-  CHECK(Ask(*e, "/unlisted.css", "style", "x").action == Action::kWarn);
-  CHECK(Ask(*e, "/s.css", "style", "body{}").action == Action::kAllow);
-  CHECK(Ask(*e, "/i.png", "image", "other").action == Action::kReport);
-  CHECK(Ask(*e, "/x.js", "script", "x").action == Action::kBlock);
+  CHECK(Decide("/unlisted.css", "x", "style").action == Action::kWarn);
+  CHECK(Decide("/s.css", "body{}", "style").action == Action::kAllow);
+  CHECK(Decide("/i.png", "other", "image").action == Action::kReport);
+  CHECK(Decide("/x.js", "x", "script").action == Action::kBlock);
   // The log keeps action warn (filterable).
   LogQuery q;
   q.action = Action::kWarn;
@@ -122,15 +98,13 @@ TEST_CASE("rework: warn categories deliver and log warn; report categories repor
   CHECK(st->warn == 2);
 }
 
-TEST_CASE("rework: per-category ratchet in the stored record (max-age > 0)") {
-  int64_t now = 1767225600000;
-  auto e = OpenAt(&now);
-  SiteView v = Enroll(*e, R"(max-age=600, mode-script=enforce, mode-style=warn, manifest="/m.json")");
+TEST_CASE_FIXTURE(Rework, "rework: per-category ratchet in the stored record (max-age > 0)") {
+  SiteView v = Header(R"(max-age=600, mode-script=enforce, mode-style=warn, manifest="/m.json")");
   CHECK(v.mode_expires.size() == 2);
-  for (const auto& [k, t] : v.mode_expires) CHECK_MESSAGE(t == now / 1000 + 600, k);
+  for (const auto& [k, t] : v.mode_expires) CHECK_MESSAGE(t == now_ms / 1000 + 600, k);
   // A downgrade of style to report is ignored while its max-age runs; an upgrade of image is not.
-  now += 10000;
-  v = Enroll(*e, R"(max-age=600, mode-style=report, mode-image=enforce, manifest="/m.json")");
+  now_ms += 10000;
+  v = Header(R"(max-age=600, mode-style=report, mode-image=enforce, manifest="/m.json")");
   CHECK(ModeIn(v, "mode-style") == "warn");
   CHECK(ModeIn(v, "mode-image") == "enforce");
   CHECK(ModeIn(v, "mode-script") == "enforce");  // not named: keeps ageing
@@ -140,42 +114,39 @@ TEST_CASE("rework: per-category ratchet in the stored record (max-age > 0)") {
   CHECK(ModeIn(*q, "mode-style") == "warn");
   CHECK(FormatState(q->source) == "remembered");
   // After the stored max-age the downgrade takes effect.
-  now += 601 * 1000;
-  v = Enroll(*e, R"(max-age=600, mode-style=report, manifest="/m.json")");
+  now_ms += 601 * 1000;
+  v = Header(R"(max-age=600, mode-style=report, manifest="/m.json")");
   CHECK(ModeIn(v, "mode-style") == "report");
   CHECK(ModeIn(v, "mode-script") == "");
 }
 
-TEST_CASE("Firefox format: coverage is the header's blocked-destinations; SRI never exempts") {
-  int64_t now = 1767225600000;
-  auto e = OpenAt(&now);
-  SiteView v = Enroll(*e, R"(manifest="/m.json", max-age=0, mode=enforce, blocked-destinations=(script))");
+TEST_CASE_FIXTURE(Rework,
+                  "Firefox format: coverage is the header's blocked-destinations; SRI never exempts") {
+  SiteView v = Header(R"(manifest="/m.json", max-age=0, mode=enforce, blocked-destinations=(script))");
   CHECK(v.checked);
   CHECK(v.dialect == std::optional<std::string>("firefox"));
   CHECK(ModeIn(v, "mode-script") == "enforce");
   CHECK(ModeIn(v, "mode-document") == "");
   // A plain {"hashes": ...} manifest, no any_hashes: still the Firefox reading.
-  Serve(*e, R"({"hashes": {"/s.js": ")" + B64("listed()") + R"("}})");
+  Serve(R"({"hashes": {"/s.js": ")" + B64("listed()") + R"("}})");
   for (const char* d : {"document", "style", "image"}) {
-    CHECK_MESSAGE(Ask(*e, "/unlisted", d, "x").action == Action::kAllow, d);
+    CHECK_MESSAGE(Decide("/unlisted", "x", d).action == Action::kAllow, d);
   }
-  CHECK(Ask(*e, "/s.js", "script", "listed()").action == Action::kAllow);
-  CHECK(Ask(*e, "/s.js", "script", "tampered()").reason == "no_manifest_match");
+  CHECK(Decide("/s.js", "listed()", "script").action == Action::kAllow);
+  CHECK(Decide("/s.js", "tampered()", "script").reason == "no_manifest_match");
   // Unlisted script with a matching, server-made integrity= attribute: blocked.
   std::string sri = "sha256-" + B64("unlisted()");
-  auto u = Ask(*e, "/u.js", "script", "unlisted()", sri);
+  auto u = Decide("/u.js", "unlisted()", "script", sri);
   CHECK(u.action == Action::kBlock);
   CHECK(u.reason == "missing_from_manifest");
 }
 
-TEST_CASE("v2 header still covers every fetch category with one mode") {
-  int64_t now = 1767225600000;
-  auto e = OpenAt(&now);
-  SiteView v = Enroll(*e, R"(max-age=0, mode=report, manifest="/m.json")");
+TEST_CASE_FIXTURE(Rework, "v2 header still covers every fetch category with one mode") {
+  SiteView v = Header(R"(max-age=0, mode=report, manifest="/m.json")");
   CHECK(v.dialect == std::optional<std::string>("waict-v2"));
   CHECK(v.modes.size() == 10);
   CHECK(v.mode == std::optional<std::string>("report"));
-  Serve(*e, R"({"hashes": {}})");
-  CHECK(Ask(*e, "/x.js", "script", "x").action == Action::kReport);
-  CHECK(Ask(*e, "/", "document", "x").action == Action::kReport);
+  Serve(R"({"hashes": {}})");
+  CHECK(Decide("/x.js", "x", "script").action == Action::kReport);
+  CHECK(Decide("/", "x", "document").action == Action::kReport);
 }
