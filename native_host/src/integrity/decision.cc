@@ -103,34 +103,8 @@ Decision DecideWithPolicy(const Manifest& m, const ResourceFacts& r, Mode mode, 
 }  // namespace
 
 Result<Mode> ParseMode(std::string_view s) {
-  if (s == "enforce") return Mode::kEnforce;
-  if (s == "warn") return Mode::kWarn;
-  if (s == "report") return Mode::kReport;
+  if (auto m = headers::ParseModeToken(s)) return *m;
   return MakeError(ErrorCode::kDecisionBadMode, std::string(s.substr(0, 40)));
-}
-
-std::string_view ModeName(Mode m) {
-  switch (m) {
-    case Mode::kEnforce:
-      return "enforce";
-    case Mode::kWarn:
-      return "warn";
-    case Mode::kReport:
-      break;
-  }
-  return "report";
-}
-
-Mode ModeOf(headers::WaictMode m) {
-  switch (m) {
-    case headers::WaictMode::kEnforce:
-      return Mode::kEnforce;
-    case headers::WaictMode::kWarn:
-      return Mode::kWarn;
-    case headers::WaictMode::kReport:
-      break;
-  }
-  return Mode::kReport;
 }
 
 std::string_view ActionName(Action a) {

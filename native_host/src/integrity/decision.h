@@ -57,13 +57,11 @@
 
 namespace verity::integrity {
 
-enum class Mode : uint8_t { kEnforce, kReport, kWarn };
+using Mode = headers::WaictMode;  // the one mode vocabulary (headers/category.h; ModeName there)
 using Action = ::verity::Action;  // the one action type (core/actions.def)
 
 Result<Mode> ParseMode(std::string_view s);  // "enforce" | "warn" | "report"; else decision.bad_mode
-std::string_view ModeName(Mode m);
-std::string_view ActionName(Action a);  // "allow", "block", "report", "warn"
-Mode ModeOf(headers::WaictMode m);
+std::string_view ActionName(Action a);       // "allow", "block", "report", "warn"
 
 // Reason names: the draft's failure reasons plus Verity's names for the ways a resource passes.
 namespace reason {

@@ -155,20 +155,6 @@ std::string_view ProtocolReason(std::string_view r) {
   return r;
 }
 
-Action FromIntegrity(integrity::Action a) {
-  switch (a) {
-    case integrity::Action::kAllow:
-      return Action::kAllow;
-    case integrity::Action::kReport:
-      return Action::kReport;
-    case integrity::Action::kWarn:
-      return Action::kWarn;
-    case integrity::Action::kBlock:
-      break;
-  }
-  return Action::kBlock;
-}
-
 }  // namespace
 
 Governing GoverningMode(const headers::CategoryModes& modes, headers::WaictDialect dialect,
@@ -183,9 +169,7 @@ Governing GoverningMode(const headers::CategoryModes& modes, headers::WaictDiale
   return g;
 }
 
-Action FailureActionFor(headers::WaictMode mode) {
-  return FromIntegrity(integrity::FailureDecision({}, integrity::ModeOf(mode)).action);
-}
+Action FailureActionFor(headers::WaictMode mode) { return integrity::FailureDecision({}, mode).action; }
 
 ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& req, const Governing& g,
                                 headers::WaictDialect dialect,
@@ -213,14 +197,14 @@ ResourceDecision DecideResource(const LoadedManifest& m, const VerdictRequest& r
   facts.url = req.url;
   facts.destination = integrity::ParseDestination(req.destination);
   facts.body_hash = req.sha256;
-  const integrity::Mode mode = integrity::ModeOf(*g.mode);
+  const integrity::Mode mode = *g.mode;
   integrity::Decision dec;
   if (dialect == headers::WaictDialect::kRework && g.category) {
     dec = integrity::DecideCategory(*m.model, facts, *g.category, mode);
   } else {
     dec = integrity::DecideResource(*m.model, facts, mode, header_policy);
   }
-  d.action = FromIntegrity(dec.action);
+  d.action = dec.action;
   d.reason = std::string(ProtocolReason(dec.reason));
   d.detail = std::move(dec.detail);
   return d;

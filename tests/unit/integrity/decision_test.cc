@@ -408,9 +408,7 @@ TEST_CASE("modes, actions, failure decisions") {
   CHECK(ActionName(Action::kWarn) == "warn");
   CHECK(*ParseMode("warn") == Mode::kWarn);
   CHECK(FailureDecision(reason::kInvalidManifest, Mode::kWarn).action == Action::kWarn);
-  CHECK(ModeOf(headers::WaictMode::kWarn) == Mode::kWarn);
-  CHECK(ModeOf(headers::WaictMode::kEnforce) == Mode::kEnforce);
-  CHECK(ModeOf(headers::WaictMode::kReport) == Mode::kReport);
+  CHECK(ModeName(Mode::kWarn) == "warn");  // headers::ModeName: the one mode vocabulary
   auto f = FailureDecision(reason::kManifestUnavailable, Mode::kEnforce, "timeout");
   CHECK(f.action == Action::kBlock);
   CHECK(f.reason == "manifest_unavailable");
