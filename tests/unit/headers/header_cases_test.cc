@@ -22,17 +22,8 @@ std::string ReadCases() {
   return ss.str();
 }
 
-std::string_view TableDialect(WaictDialect d) {  // the table uses the extension's names
-  switch (d) {
-    case WaictDialect::kDraft:
-      return "v2";
-    case WaictDialect::kFirefoxNightly:
-      return "firefox";
-    case WaictDialect::kRework:
-      break;
-  }
-  return "rework";
-}
+// The table uses the extension's names: "v2" for the draft, else the host's own dialect names.
+std::string_view TableDialect(WaictDialect d) { return d == WaictDialect::kDraft ? "v2" : DialectName(d); }
 
 std::vector<std::string> Strings(const json::Value* v) {
   std::vector<std::string> out;
