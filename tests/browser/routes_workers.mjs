@@ -74,7 +74,7 @@ export async function workerRoutes(c) {
   // A listed service worker, installed while the site is checked, answers /sw/made/app.js and
   // /sw/made/doc.html with responses it makes up: none of them reaches a checked page.
   await test('a listed service worker answering a script and a document with made-up responses: they never run', async () => {
-    eq((await open(`${E}/sw/made/reg.html`)).R.reg, 'ok', 'registration of the listed worker');
+    eq(R(await open(`${E}/sw/made/reg.html`)).reg, 'ok', 'registration of the listed worker');
     const m0 = site.log.length;
     const app = await open(`${E}/sw/made/page.html`);
     const doc = await open(`${E}/sw/made/doc.html`);
