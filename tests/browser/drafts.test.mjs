@@ -327,7 +327,7 @@ async function fontCases({ O, visit, V, hostLog }) {
     await t.test(`font (rework, ${mode}): the tampered font loads and is logged ${mode}`, async () => {
       const { R, verdicts } = await visit(`${O[site]}/font.html`);
       eq([R.font, R.badFont], [{ status: 'loaded', width: 400 }, { status: 'loaded', width: 40 }], 'both fonts load');
-      eq(V(verdicts, '/t/font.ttf').action, mode, 'tampered font verdict');
+      eq((V(verdicts, '/t/font.ttf') || {}).action, mode, 'tampered font verdict');
       const row = await waitFor(() => hostLog(O[site]).find(r => r.url === `${O[site]}/t/font.ttf`), { what: 'host log row' });
       eq([row.action, row.reason], [mode, 'no_manifest_match'], 'host log row');
     });
