@@ -119,7 +119,7 @@ export function installFirefox(core) {
     if (tabId < 0 || watched.has(tabId)) return;
     const hdr = d => onSubresource(d);
     const send = d => onSend(d);
-    const before = d => { if (!own(d)) workers.beforeRequest(d, topOf(d)); };
+    const before = d => (own(d) ? undefined : workers.beforeRequest(d, topOf(d)));
     api.webRequest.onHeadersReceived.addListener(hdr, { urls: URLS, tabId }, ['blocking', 'responseHeaders']);
     api.webRequest.onSendHeaders.addListener(send, { urls: URLS, tabId }, ['requestHeaders']);
     api.webRequest.onBeforeRequest.addListener(before, { urls: URLS, tabId }, ['blocking']);

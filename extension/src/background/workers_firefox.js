@@ -75,16 +75,21 @@ export function installWorkersFirefox({ core, trace }) {
   // (headersSeen, from firefox.js onHeadersReceived) the worker made it up: its bytes are checked
   // like any response of the page and a blocked one is delivered empty. A response from the network
   // or the HTTP cache disconnects this filter at its start (firefox.js's own filter checks it).
+  // Returns the blocking listener's answer.
   function beforeRequest(d, top) {
     if (d.type === 'main_frame' || !top || !top.state || !top.state.checked) return;
+    // Pings, beacons, reports, WebSockets, speculative connections: no content reaches the page.
+    const destination = destinationFromFirefox({ type: d.type });
+    if (destination === null) return;
     const ticket = answers.ticket(d.requestId);
     let filter;
     try {
       filter = api.webRequest.filterResponseData(d.requestId);
     } catch (e) {
+      // No filter, no check of a worker's answer: closed on enforced sites (the request is cancelled).
       trace.push({ workerFilterError: String(e), url: d.url });
       answers.done(d.requestId, ticket);
-      return;
+      return core.failClosed(top.state).enforced === 'block' ? { cancel: true } : undefined;
     }
     const chunks = [];
     let mine = false;
@@ -103,20 +108,17 @@ export function installWorkersFirefox({ core, trace }) {
       if (!mine) return;
       answers.done(d.requestId, ticket);
       const bytes = concatChunks(chunks);
-      const destination = destinationFromFirefox({ type: d.type });
-      let res = null;
-      if (destination !== null) {
-        try {
-          res = await core.verdict({ tabId: d.tabId, origin: top.origin, state: top.state, url: d.url,
-            destination: bodyDestination(destination, bytes), bytes, status: 200, fromCache: false });
-        } catch (e) {
-          trace.push({ verdictError: String(e && e.message || e), url: d.url });
-          res = core.failClosed(top.state);
-        }
-      }
-      trace.push({ workerAnswer: d.url, type: d.type, destination, action: res && res.action, enforced: res && res.enforced });
+      let res;
       try {
-        if (!res || res.enforced !== 'block') filter.write(bytes);
+        res = await core.verdict({ tabId: d.tabId, origin: top.origin, state: top.state, url: d.url,
+          destination: bodyDestination(destination, bytes), bytes, status: 200, fromCache: false });
+      } catch (e) {
+        trace.push({ verdictError: String(e && e.message || e), url: d.url });
+        res = core.failClosed(top.state);
+      }
+      trace.push({ workerAnswer: d.url, type: d.type, destination, action: res.action, enforced: res.enforced });
+      try {
+        if (res.enforced !== 'block') filter.write(bytes);
         filter.close();
       } catch (e) {
         trace.push({ writeError: String(e), url: d.url });
