@@ -94,7 +94,7 @@ export async function workerRoutes(c) {
     const m0 = site.log.length;
     const out = await open(`${E}/sw/made/claim.html`);
     await sleep(500);
-    eq([R(out).ctl, R(out).cached], [true, 'ran'], 'the page is controlled by the worker; the cached listed script ran');
+    eq([R(out).ctl, R(out).cached], [true, 'ran'], `the page is controlled by the worker; the cached listed script ran (${JSON.stringify(out)}; server: ${JSON.stringify(site.log.slice(m0))})`);
     eq(evilMarkers(m0), [], 'requests to evil markers the server saw');
     assert(markerCount(m0, 'good-madecache') >= 1, 'the listed script (from the worker\'s cache in Firefox) ran');
     if (browserName === 'chromium') assert(markerCount(m0, 'good-madejs') >= 1, 'the listed network copy ran');

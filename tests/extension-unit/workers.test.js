@@ -79,3 +79,17 @@ test('WorkerAnswers: a response without headers since the ticket is the service 
   assert.equal(a.source('a', ts[0]), 'worker', 'a forgotten request is checked (closed)');
   assert.equal(a.source('d', ts[3]), 'worker');
 });
+
+test('WorkerAnswers.take: the newest filter of a network response is handed over once; none for a worker\'s answer', async () => {
+  const { WorkerAnswers } = await import('../../extension/src/lib/workers.js');
+  const a = new WorkerAnswers();
+  const f1 = { n: 1 }, f2 = { n: 2 };
+  a.ticket('1', f1);
+  assert.equal(a.take('1'), null, 'no headers yet: maybe the worker\'s');
+  const t2 = a.ticket('1', f2);                       // redirected
+  a.headersSeen('1');
+  assert.equal(a.take('1'), f2, 'the newest filter');
+  assert.equal(a.take('1'), null, 'once');
+  assert.equal(a.source('1', t2), 'worker', 'forgotten after take (its onstart is not asked: the filter was taken over)');
+  assert.equal(a.take('nothing'), null);
+});

@@ -189,7 +189,7 @@ export function installFirefox(core) {
     if (destination === null) return;
     let filter;
     try {
-      filter = api.webRequest.filterResponseData(d.requestId);
+      filter = workers.takeFilter(d.requestId) || api.webRequest.filterResponseData(d.requestId);   // workers_firefox.js
     } catch (e) {
       trace.push({ filterError: String(e), url: d.url });
       return;

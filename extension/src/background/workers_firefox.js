@@ -74,26 +74,28 @@ export function installWorkersFirefox({ core, trace }) {
   // a service worker answers. When its response starts with no response headers seen for it
   // (headersSeen, from firefox.js onHeadersReceived) the worker made it up: its bytes are checked
   // like any response of the page and a blocked one is delivered empty. A response from the network
-  // or the HTTP cache disconnects this filter at its start (firefox.js's own filter checks it).
+  // or the HTTP cache is checked by firefox.js with this same filter (takeFilter); one it does not
+  // check (a redirect, nothing to verify) disconnects it at its start.
   // Returns the blocking listener's answer.
   function beforeRequest(d, top) {
     if (d.type === 'main_frame' || !top || !top.state || !top.state.checked) return;
     // Pings, beacons, reports, WebSockets, speculative connections: no content reaches the page.
     const destination = destinationFromFirefox({ type: d.type });
     if (destination === null) return;
-    const ticket = answers.ticket(d.requestId);
     let filter;
+    const own = { taken: false };   // set once firefox.js takes this filter over (takeFilter)
     try {
       filter = api.webRequest.filterResponseData(d.requestId);
     } catch (e) {
       // No filter, no check of a worker's answer: closed on enforced sites (the request is cancelled).
       trace.push({ workerFilterError: String(e), url: d.url });
-      answers.done(d.requestId, ticket);
       return core.failClosed(top.state).enforced === 'block' ? { cancel: true } : undefined;
     }
+    const ticket = answers.ticket(d.requestId, { filter, own });
     const chunks = [];
     let mine = false;
     filter.onstart = () => {
+      if (own.taken) return;       // firefox.js checks this network response with its own handlers
       const source = answers.source(d.requestId, ticket);
       if (source !== 'worker') {
         answers.done(d.requestId, ticket);
@@ -132,5 +134,13 @@ export function installWorkersFirefox({ core, trace }) {
     rerun: origin => rerun.delete(origin),
     beforeRequest,
     headersSeen: requestId => answers.headersSeen(requestId),
+    // firefox.js filterBody, for a response whose headers it has: the filter this module attached
+    // in onBeforeRequest, taken over (one filter per response), or null (then it attaches one).
+    takeFilter: requestId => {
+      const p = answers.take(requestId);
+      if (!p) return null;
+      p.own.taken = true;
+      return p.filter;
+    },
   };
 }
