@@ -304,6 +304,34 @@ async function main() {
     await sleep(300);
     never(['ff-tampered', 'ff-sri'], before);
   });
+
+  await fontCases({ O, visit, V, hostLog });
+}
+
+// mode-font (issue #10): a listed font loads (FontFace status and the measured width of 'XXXXX' at
+// 40px: 400px in it); its tampered twin, a valid font too (40px wide), is blocked under
+// mode-font=enforce (refused: the fallback's width) with a host-log reason, and loads, logged, under
+// report and warn. A font cannot run code: the measured width shows whether its bytes were used.
+async function fontCases({ O, visit, V, hostLog }) {
+  await t.test('font (rework, enforce): a listed font loads; its tampered twin is refused, no_manifest_match in the host log', async () => {
+    const { R, verdicts } = await visit(`${O.rw}/font.html`);
+    eq(R.font, { status: 'loaded', width: 400 }, 'listed font');
+    assert(R.fallback.width !== 400 && R.fallback.width !== 40, 'the fallback font is neither: ' + JSON.stringify(R));
+    eq(R.badFont, { status: 'error', width: R.fallback.width }, 'tampered font refused (the fallback is used)');
+    eq([V(verdicts, '/font.ttf').destination, V(verdicts, '/font.ttf').action], ['font', 'allow'], 'listed font verdict');
+    eq([V(verdicts, '/t/font.ttf').action, V(verdicts, '/t/font.ttf').reason], ['block', 'no_manifest_match'], 'tampered font verdict');
+    const row = await waitFor(() => hostLog(O.rw).find(r => r.url === `${O.rw}/t/font.ttf`), { what: 'host log row of the tampered font' });
+    eq([row.action, row.reason], ['block', 'no_manifest_match'], 'host log row');
+  });
+  for (const [site, mode] of [['rwreport', 'report'], ['rwwarn', 'warn']]) {
+    await t.test(`font (rework, ${mode}): the tampered font loads and is logged ${mode}`, async () => {
+      const { R, verdicts } = await visit(`${O[site]}/font.html`);
+      eq([R.font, R.badFont], [{ status: 'loaded', width: 400 }, { status: 'loaded', width: 40 }], 'both fonts load');
+      eq((V(verdicts, '/t/font.ttf') || {}).action, mode, 'tampered font verdict');
+      const row = await waitFor(() => hostLog(O[site]).find(r => r.url === `${O[site]}/t/font.ttf`), { what: 'host log row' });
+      eq([row.action, row.reason], [mode, 'no_manifest_match'], 'host log row');
+    });
+  }
 }
 
 try {

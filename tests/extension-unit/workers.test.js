@@ -53,3 +53,43 @@ test('detachedRule: blocks everything but top-level navigations of the listed ta
   assert.deepEqual(detachedRule(new Set([9, 3, 9])), { id: DETACHED_RULE_ID, priority: 3, action: { type: 'block' },
     condition: { tabIds: [3, 9], excludedResourceTypes: ['main_frame'] } });
 });
+
+test('WorkerAnswers: a response without headers since the ticket is the service worker\'s; redirects take a new ticket', async () => {
+  const { WorkerAnswers } = await import('../../extension/src/lib/workers.js');
+  const a = new WorkerAnswers(3);
+  const t1 = a.ticket('1');
+  assert.equal(a.source('1', t1), 'worker');
+  a.headersSeen('1');
+  assert.equal(a.source('1', t1), 'network');
+  // a redirect: onBeforeRequest again for the same request; the older filter is stale
+  const t2 = a.ticket('1');
+  assert.equal(a.source('1', t1), 'stale');
+  assert.equal(a.source('1', t2), 'worker', 'the redirect target answered by a worker');
+  a.headersSeen('1');
+  assert.equal(a.source('1', t2), 'network');
+  a.done('1', t1);
+  assert.equal(a.source('1', t2), 'network', 'done() of a stale ticket forgets nothing');
+  a.done('1', t2);
+  assert.equal(a.reqs.size, 0);
+  a.headersSeen('unknown');                  // headers of a request with no ticket: nothing kept
+  assert.equal(a.reqs.size, 0);
+  const ts = ['a', 'b', 'c', 'd'].map(id => a.ticket(id));
+  assert.equal(a.reqs.size, 3, 'bounded');
+  assert.equal(a.reqs.has('a'), false, 'the oldest is forgotten');
+  assert.equal(a.source('a', ts[0]), 'worker', 'a forgotten request is checked (closed)');
+  assert.equal(a.source('d', ts[3]), 'worker');
+});
+
+test('WorkerAnswers.take: the newest filter of a network response is handed over once; none for a worker\'s answer', async () => {
+  const { WorkerAnswers } = await import('../../extension/src/lib/workers.js');
+  const a = new WorkerAnswers();
+  const f1 = { n: 1 }, f2 = { n: 2 };
+  a.ticket('1', f1);
+  assert.equal(a.take('1'), null, 'no headers yet: maybe the worker\'s');
+  const t2 = a.ticket('1', f2);                       // redirected
+  a.headersSeen('1');
+  assert.equal(a.take('1'), f2, 'the newest filter');
+  assert.equal(a.take('1'), null, 'once');
+  assert.equal(a.source('1', t2), 'worker', 'forgotten after take (its onstart is not asked: the filter was taken over)');
+  assert.equal(a.take('nothing'), null);
+});

@@ -64,6 +64,7 @@ export function installFirefox(core) {
     if (h) secFetchDest.set(d.requestId, h.value);
   };
   const onSubresource = d => {
+    workers.headersSeen(d.requestId);        // not made up by a service worker (workers_firefox.js)
     if (d.type === 'main_frame' || own(d)) return undefined;
     const top = topOf(d);
     if (!top || !top.state || !top.state.checked) return undefined;
@@ -112,20 +113,24 @@ export function installFirefox(core) {
 
   // Subresources are watched only in tabs whose top-level site is checked: one pair of listeners
   // per such tab, removed when the tab leaves the site. Other tabs' requests never reach us.
-  const watched = new Map(); // tabId -> { hdr, send }
+  // Each request's onBeforeRequest also attaches the filter that checks a service worker's answer.
+  const watched = new Map(); // tabId -> { hdr, send, before }
   function watchTab(tabId) {
     if (tabId < 0 || watched.has(tabId)) return;
     const hdr = d => onSubresource(d);
     const send = d => onSend(d);
+    const before = d => (own(d) ? undefined : workers.beforeRequest(d, topOf(d)));
     api.webRequest.onHeadersReceived.addListener(hdr, { urls: URLS, tabId }, ['blocking', 'responseHeaders']);
     api.webRequest.onSendHeaders.addListener(send, { urls: URLS, tabId }, ['requestHeaders']);
-    watched.set(tabId, { hdr, send });
+    api.webRequest.onBeforeRequest.addListener(before, { urls: URLS, tabId }, ['blocking']);
+    watched.set(tabId, { hdr, send, before });
   }
   function unwatchTab(tabId) {
     const w = watched.get(tabId);
     if (!w) return;
     api.webRequest.onHeadersReceived.removeListener(w.hdr);
     api.webRequest.onSendHeaders.removeListener(w.send);
+    api.webRequest.onBeforeRequest.removeListener(w.before);
     watched.delete(tabId);
   }
 
@@ -184,7 +189,7 @@ export function installFirefox(core) {
     if (destination === null) return;
     let filter;
     try {
-      filter = api.webRequest.filterResponseData(d.requestId);
+      filter = workers.takeFilter(d.requestId) || api.webRequest.filterResponseData(d.requestId);   // workers_firefox.js
     } catch (e) {
       trace.push({ filterError: String(e), url: d.url });
       return;

@@ -9,18 +9,24 @@
 //    was seen) has its registrations removed (browsingData, by host name) in the blocking
 //    onBeforeRequest of each top-level navigation to it, before the browser looks for a worker to
 //    send it to; and a site that becomes checked (enrolment, switched back on, new manifest URL)
-//    has them removed before its page loads. Not covered: a worker that claims the page that
-//    registered it answers that page's later requests (docs/threat-model.md).
+//    has them removed before its page loads.
+//  - A worker that controls a checked page anyway (it claims the page that registered it): its
+//    answers to the page's requests are checked by their bytes (answers(), below), "after any
+//    processing by Service Workers" as the drafts say; a blocked answer is delivered empty.
 //  - The navigation during which a site becomes checked was matched to its service worker before
 //    the worker was removed (the page would still be controlled by it): firefox.js sends it again
 //    (rerun), uncontrolled.
 import { api, storageGet, storageSet } from '../compat.js';
 import { originOf } from '../lib/site_state.js';
+import { WorkerAnswers } from '../lib/workers.js';
+import { concatChunks } from '../lib/bytes.js';
+import { bodyDestination, destinationFromFirefox } from '../lib/destination.js';
 
 const KEY = 'swOrigins';
 const URLS = ['http://*/*', 'https://*/*'];
 
 export function installWorkersFirefox({ core, trace }) {
+  const answers = new WorkerAnswers();
   let known = null;                                 // checked origins that registered a service worker
   const load = async () => (known ||= new Set(await storageGet(KEY, []) || []));
   const save = () => storageSet(KEY, [...known]).catch(() => {});
@@ -63,7 +69,78 @@ export function installWorkersFirefox({ core, trace }) {
     return {};
   }, { urls: URLS, types: ['main_frame'] }, ['blocking']);
 
+  // A subresource request of a checked tab (firefox.js watchTab; top: its checked top-level site):
+  // a stream filter is attached now, in onBeforeRequest, the only event Firefox fires for a request
+  // a service worker answers. When its response starts with no response headers seen for it
+  // (headersSeen, from firefox.js onHeadersReceived) the worker made it up: its bytes are checked
+  // like any response of the page and a blocked one is delivered empty. A response from the network
+  // or the HTTP cache is checked by firefox.js with this same filter (takeFilter); one it does not
+  // check (a redirect, nothing to verify) disconnects it at its start.
+  // Returns the blocking listener's answer.
+  function beforeRequest(d, top) {
+    if (d.type === 'main_frame' || !top || !top.state || !top.state.checked) return;
+    // Pings, beacons, reports, WebSockets, speculative connections: no content reaches the page.
+    const destination = destinationFromFirefox({ type: d.type });
+    if (destination === null) return;
+    let filter;
+    const own = { taken: false };   // set once firefox.js takes this filter over (takeFilter)
+    try {
+      filter = api.webRequest.filterResponseData(d.requestId);
+    } catch (e) {
+      // No filter, no check of a worker's answer: closed on enforced sites (the request is cancelled).
+      trace.push({ workerFilterError: String(e), url: d.url });
+      return core.failClosed(top.state).enforced === 'block' ? { cancel: true } : undefined;
+    }
+    const ticket = answers.ticket(d.requestId, { filter, own });
+    const chunks = [];
+    let mine = false;
+    filter.onstart = () => {
+      if (own.taken) return;       // firefox.js checks this network response with its own handlers
+      const source = answers.source(d.requestId, ticket);
+      if (source !== 'worker') {
+        answers.done(d.requestId, ticket);
+        try { filter.disconnect(); } catch (e) { trace.push({ workerDisconnectError: String(e), url: d.url }); }
+        return;
+      }
+      mine = true;
+    };
+    filter.ondata = e => { if (mine) chunks.push(new Uint8Array(e.data)); };
+    filter.onerror = () => { answers.done(d.requestId, ticket); trace.push({ workerStreamError: filter.error, url: d.url }); };
+    filter.onstop = async () => {
+      if (!mine) return;
+      answers.done(d.requestId, ticket);
+      const bytes = concatChunks(chunks);
+      let res;
+      try {
+        res = await core.verdict({ tabId: d.tabId, origin: top.origin, state: top.state, url: d.url,
+          destination: bodyDestination(destination, bytes), bytes, status: 200, fromCache: false });
+      } catch (e) {
+        trace.push({ verdictError: String(e && e.message || e), url: d.url });
+        res = core.failClosed(top.state);
+      }
+      trace.push({ workerAnswer: d.url, type: d.type, destination, action: res.action, enforced: res.enforced });
+      try {
+        if (res.enforced !== 'block') filter.write(bytes);
+        filter.close();
+      } catch (e) {
+        trace.push({ writeError: String(e), url: d.url });
+      }
+    };
+  }
+
   // The top-level response during which `origin` became checked: true once, then it is to be
   // loaded again (its navigation may be controlled by a worker removed meanwhile).
-  return { rerun: origin => rerun.delete(origin) };
+  return {
+    rerun: origin => rerun.delete(origin),
+    beforeRequest,
+    headersSeen: requestId => answers.headersSeen(requestId),
+    // firefox.js filterBody, for a response whose headers it has: the filter this module attached
+    // in onBeforeRequest, taken over (one filter per response), or null (then it attaches one).
+    takeFilter: requestId => {
+      const p = answers.take(requestId);
+      if (!p) return null;
+      p.own.taken = true;
+      return p.filter;
+    },
+  };
 }

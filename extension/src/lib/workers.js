@@ -62,3 +62,47 @@ export function detachedRule(tabIds) {
   if (ids.length === 0) return null;
   return { id: DETACHED_RULE_ID, priority: DETACHED_PRIORITY, action: { type: 'block' }, condition: { tabIds: ids, excludedResourceTypes: ['main_frame'] } };
 }
+
+// Firefox: which responses of a checked tab a service worker made up (a built Response, Cache
+// Storage, or its own fetch handed on). Firefox fires no onHeadersReceived for them, only
+// onBeforeRequest, yet a stream filter attached in onBeforeRequest sees their bytes
+// (workers_firefox.js). Each filter attached in onBeforeRequest takes a ticket (with a payload: the
+// filter); once its response starts, it is the service worker's when no response headers were seen
+// for that request since the ticket was taken (a network or HTTP-cache response always brings
+// onHeadersReceived before its body), 'network' when they were, 'stale' when a later
+// onBeforeRequest of the same request (a redirect) took a newer ticket. take(): the payload of a
+// network response's newest ticket, handed over (firefox.js checks that response with the same
+// filter: one filter per response). Bounded: the oldest requests are forgotten; a forgotten one
+// counts as the worker's (checked: at worst twice).
+export class WorkerAnswers {
+  constructor(cap = 2000) { this.cap = cap; this.reqs = new Map(); this.n = 0; }
+  ticket(requestId, payload = null) {
+    const t = ++this.n;
+    this.reqs.delete(requestId);
+    this.reqs.set(requestId, { t, headers: false, payload });
+    if (this.reqs.size > this.cap) this.reqs.delete(this.reqs.keys().next().value);
+    return t;
+  }
+  headersSeen(requestId) {
+    const r = this.reqs.get(requestId);
+    if (r) r.headers = true;
+  }
+  // 'worker' | 'network' | 'stale'
+  source(requestId, ticket) {
+    const r = this.reqs.get(requestId);
+    if (!r) return 'worker';
+    if (r.t !== ticket) return 'stale';
+    return r.headers ? 'network' : 'worker';
+  }
+  // The payload of the request's newest ticket once its headers were seen (then forgotten), or null.
+  take(requestId) {
+    const r = this.reqs.get(requestId);
+    if (!r || !r.headers) return null;
+    this.reqs.delete(requestId);
+    return r.payload;
+  }
+  done(requestId, ticket) {
+    const r = this.reqs.get(requestId);
+    if (r && r.t === ticket) this.reqs.delete(requestId);
+  }
+}

@@ -9,7 +9,7 @@ One folder, served by site/drafts_server.py on several ports, each with its own 
   ff        the Firefox format: mode=enforce, blocked-destinations=(script), plain {"hashes": ...}
   plain     no header (not checked)
 Rework manifest (manifest-rw.json, `url_hashes` + the inline lists of the newest rework text):
-every listed page, script, style, worker, frame, image, audio file and wasm module; the inline
+every listed page, script, style, worker, frame, image, font, audio file and wasm module; the inline
 script, event handler, eval string, <style> and style attribute of /inline.html that are LISTED.
 Tampered/unlisted twins whose only effect, if they ran, is a request to /marker/<name> (counted by
 the server): /t/script.js, /t/worker.js, /t/style.css (a background url), /t/frame.html (an image),
@@ -108,6 +108,78 @@ add('/t/a.wav', wav(90), rw=wav(10))
 add('/p/passive.js', '(async () => { R.img = await loadImg("/img.png"); R.badImg = await loadImg("/t/img.png"); R.freeImg = await loadImg("/free.png");'
     ' R.audio = await loadAudio("/a.wav"); R.badAudio = await loadAudio("/t/a.wav"); done(); })();\n')
 page('/passive.html', 'image and media', '', '/p/passive.js')
+
+# --- font (mode-font): a font made here (no font file is vendored), listed; its tampered twin is a
+# valid font too, with another advance width, so a pass would show: 'XXXXX' at 40px measures
+# 400px in the listed font, 40px in the tampered one, the fallback's width if the font is refused.
+def ttf(advance, family='Verity Test'):
+    """A minimal valid TrueType font: .notdef (empty) and one glyph, a box, mapped from 'X', whose
+    advance width (units per em 1000) is `advance`. Two calls with other advances give fonts that
+    differ in bytes and both load."""
+    upem = 1000
+    glyph = struct.pack('>hhhhh', 1, 100, 0, 500, 700) + struct.pack('>H', 3) + struct.pack('>H', 0) + bytes([1, 1, 1, 1]) \
+        + struct.pack('>hhhh', 100, 0, 400, 0) + struct.pack('>hhhh', 0, 700, 0, -700)
+    glyf = glyph + b'\0' * (len(glyph) % 2)
+    loca = struct.pack('>HHH', 0, 0, len(glyf) // 2)
+    head = struct.pack('>IIIIHHqqhhhhHHhhh', 0x00010000, 0x00010000, 0, 0x5F0F3CF5, 0x000B, upem, 0, 0,
+                       100, 0, 500, 700, 0, 8, 2, 0, 0)
+    hhea = struct.pack('>IhhhHhhhhhh4hhH', 0x00010000, 800, -200, 0, max(advance, 500), 0, 0, 500, 1, 0, 0, 0, 0, 0, 0, 0, 2)
+    maxp = struct.pack('>IHHHHHHHHHHHHHH', 0x00010000, 2, 4, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0)
+    hmtx = struct.pack('>HhHh', 500, 0, advance, 100)
+    # cmap: (3,1) format 4, segments [X..X] -> glyph 1 and the final 0xFFFF
+    ends, starts, deltas = [0x58, 0xFFFF], [0x58, 0xFFFF], [1 - 0x58, 1]
+    seg = len(ends)
+    sr = 2 * (1 << (seg.bit_length() - 1))
+    sub = struct.pack('>HHHHHHH', 4, 0, 0, seg * 2, sr, (seg.bit_length() - 1), seg * 2 - sr) \
+        + struct.pack(f'>{seg}H', *ends) + b'\0\0' + struct.pack(f'>{seg}H', *starts) \
+        + struct.pack(f'>{seg}h', *deltas) + struct.pack(f'>{seg}H', 0, 0)
+    sub = sub[:2] + struct.pack('>H', len(sub)) + sub[4:]
+    cmap = struct.pack('>HHHHI', 0, 1, 3, 1, 12) + sub
+    os2 = struct.pack('>HhHHH10hh10sIIII4sHHHhhhHHIIhhHHH', 4, (500 + advance) // 2, 400, 5, 0,
+                      650, 700, 0, 140, 650, 700, 0, 480, 50, 250, 0, b'\0' * 10, 1, 0, 0, 0, b'VRTY',
+                      0x40, 0x58, 0x58, 800, -200, 0, 800, 200, 1, 0, 500, 700, 0, 0x58, 1)
+    names = {1: family, 2: 'Regular', 3: f'{family} {advance}', 4: family, 6: family.replace(' ', '') + '-Regular'}
+    recs, strings = b'', b''
+    for nid, text in sorted(names.items()):
+        s = text.encode('utf-16-be')
+        recs += struct.pack('>HHHHHH', 3, 1, 0x409, nid, len(s), len(strings))
+        strings += s
+    name = struct.pack('>HHH', 0, len(names), 6 + len(recs)) + recs + strings
+    post = struct.pack('>IIhhIIIII', 0x00030000, 0, -100, 50, 0, 0, 0, 0, 0)
+    tables = {b'OS/2': os2, b'cmap': cmap, b'glyf': glyf, b'head': head, b'hhea': hhea, b'hmtx': hmtx,
+              b'loca': loca, b'maxp': maxp, b'name': name, b'post': post}
+
+    def checksum(b):
+        b += b'\0' * (-len(b) % 4)
+        return sum(struct.unpack(f'>{len(b) // 4}I', b)) & 0xFFFFFFFF
+    n = len(tables)
+    es = n.bit_length() - 1
+    out = struct.pack('>IHHHH', 0x00010000, n, 16 << es, es, n * 16 - (16 << es))
+    offset = 12 + 16 * n
+    body = b''
+    for tag, data in sorted(tables.items()):
+        out += struct.pack('>4sIII', tag, checksum(data), offset + len(body), len(data))
+        body += data + b'\0' * (-len(data) % 4)
+    font = bytearray(out + body)
+    adj = (0xB1B0AFBA - checksum(bytes(font))) & 0xFFFFFFFF
+    head_at = offset + body.index(head)    # checkSumAdjustment: bytes 8..12 of head
+    font[head_at + 8:head_at + 12] = struct.pack('>I', adj)
+    return bytes(font)
+
+
+add('/font.ttf', ttf(2000))
+add('/t/font.ttf', ttf(200), rw=ttf(2000))
+add('/p/font.js', '(async () => {\n'
+    '  const probe = async (family, url) => {\n'
+    '    const f = new FontFace(family, url ? `url(${url})` : "local(NoSuchFontVerity)");\n'
+    '    if (url) { await settle(f.load(), 4000).catch(() => {}); document.fonts.add(f); }\n'
+    '    const s = document.createElement("span"); s.style.font = `40px "${family}", monospace`; s.textContent = "XXXXX"; document.body.append(s);\n'
+    '    await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));\n'
+    '    return { status: url ? f.status : "none", width: Math.round(s.getBoundingClientRect().width) };\n'
+    '  };\n'
+    '  R.fallback = await probe("VerityNone"); R.font = await probe("VerityListed", "/font.ttf"); R.badFont = await probe("VerityTampered", "/t/font.ttf"); done();\n'
+    '})();\n')
+page('/font.html', 'font', '', '/p/font.js')
 
 # --- wasm (the page code reports what the module answered; 43 would be the tampered one) ---
 files['/m.wasm'] = wasm(42); wasm_listed.append(wasm(42))

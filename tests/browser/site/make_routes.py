@@ -176,12 +176,21 @@ self.addEventListener("fetch", e => {
     + ' { cache: "no-store" }); window.R = { done: true, doc: "sw" };</script>', { headers: { "content-type": "text/html" } }));
 });
 ''')
+# the listed worker's good side: at install it stores the listed /sw/made/cached.js in Cache
+# Storage and answers it from there (its answer is the listed bytes: it must run)
+MADE_CACHE = ('''self.addEventListener("install", e => e.waitUntil(caches.open("made").then(c => c.add("/sw/made/cached.js"))));
+self.addEventListener("fetch", e => {
+  if (new URL(e.request.url).pathname === "/sw/made/cached.js")
+    e.respondWith(caches.match(e.request).then(r => r || new Response("window.R.cached = 'not in cache';", { headers: { "content-type": "text/javascript" } })));
+});
+''')
 for d, tag in (('pre', 'pre'), ('made', 'made')):
-    add(f'/sw/{d}/sw.js', PRE_SW.replace('/sw/pre/', f'/sw/{d}/').replace('-pre', f'-{tag}'))
+    add(f'/sw/{d}/sw.js', PRE_SW.replace('/sw/pre/', f'/sw/{d}/').replace('-pre', f'-{tag}') + (MADE_CACHE if d == 'made' else ''))
 add('/sw/pre/app.js', js('good-prejs'))
 add('/sw/pre/page.html', page('pre app', '<script src="/sw/pre/app.js"></script>', 'addEventListener("load", () => setTimeout(done, 300));'))
 add('/sw/pre/doc.html', page('pre doc', '', MARK.format('good-predoc') + 'done();'))
 add('/sw/made/app.js', js('good-madejs'))
+add('/sw/made/cached.js', 'window.R.cached = "ran"; ' + MARK.format('good-madecache') + '\n')
 add('/sw/made/page.html', page('made app', '<script src="/sw/made/app.js"></script>', 'addEventListener("load", () => setTimeout(done, 300));'))
 add('/sw/made/doc.html', page('made doc', '', MARK.format('good-madedoc') + 'done();'))
 # a page that registers the listed worker, is claimed by it, then loads /sw/made/app.js
@@ -190,7 +199,8 @@ add('/sw/made/claim.html', page('claimed', '', '''(async () => {
     await navigator.serviceWorker.register("/sw/made/sw.js"); await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) await new Promise(r => navigator.serviceWorker.addEventListener("controllerchange", r));
     R.ctl = !!navigator.serviceWorker.controller;
-    const s = document.createElement("script"); s.src = "/sw/made/app.js"; s.onload = s.onerror = () => setTimeout(done, 500); document.body.append(s);
+    const load = src => new Promise(res => { const s = document.createElement("script"); s.src = src; s.onload = s.onerror = res; document.body.append(s); });
+    await load("/sw/made/app.js"); await load("/sw/made/cached.js"); setTimeout(done, 500);
   } catch (e) { R.reg = "error: " + e.message; done(); }
 })();'''))
 for d in ('pre', 'made'):
