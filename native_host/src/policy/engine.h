@@ -57,6 +57,8 @@ struct M2dmrtConfig;
 
 namespace verity::policy {
 
+struct DecisionTable;  // policy/decision_table.h
+
 // Unix time in milliseconds (core/clock.h).
 using ::verity::Clock;
 using ::verity::SystemClockMillis;
@@ -136,6 +138,8 @@ struct ManifestRequest {
   std::string url;
   int64_t status = 200;
   std::string body;  // exact bytes (decoded from body_b64 when needed)
+  // Also answer the manifest's decision table (policy/decision_table.h) when it is usable.
+  bool want_table = false;
 };
 
 struct ManifestReply {
@@ -149,6 +153,8 @@ struct ManifestReply {
   std::string detail;
   // The CSP to synthesise for the top-level document (policy/inline_csp.h); empty: none.
   std::string csp_enforce, csp_report_only;
+  // want_table and state verified / integrity_only: the table for manifest_id; else null.
+  std::shared_ptr<const DecisionTable> table;
 };
 
 struct VerdictRequest {
@@ -162,6 +168,9 @@ struct VerdictRequest {
   int64_t status = 200;
   bool from_cache = false;
   int64_t tab = -1;
+  // The extension already released the response by the decision table: decided and logged as any
+  // verdict; the reply says whether the host agrees (Verdict::agrees).
+  bool notice = false;
 };
 
 struct Verdict {
@@ -174,6 +183,8 @@ struct Verdict {
   // install on that response (policy/inline_csp.h); empty: none.
   bool has_csp = false;
   std::string csp_enforce, csp_report_only;
+  // Notices only: TableAllows(*this), i.e. the release by the table was the host's decision too.
+  std::optional<bool> agrees;
 };
 
 // A CSP violation of the synthesised policy, seen by the extension on a checked page (protocol
