@@ -4,11 +4,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { canonicalUrl } from '../../extension/src/lib/canonical_url.js';
 
-const file = fileURLToPath(new URL('../vectors/verity-urls/cases.json', import.meta.url));
-const cases = JSON.parse(readFileSync(file, 'utf8'));
+const cases = JSON.parse(readFileSync(new URL('../vectors/verity-urls/cases.json', import.meta.url), 'utf8'));
 
 test('shared URL table: exact where the table says so, null otherwise', () => {
   assert.ok(cases.length >= 40);

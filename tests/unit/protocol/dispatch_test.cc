@@ -293,10 +293,8 @@ TEST_CASE("host argv: browser detection and flags") {
 TEST_CASE("manifest table:true answers the decision table; verdict notice:true answers agrees") {
   auto e = MemEngine();
   Dispatcher d(*e, HostInfo{});
-  std::string manifest = R"({"hashes":{"/a.js":")" + FormatBase64Url(crypto::Sha256("a")) + R"("}})";
-  Call(
-      d,
-      R"({"id":1,"type":"site_state","origin":"https://a.example","headers":{"integrity-policy-waict-v1":"max-age=0, mode=enforce, manifest=\"/m\""}})");
+  EnrollSite(d);  // the manifest below, without a table
+  const std::string manifest = R"({"hashes":{"/a.js":")" + FormatBase64Url(crypto::Sha256("a")) + R"("}})";
   const std::string m =
       R"({"id":2,"type":"manifest","origin":"https://a.example","url":"https://a.example/m",)";
   auto plain = Call(d, m + R"("body":)" + json::Quote(manifest + "\n\n") + "}");
