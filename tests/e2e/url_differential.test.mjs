@@ -12,6 +12,7 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { canonicalUrl } from '../../extension/src/lib/canonical_url.js';
 import { tableFromManifestReply } from '../../extension/src/lib/decision_table.js';
+import { hostPipe } from './host_pipe.mjs';
 
 const hostBin = process.argv[2];
 const COUNT = Number(process.argv[3] || 3000);
@@ -48,25 +49,7 @@ function startHost() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verity-urldiff-'));
   const env = { ...process.env, HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
   const p = spawn(hostBin, ['chrome-extension://differential/'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
-  let buf = Buffer.alloc(0);
-  const waiting = [];
-  p.stdout.on('data', d => {
-    buf = Buffer.concat([buf, d]);
-    while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32LE(0)) {
-      const n = buf.readUInt32LE(0);
-      const msg = JSON.parse(buf.subarray(4, 4 + n).toString('utf8'));
-      buf = buf.subarray(4 + n);
-      waiting.shift()(msg);
-    }
-  });
-  let id = 0;
-  const call = m => new Promise(resolve => {
-    waiting.push(resolve);
-    const body = Buffer.from(JSON.stringify({ ...m, id: ++id }));
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(body.length);
-    p.stdin.write(Buffer.concat([len, body]));
-  });
+  const call = hostPipe(p);
   return { call, stop: () => { p.stdin.end(); fs.rmSync(dir, { recursive: true, force: true }); } };
 }
 
