@@ -8,7 +8,7 @@ const H = 'n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
 const H2 = 'AAAAgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=';
 const reply = (over = {}, table = {}) => ({
   ok: true, type: 'manifest', manifest_id: 'mid', state: 'verified',
-  decision_table: { manifest_id: 'mid', complete: true, entries: [{ url: 'https://app.example/app.js', sha256: H, destinations: ['script', 'style', 'wasm'] }], ...table },
+  decision_table: { manifest_id: 'mid', basis: 'b1', complete: true, entries: [{ url: 'https://app.example/app.js', sha256: H, destinations: ['script', 'style', 'wasm'] }], ...table },
   ...over,
 });
 
@@ -71,4 +71,14 @@ test('flush waits for every notice and resends failed ones once per flush', asyn
   assert.deepEqual(seen, ['failed', 'agreed']);
   assert.equal(n.unsent.length, 0);
   assert.equal(n.size, 0);
+});
+
+test('a later site_state with another decision basis makes the table stale', () => {
+  const t = tableFromManifestReply(reply());
+  assert.equal(t.basis, 'b1');
+  assert.equal(t.staleAfter({ ok: true, decision_basis: 'b1' }), false);
+  assert.equal(t.staleAfter({ ok: true, decision_basis: 'b2' }), true);
+  assert.equal(t.staleAfter({ ok: true }), false);                                  // older host
+  assert.equal(t.staleAfter({ ok: false, error: { code: 'host.timeout' } }), false);
+  assert.equal(tableFromManifestReply(reply({}, { basis: undefined })).staleAfter({ ok: true, decision_basis: 'b1' }), true);
 });

@@ -125,6 +125,8 @@ export class Core {
     if (local && local.setting === 'off') return { origin, checked: false, mode: null, source: 'user', setting: 'off' };
     if (!mustConsultHost(origin, headers, this.cache, this.preloaded)) return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
     const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: policyHeaders(headers) }, TIMEOUTS.siteState);
+    const tab = this.tables.get(origin);
+    if (tab && tab.table && tab.table.staleAfter(r)) this.tables.delete(origin);   // lib/decision_table.js
     if (r.ok) {
       const prev = this.cache;
       this.cache = applyHostState(this.cache, r);

@@ -8,6 +8,7 @@
 //
 //   const t = tableFromManifestReply(reply);          // null when missing or malformed
 //   t && t.allows('https://app.example/app.js', 'script', sha256b64)  -> true | false
+//   t.staleAfter(siteStateReply)                      // true: drop the table
 //   const n = new Notices(msg => host.requestVerdict(msg));
 //   n.send(msg, reply => ...); await n.flush();        // before the log is read
 
@@ -17,9 +18,18 @@ const USABLE_STATES = new Set(['verified', 'integrity_only']);
 const MAX_ENTRIES = 100000;
 
 export class DecisionTable {
-  constructor(manifestId, entries) {
+  constructor(manifestId, entries, basis = null) {
     this.manifestId = manifestId;
     this.entries = entries;   // Map(url + ' ' + sha256 -> Set(destination))
+    this.basis = basis;       // the host's decision basis when it made the table
+  }
+
+  // A site_state (or status site) reply that arrived after the table: the table is stale when the
+  // host's decision basis for the site is no longer the one it was made under (a setting, a header
+  // that changed a mode, a newer manifest). A reply without a basis (older host) or an error
+  // changes nothing.
+  staleAfter(siteReply) {
+    return !!siteReply && siteReply.ok === true && typeof siteReply.decision_basis === 'string' && siteReply.decision_basis !== this.basis;
   }
 
   // True only for an exact hit; sha256 as the verdict message carries it (standard base64).
@@ -50,7 +60,7 @@ export function tableFromManifestReply(reply) {
     for (const d of e.destinations) if (d !== 'wasm') set.add(d);
     entries.set(k, set);
   }
-  return new DecisionTable(t.manifest_id, entries);
+  return new DecisionTable(t.manifest_id, entries, typeof t.basis === 'string' ? t.basis : null);
 }
 
 // How the host answered a notice: 'agreed', 'disagreed' (it decided otherwise, e.g. the site's

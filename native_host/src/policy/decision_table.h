@@ -46,6 +46,7 @@ struct DecisionTableEntry {
 
 struct DecisionTable {
   std::string manifest_id;
+  std::string basis;  // SiteView::decision_basis when the table was made
   std::vector<DecisionTableEntry> entries;
   bool complete = true;  // false: cut at the size limits (entries left out are asked as usual)
 };

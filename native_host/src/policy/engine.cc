@@ -337,6 +337,20 @@ struct Engine::Impl {
     return v;
   }
 
+  // SiteView::decision_basis: the inputs of DecideFor() other than the request, as text.
+  static std::string Basis(const Site& s, const Effective& e) {
+    std::string b = e.checked ? "checked" : "unchecked";
+    b.append(";").append(FormatSetting(s.setting)).append(";").append(headers::DialectName(e.dialect));
+    b.append(e.transparency_required ? ";proof" : ";noproof").append(";");
+    for (const auto& m : e.modes) b.push_back(m ? headers::ModeName(*m)[0] : '-');
+    if (s.dest_policy)
+      b.append(";dest=")
+          .append(std::to_string(s.dest_policy->blocked))
+          .append("/")
+          .append(std::to_string(s.dest_policy->checked));
+    return b.append(";").append(s.summary.id);
+  }
+
   // The decision table of the manifest just loaded for `s` (nullptr when it cannot allow anything).
   std::shared_ptr<const DecisionTable> TableFor(const Site& s) {
     if (!s.manifest || !s.manifest->model || s.manifest->summary.state == ManifestState::kInvalid ||
@@ -351,8 +365,9 @@ struct Engine::Impl {
       r.sha256 = h;
       return DecideFor(s, e, r);
     };
-    return std::make_shared<const DecisionTable>(
-        BuildDecisionTable(*s.manifest->model, s.manifest->summary.id, decide));
+    DecisionTable t = BuildDecisionTable(*s.manifest->model, s.manifest->summary.id, decide);
+    t.basis = Basis(s, e);
+    return std::make_shared<const DecisionTable>(std::move(t));
   }
 
   SiteView View(Site& s) {
@@ -390,6 +405,7 @@ struct Engine::Impl {
       }
       v.request_headers.emplace_back("Sec-CH-WAICT", "1");
     }
+    v.decision_basis = Basis(s, e);
     // A user-enrolled site without any header: the draft's well-known manifest location.
     if (v.checked && v.manifest_url.empty()) v.manifest_url = s.origin + "/.well-known/waict/manifest";
     return v;

@@ -126,6 +126,10 @@ struct SiteView {
   Setting setting = Setting::kDefault;
   std::optional<W3cIntegrityPolicy> w3c_integrity_policy;
   ManifestSummary manifest;
+  // Everything a verdict of this site depends on besides the request (state, modes, dialect,
+  // transparency rule, header destinations, manifest id): a decision table made under another
+  // basis may be stale (policy/decision_table.h).
+  std::string decision_basis;
 };
 
 struct SiteStateRequest {

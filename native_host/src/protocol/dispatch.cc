@@ -87,6 +87,7 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   if (!s.manifest.id.empty()) w.Key("id").String(s.manifest.id);
   if (!s.manifest.reason.empty()) w.Key("reason").String(s.manifest.reason);
   w.EndObject();
+  w.Key("decision_basis").String(s.decision_basis);
   w.EndObject();
 }
 
@@ -101,7 +102,8 @@ void WriteCsp(json::Writer& w, std::string_view enforce, std::string_view report
 // "decision_table":{"manifest_id":"...","complete":true,"entries":[{"url":"...","sha256":"<base64>",
 // "destinations":["script",...]}]} (docs/protocol.md "manifest"; policy/decision_table.h).
 void WriteDecisionTable(json::Writer& w, const policy::DecisionTable& t) {
-  w.BeginObject().Key("manifest_id").String(t.manifest_id).Key("complete").Bool(t.complete);
+  w.BeginObject().Key("manifest_id").String(t.manifest_id).Key("basis").String(t.basis);
+  w.Key("complete").Bool(t.complete);
   w.Key("entries").BeginArray();
   for (const auto& e : t.entries) {
     w.BeginObject().Key("url").String(e.url).Key("sha256").String(FormatBase64(e.sha256));

@@ -206,3 +206,31 @@ TEST_CASE("decision table: cut at the size limits says so") {
   CHECK_FALSE(none.complete);
   CHECK(none.entries.empty());
 }
+
+TEST_CASE("decision table: its basis is the site's; a change that can change a verdict changes it") {
+  Fixture f;
+  f.Header(R"(max-age=0, mode=enforce, manifest="/m")");
+  auto m = f.Manifest(R"({"hashes":{"/app.js":")" + H(kApp) + R"("}})");
+  REQUIRE(m.table);
+  auto basis = [&] {
+    auto v = f.e->SiteState({kSite, {}});
+    REQUIRE(v.ok());
+    return v->decision_basis;
+  };
+  CHECK(basis() == m.table->basis);
+  CHECK(m.table->basis.find(m.manifest_id) != std::string::npos);
+  f.Header(R"(max-age=0, mode=enforce, manifest="/m")");  // the same header again: same basis
+  CHECK(basis() == m.table->basis);
+  f.Header(R"(max-age=0, mode-script=enforce, mode-style=warn, manifest="/m")");  // rework modes
+  const std::string rework = basis();
+  CHECK(rework != m.table->basis);
+  f.Header(R"(max-age=0, mode-script=enforce, mode-style=report, manifest="/m")");  // one mode only
+  CHECK(basis() != rework);
+  f.Header(R"(max-age=0, mode-script=enforce, mode-style=warn, manifest="/m")");
+  CHECK(basis() == rework);
+  REQUIRE(f.e->SetSite(kSite, Setting::kRequire).ok());
+  CHECK(basis() != rework);
+  auto again = f.Manifest(R"({"hashes":{"/app.js":")" + H(kApp) + R"("}})");
+  REQUIRE(again.table);
+  CHECK(basis() == again.table->basis);
+}
