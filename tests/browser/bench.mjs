@@ -70,6 +70,7 @@ try {
         throw e;
       }
       results[b].hostMs = await sw.evaluate(() => globalThis.verity.recent.map(r => r.hostMs));
+      results[b].rows = await sw.evaluate(() => globalThis.verity.recent.map(r => ({ hostMs: r.hostMs, fast: !!r.fast, noticeMs: r.noticeMs })));
       if (old) { results[b].beforeHostMs = await old.sw.evaluate(() => globalThis.verity.recent.map(r => r.hostMs)); await old.ctx.close(); }
       await ctx.close();
       await bare.ctx.close();
@@ -89,7 +90,9 @@ try {
       const fl = await launchFirefoxFloor(puppeteer, work, url('floor'));
       const floor = fl.page;
       results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: floor, url: url('floor') } }, N);
-      results[b].hostMs = (await bridgeCall(ctl, 'debugState')).recent.map(r => r.hostMs);
+      const recent = (await bridgeCall(ctl, 'debugState')).recent;
+      results[b].hostMs = recent.map(r => r.hostMs);
+      results[b].rows = recent.map(r => ({ hostMs: r.hostMs, fast: !!r.fast, noticeMs: r.noticeMs }));
       await browser.close();
       await bare.browser.close();
       await fl.browser.close();
@@ -109,5 +112,16 @@ for (const [b, r] of Object.entries(results)) {
   const x = (a, c) => `${(a / c).toFixed(2)}x`;
   console.log(`| ${b} | ${f(m.none)} | ${f(m.off)} | ${f(m.floor)} | ${f(m.verify)} | ${x(m.verify, m.none)} | ${x(m.off, m.none)} | ${x(m.floor, m.none)} | ${x(m.verify, m.floor)} | ${f(median(r.hostMs))} |`);
   if (r.before) console.log(`| ${b}, before (BENCH_BEFORE) | | | | ${f(median(r.before))} | ${x(median(r.before), m.none)} | | | ${x(median(r.before), m.floor)} | ${f(median(r.beforeHostMs))} |`);
+}
+// Verdict latency as the extension sees it (recent rows' hostMs: from the digest to the verdict in
+// hand; 0 for a response the decision table released) and, for those, the notice's round trip
+// (off the critical path).
+const p95 = v => { const a = [...v].sort((x, y) => x - y); return a.length ? a[Math.min(a.length - 1, Math.ceil(0.95 * a.length) - 1)] : NaN; };
+console.log('\n| browser | verdicts | by the table | verdict wait median / p95 (ms) | notice round trip median / p95 (ms) |');
+console.log('|---|---|---|---|---|');
+for (const [b, r] of Object.entries(results)) {
+  const rows = r.rows || [];
+  const w = rows.map(x => x.hostMs).filter(Number.isFinite), n = rows.map(x => x.noticeMs).filter(Number.isFinite);
+  console.log(`| ${b} | ${rows.length} | ${rows.filter(x => x.fast).length} | ${f(median(w))} / ${f(p95(w))} | ${n.length ? `${f(median(n))} / ${f(p95(n))}` : '-'} |`);
 }
 console.log('\nJSON ' + JSON.stringify(results));

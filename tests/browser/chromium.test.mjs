@@ -101,6 +101,12 @@ async function main() {
     eq(V(verdicts, '/free.png').destination, 'image', 'image destination');
     const rows = await logFor(O.enforce, `${O.enforce}/app.js`);
     assert(rows.some(r => r.action === 'allow'), 'host log has the allowed script');
+    // Fast path (issue #12): the listed script was released by the host's decision table, and its
+    // verdict still reached the host as a notice the host agreed with and logged (row above; the
+    // log query flushes pending notices first).
+    const app = (await recentSince(0)).find(r => r.url === `${O.enforce}/app.js`);
+    assert(app.fast === true && app.notice === 'agreed', 'app.js by the decision table: ' + JSON.stringify(app));
+    assert(V(verdicts, '/m.wasm').fast === false, 'wasm never by the table');
     // The toolbar badge (coalesced writes, lib/badge.js) ends on the page's final counts.
     const tabId = await tabIdOf(`${O.enforce}/index.html`);
     const allowed = await E(id => globalThis.verity.tabs.get(id).counts.allow, tabId);

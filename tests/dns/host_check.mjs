@@ -6,6 +6,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
+import { hostPipe } from '../e2e/host_pipe.mjs';
 
 const [hostBin, work, authPort] = process.argv.slice(2);
 const tmp = fs.mkdtempSync(path.join(work, 'host-'));
@@ -34,25 +35,7 @@ const payPort = await serve('pay.test'), fakePort = await serve('tamper.test');
 
 const host = spawn(hostBin, ['--data-dir', path.join(tmp, 'data'), 'chrome-extension://test/'], {
   env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg') }, stdio: ['pipe', 'pipe', 'inherit'] });
-let buf = Buffer.alloc(0);
-const waiting = [];
-host.stdout.on('data', d => {
-  buf = Buffer.concat([buf, d]);
-  while (buf.length >= 4 && buf.length >= 4 + buf.readUInt32LE(0)) {
-    const n = buf.readUInt32LE(0);
-    const msg = JSON.parse(buf.subarray(4, 4 + n).toString('utf8'));
-    buf = buf.subarray(4 + n);
-    waiting.shift()(msg);
-  }
-});
-let nextId = 1;
-function ask(msg) {
-  const body = Buffer.from(JSON.stringify({ id: nextId++, ...msg }));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(body.length);
-  host.stdin.write(Buffer.concat([len, body]));
-  return new Promise(res => waiting.push(res));
-}
+const ask = hostPipe(host);
 
 let passed = 0, failed = 0;
 function expect(what, reply, want) {

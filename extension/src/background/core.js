@@ -13,6 +13,7 @@ import { stripFragment } from '../lib/sri.js';
 import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
 import { WaictHooks } from './waict.js';
 import { newlyChecked } from '../lib/workers.js';
+import { tableFromManifestReply, Notices } from '../lib/decision_table.js';
 
 const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
@@ -37,6 +38,8 @@ export class Core {
     this.noPolicy = new NoPolicyMemo();   // sites that publish no M2DMRT policy (lib/m2dmrt.js)
     this.hopCache = new HopCache();       // subresource hosts' answers, per (page, O, D)
     this.pageSeq = 0;
+    this.tables = new Map();        // origin -> { reply, table }: the decision table of the last manifest reply
+    this.notices = new Notices(msg => { this.hostCalls += 1; return this.host.requestVerdict(msg, TIMEOUTS.verdict); });
     this.badges = new BadgeWriter(setBadgeField);
     this.host = new HostClient({ connect: () => connectNative(HOST_NAME), onStatus: () => this.refreshAllBadges() });
     this.waict = new WaictHooks(this);   // today's drafts: CSP, reports, warn notice, request headers
@@ -122,6 +125,8 @@ export class Core {
     if (local && local.setting === 'off') return { origin, checked: false, mode: null, source: 'user', setting: 'off' };
     if (!mustConsultHost(origin, headers, this.cache, this.preloaded)) return { origin, checked: false, mode: null, source: 'none', setting: 'default' };
     const r = await this.ask({ type: HostType.SITE_STATE, origin, headers: policyHeaders(headers) }, TIMEOUTS.siteState);
+    const tab = this.tables.get(origin);
+    if (tab && tab.table && tab.table.staleAfter(r)) this.tables.delete(origin);   // lib/decision_table.js
     if (r.ok) {
       const prev = this.cache;
       this.cache = applyHostState(this.cache, r);
@@ -199,7 +204,16 @@ export class Core {
       status = 0;
       if (retry) return this.fetchAndSendManifest(origin, url, false);
     }
-    return this.ask({ type: HostType.MANIFEST, origin, url, status, ...manifestBodyField(bytes) }, TIMEOUTS.manifest);
+    const reply = await this.ask({ type: HostType.MANIFEST, origin, url, status, table: true, ...manifestBodyField(bytes) }, TIMEOUTS.manifest);
+    this.tables.set(origin, { reply, table: tableFromManifestReply(reply) });
+    return reply;
+  }
+
+  // The decision table that may release a response of `origin` whose verdict waited for manifest
+  // reply `m` (null when the site's last manifest reply is another one or gave no usable table).
+  tableFor(origin, m) {
+    const e = this.tables.get(origin);
+    return e && e.reply === m ? e.table : null;
   }
 
   overridden(origin) {
@@ -216,27 +230,60 @@ export class Core {
     const key = stripFragment(url);
     const t = typeof tabId === 'number' && tabId >= 0 ? this.tab(tabId) : null;
     const sri = integrity ?? (t ? t.integrity.get(key) : undefined);
-    await this.ensureManifest(origin, state);
+    const manifest = await this.ensureManifest(origin, state);
     const digests = await digestsFor(bytes, sri);
     const msg = { type: HostType.VERDICT, origin, url: key, destination, ...digests, status, from_cache: !!fromCache };
     if (sri) msg.integrity = sri;
     if (typeof tabId === 'number' && tabId >= 0) msg.tab = tabId;
     const t0 = performance.now();
-    this.hostCalls += 1;
-    const reply = await this.host.requestVerdict(msg, TIMEOUTS.verdict);
+    // Fast path (lib/decision_table.js): an exact allow in the host's table is released now and its
+    // verdict goes to the host as a notice; everything else waits for the host's verdict.
+    const table = this.tableFor(origin, manifest);
+    const fast = !!table && table.allows(key, destination, digests.sha256);
+    let reply;
+    if (fast) {
+      reply = { ok: true, type: HostType.VERDICT, action: Action.ALLOW, reason: 'match', detail: '', manifest_id: table.manifestId, category: null };
+    } else {
+      this.hostCalls += 1;
+      reply = await this.host.requestVerdict(msg, TIMEOUTS.verdict);
+    }
     const hostMs = performance.now() - t0;
     const res = enforcementFor(state, reply, { overridden: this.overridden(origin), destination });
     if (t && t.origin === origin) {
       t.counts = countVerdict(t.counts, res.action);
       this.updateBadge(tabId);
     }
-    this.recent.push({ seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: bytes.length, digests: Object.keys(digests), integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced });
+    const row = { seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: bytes.length, digests: Object.keys(digests), integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced, fast };
+    this.recent.push(row);
     if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
+    if (fast) this.sendNotice({ ...msg, notice: true }, row, tabId);
     const category = reply && reply.ok ? reply.category || null : null;
     this.waict.afterVerdict({ tabId, origin, url: key, destination, res, category });
     if (reply && reply.ok && reply.csp) res.csp = reply.csp;
     return res;
   }
+
+  // The verdict of a response the table released, for the host to decide and log (docs/protocol.md
+  // `verdict` notice). If the host does not agree, the site's table is dropped (later responses wait
+  // for the host) and the tab counts the host's action; the released response has run
+  // (docs/threat-model.md "Fast path").
+  sendNotice(msg, row, tabId) {
+    const t0 = performance.now();
+    this.notices.send(msg, (reply, outcome) => {
+      row.notice = outcome;
+      row.noticeMs = Math.round((performance.now() - t0) * 10) / 10;
+      if (outcome === 'agreed') return;
+      this.tables.delete(msg.origin);
+      if (outcome !== 'disagreed') return;
+      row.hostAction = reply.action;
+      row.hostReason = reply.reason;
+      const t = typeof tabId === 'number' && tabId >= 0 ? this.tabs.get(tabId) : null;
+      if (t && t.origin === msg.origin) { t.counts = countVerdict(t.counts, reply.action); this.updateBadge(tabId); }
+    });
+  }
+
+  // Every notice sent so far answered (and so logged by the host): before the log is read.
+  flushNotices() { return this.notices.flush(); }
 
   // One cross-host hop of a checked site (lib/m2dmrt.js, host message m2dmrt_check). Returns null
   // when the hop is not to be checked (nothing is sent), else the enforcement as verdict() does,
@@ -332,6 +379,7 @@ export class Core {
     const r = await this.ask({ type: HostType.SET_SITE, origin, setting }, TIMEOUTS.ui);
     if (!r.ok) return r;
     const prev = this.cache;
+    this.tables.delete(origin);
     this.cache = applySetting(this.cache, origin, setting);
     const s = await this.ask({ type: HostType.SITE_STATE, origin, headers: {} }, TIMEOUTS.siteState);
     if (s.ok) this.cache = applyHostState(this.cache, s);
@@ -343,7 +391,8 @@ export class Core {
     return r;
   }
 
-  logQuery(q) {
+  async logQuery(q) {
+    await this.flushNotices();
     const msg = { type: HostType.LOG_QUERY };
     for (const k of ['origin', 'action', 'since', 'until', 'limit', 'cursor']) if (q[k] !== undefined && q[k] !== null && q[k] !== '') msg[k] = q[k];
     return this.ask(msg, TIMEOUTS.ui);

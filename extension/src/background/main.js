@@ -40,6 +40,7 @@ if (testBuild) {
   const ops = {
     debugState: () => core.debugState(),
     logQuery: q => core.logQuery(q || {}),
+    flushNotices: () => core.flushNotices(),
     setSite: (origin, setting) => core.setSite(origin, setting),
     popupState: tabId => core.popupState(tabId),
     setReporting: on => core.waict.setReporting(on === true),

@@ -9,6 +9,7 @@
 #include "crypto/hash.h"
 #include "dns/resolver.h"
 #include "headers/site_record.h"
+#include "policy/decision_table.h"
 #include "policy/inline_csp.h"
 #include "policy/reason.h"
 #include "policy/rules.h"
@@ -276,6 +277,99 @@ struct Engine::Impl {
     return m;
   }
 
+  // The verdict for `req` on site `s` in state `e`: Decide() without counting or logging, and the
+  // one source of the decision table (policy/decision_table.h).
+  Verdict DecideFor(const Site& s, const Effective& e, const VerdictRequest& req) {
+    Verdict v;
+    bool checked = e.checked;
+    // The category of this request and its mode (rework: per category; v2/Firefox: site-wide).
+    Governing g = GoverningMode(e.modes, e.dialect, req.destination);
+    if (g.category && g.mode) v.category = std::string(headers::CategoryKey(*g.category));
+    const Action fail = g.mode ? FailureActionFor(*g.mode) : Action::kAllow;
+    if (!checked) {
+      v.action = Action::kAllow;
+      v.reason = FormatReason(s.setting == Setting::kOff ? Reason::kUserOff : Reason::kNotChecked);
+      v.detail =
+          s.setting == Setting::kOff ? "verification switched off for this site" : "site is not enrolled";
+    } else if (!g.mode) {
+      v.action = Action::kAllow;
+      v.reason = std::string(integrity::reason::kNotCovered);
+      v.detail =
+          "no category in force for destination \"" + std::string(req.destination.substr(0, 40)) + "\"";
+    } else if (!config_status.ok) {
+      v.action = fail;
+      v.reason = FormatReason(Reason::kConfigInvalid);
+      v.detail = config_status.detail;
+    } else if (!store) {
+      v.action = fail;
+      v.reason = FormatReason(Reason::kStoreUnavailable);
+      v.detail = store_error;
+    } else if (!s.manifest) {
+      v.action = fail;
+      v.reason = FormatReason(Reason::kManifestUnavailable);
+      v.detail = "no manifest received for this site yet";
+    } else {
+      v.manifest_id = s.manifest->summary.id;
+      ResourceDecision d =
+          DecideResource(*s.manifest, req, g, e.dialect, s.dest_policy ? &*s.dest_policy : nullptr);
+      v.action = d.action;
+      v.reason = std::move(d.reason);
+      v.detail = std::move(d.detail);
+      if (v.action == Action::kAllow && e.transparency_required &&
+          s.manifest->transparency == TransparencyState::kNotRequired) {
+        // The policy started to require transparency after this manifest was loaded (a newer header):
+        // never a silent allow on an unverified manifest until it is sent again.
+        v.action = fail;
+        v.reason = std::string(integrity::reason::kInvalidTransparencyProof);
+        v.detail =
+            "transparency.missing_proof: the manifest was loaded before the policy required transparency";
+      }
+    }
+    if (v.action == Action::kBlock && g.mode != headers::WaictMode::kEnforce) v.action = fail;
+    if (checked && s.manifest && s.manifest->model &&
+        s.manifest->transparency != TransparencyState::kUnenrolled &&
+        (req.destination == "document" || req.destination == "frame" || req.destination == "iframe")) {
+      SynthesizedCsp csp = ComputeInlineCsp(*s.manifest->model, e.modes);
+      v.has_csp = true;
+      v.csp_enforce = std::move(csp.enforce);
+      v.csp_report_only = std::move(csp.report_only);
+    }
+    return v;
+  }
+
+  // SiteView::decision_basis: the inputs of DecideFor() other than the request, as text.
+  static std::string Basis(const Site& s, const Effective& e) {
+    std::string b = e.checked ? "checked" : "unchecked";
+    b.append(";").append(FormatSetting(s.setting)).append(";").append(headers::DialectName(e.dialect));
+    b.append(e.transparency_required ? ";proof" : ";noproof").append(";");
+    for (const auto& m : e.modes) b.push_back(m ? headers::ModeName(*m)[0] : '-');
+    if (s.dest_policy)
+      b.append(";dest=")
+          .append(std::to_string(s.dest_policy->blocked))
+          .append("/")
+          .append(std::to_string(s.dest_policy->checked));
+    return b.append(";").append(s.summary.id);
+  }
+
+  // The decision table of the manifest just loaded for `s` (nullptr when it cannot allow anything).
+  std::shared_ptr<const DecisionTable> TableFor(const Site& s) {
+    if (!s.manifest || !s.manifest->model || s.manifest->summary.state == ManifestState::kInvalid ||
+        s.manifest->transparency == TransparencyState::kUnenrolled)
+      return nullptr;
+    const Effective e = Evaluate(s, NowS());
+    auto decide = [&](std::string_view url, std::string_view dest, const Hash32& h) {
+      VerdictRequest r;
+      r.origin = s.origin;
+      r.url = url;
+      r.destination = dest;
+      r.sha256 = h;
+      return DecideFor(s, e, r);
+    };
+    DecisionTable t = BuildDecisionTable(*s.manifest->model, s.manifest->summary.id, decide);
+    t.basis = Basis(s, e);
+    return std::make_shared<const DecisionTable>(std::move(t));
+  }
+
   SiteView View(Site& s) {
     Effective e = Evaluate(s, NowS());
     SiteView v;
@@ -311,6 +405,7 @@ struct Engine::Impl {
       }
       v.request_headers.emplace_back("Sec-CH-WAICT", "1");
     }
+    v.decision_basis = Basis(s, e);
     // A user-enrolled site without any header: the draft's well-known manifest location.
     if (v.checked && v.manifest_url.empty()) v.manifest_url = s.origin + "/.well-known/waict/manifest";
     return v;
@@ -505,6 +600,7 @@ Result<ManifestReply> Engine::IngestManifest(const ManifestRequest& req) {
                           m->summary.reason.empty() ? m->detail : m->summary.reason + ": " + m->detail,
                           m->summary.id);
   if (!saved) return saved.error();
+  if (req.want_table) rep.table = impl_->TableFor(s);
   return rep;
 }
 
@@ -512,60 +608,8 @@ Result<Verdict> Engine::Decide(const VerdictRequest& req) {
   auto site = impl_->GetSite(req.origin);
   if (!site) return site.error();
   Site& s = **site;
-  Verdict v;
-  Effective e = Evaluate(s, impl_->NowS());
-  bool checked = e.checked;
-  // The category of this request and its mode (rework: per category; v2/Firefox: site-wide).
-  Governing g = GoverningMode(e.modes, e.dialect, req.destination);
-  if (g.category && g.mode) v.category = std::string(headers::CategoryKey(*g.category));
-  const Action fail = g.mode ? FailureActionFor(*g.mode) : Action::kAllow;
-  if (!checked) {
-    v.action = Action::kAllow;
-    v.reason = FormatReason(s.setting == Setting::kOff ? Reason::kUserOff : Reason::kNotChecked);
-    v.detail =
-        s.setting == Setting::kOff ? "verification switched off for this site" : "site is not enrolled";
-  } else if (!g.mode) {
-    v.action = Action::kAllow;
-    v.reason = std::string(integrity::reason::kNotCovered);
-    v.detail = "no category in force for destination \"" + std::string(req.destination.substr(0, 40)) + "\"";
-  } else if (!impl_->config_status.ok) {
-    v.action = fail;
-    v.reason = FormatReason(Reason::kConfigInvalid);
-    v.detail = impl_->config_status.detail;
-  } else if (!impl_->store) {
-    v.action = fail;
-    v.reason = FormatReason(Reason::kStoreUnavailable);
-    v.detail = impl_->store_error;
-  } else if (!s.manifest) {
-    v.action = fail;
-    v.reason = FormatReason(Reason::kManifestUnavailable);
-    v.detail = "no manifest received for this site yet";
-  } else {
-    v.manifest_id = s.manifest->summary.id;
-    ResourceDecision d =
-        DecideResource(*s.manifest, req, g, e.dialect, s.dest_policy ? &*s.dest_policy : nullptr);
-    v.action = d.action;
-    v.reason = std::move(d.reason);
-    v.detail = std::move(d.detail);
-    if (v.action == Action::kAllow && e.transparency_required &&
-        s.manifest->transparency == TransparencyState::kNotRequired) {
-      // The policy started to require transparency after this manifest was loaded (a newer header):
-      // never a silent allow on an unverified manifest until it is sent again.
-      v.action = fail;
-      v.reason = std::string(integrity::reason::kInvalidTransparencyProof);
-      v.detail =
-          "transparency.missing_proof: the manifest was loaded before the policy required transparency";
-    }
-  }
-  if (v.action == Action::kBlock && g.mode != headers::WaictMode::kEnforce) v.action = fail;
-  if (checked && s.manifest && s.manifest->model &&
-      s.manifest->transparency != TransparencyState::kUnenrolled &&
-      (req.destination == "document" || req.destination == "frame" || req.destination == "iframe")) {
-    SynthesizedCsp csp = ComputeInlineCsp(*s.manifest->model, e.modes);
-    v.has_csp = true;
-    v.csp_enforce = std::move(csp.enforce);
-    v.csp_report_only = std::move(csp.report_only);
-  }
+  Verdict v = impl_->DecideFor(s, Evaluate(s, impl_->NowS()), req);
+  if (req.notice) v.agrees = TableAllows(v);
   s.counts[static_cast<size_t>(v.action)]++;
   impl_->log->AppendVerdict(s.origin, req.url, req.destination, v.action, v.reason, v.detail, v.manifest_id);
   return v;

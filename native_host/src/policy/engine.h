@@ -57,6 +57,8 @@ struct M2dmrtConfig;
 
 namespace verity::policy {
 
+struct DecisionTable;  // policy/decision_table.h
+
 // Unix time in milliseconds (core/clock.h).
 using ::verity::Clock;
 using ::verity::SystemClockMillis;
@@ -124,6 +126,10 @@ struct SiteView {
   Setting setting = Setting::kDefault;
   std::optional<W3cIntegrityPolicy> w3c_integrity_policy;
   ManifestSummary manifest;
+  // Everything a verdict of this site depends on besides the request (state, modes, dialect,
+  // transparency rule, header destinations, manifest id): a decision table made under another
+  // basis may be stale (policy/decision_table.h).
+  std::string decision_basis;
 };
 
 struct SiteStateRequest {
@@ -136,6 +142,8 @@ struct ManifestRequest {
   std::string url;
   int64_t status = 200;
   std::string body;  // exact bytes (decoded from body_b64 when needed)
+  // Also answer the manifest's decision table (policy/decision_table.h) when it is usable.
+  bool want_table = false;
 };
 
 struct ManifestReply {
@@ -149,6 +157,8 @@ struct ManifestReply {
   std::string detail;
   // The CSP to synthesise for the top-level document (policy/inline_csp.h); empty: none.
   std::string csp_enforce, csp_report_only;
+  // want_table and state verified / integrity_only: the table for manifest_id; else null.
+  std::shared_ptr<const DecisionTable> table;
 };
 
 struct VerdictRequest {
@@ -162,6 +172,9 @@ struct VerdictRequest {
   int64_t status = 200;
   bool from_cache = false;
   int64_t tab = -1;
+  // The extension already released the response by the decision table: decided and logged as any
+  // verdict; the reply says whether the host agrees (Verdict::agrees).
+  bool notice = false;
 };
 
 struct Verdict {
@@ -174,6 +187,8 @@ struct Verdict {
   // install on that response (policy/inline_csp.h); empty: none.
   bool has_csp = false;
   std::string csp_enforce, csp_report_only;
+  // Notices only: TableAllows(*this), i.e. the release by the table was the host's decision too.
+  std::optional<bool> agrees;
 };
 
 // A CSP violation of the synthesised policy, seen by the extension on a checked page (protocol

@@ -5,6 +5,7 @@
 
 #include "core/encoding.h"
 #include "json/json.h"
+#include "policy/decision_table.h"
 #include "protocol/fields.h"
 #include "protocol/framing.h"
 #include "protocol/m2dmrt_handler.h"
@@ -86,6 +87,7 @@ void WriteSite(json::Writer& w, const policy::SiteView& s) {
   if (!s.manifest.id.empty()) w.Key("id").String(s.manifest.id);
   if (!s.manifest.reason.empty()) w.Key("reason").String(s.manifest.reason);
   w.EndObject();
+  w.Key("decision_basis").String(s.decision_basis);
   w.EndObject();
 }
 
@@ -95,6 +97,21 @@ void WriteCsp(json::Writer& w, std::string_view enforce, std::string_view report
   WriteNonEmptyOrNull(w, "enforce", enforce);
   WriteNonEmptyOrNull(w, "report_only", report_only);
   w.EndObject();
+}
+
+// "decision_table":{"manifest_id":"...","complete":true,"entries":[{"url":"...","sha256":"<base64>",
+// "destinations":["script",...]}]} (docs/protocol.md "manifest"; policy/decision_table.h).
+void WriteDecisionTable(json::Writer& w, const policy::DecisionTable& t) {
+  w.BeginObject().Key("manifest_id").String(t.manifest_id).Key("basis").String(t.basis);
+  w.Key("complete").Bool(t.complete);
+  w.Key("entries").BeginArray();
+  for (const auto& e : t.entries) {
+    w.BeginObject().Key("url").String(e.url).Key("sha256").String(FormatBase64(e.sha256));
+    w.Key("destinations").BeginArray();
+    for (std::string_view d : e.destinations) w.String(d);
+    w.EndArray().EndObject();
+  }
+  w.EndArray().EndObject();
 }
 
 class Request {
@@ -141,7 +158,7 @@ class Request {
     policy::ManifestRequest req;
     std::optional<std::string_view> body, body_b64;
     FieldReader f(msg_);
-    f.Req("origin", req.origin).Req("url", req.url).Opt("status", req.status);
+    f.Req("origin", req.origin).Req("url", req.url).Opt("status", req.status).Opt("table", req.want_table);
     if (!f.Opt("body", body).Opt("body_b64", body_b64).status()) return f.status();
     if (body && body_b64) return BadField("body", "give either body or body_b64, not both");
     if (body) {
@@ -163,6 +180,14 @@ class Request {
     w_.Key("state").String(FormatState(rep.state));
     if (!rep.reason.empty()) w_.Key("reason").String(rep.reason);
     if (!rep.detail.empty()) w_.Key("detail").String(ClipDetail(rep.detail));
+    if (req.want_table) {
+      w_.Key("decision_table");
+      if (rep.table) {
+        WriteDecisionTable(w_, *rep.table);
+      } else {
+        w_.Null();
+      }
+    }
     return OkStatus();
   }
 
@@ -173,7 +198,8 @@ class Request {
     FieldReader f(msg_);
     f.Req("origin", req.origin).Req("url", req.url).Req("destination", req.destination).Req("sha256", sha256);
     f.Opt("sha384", sha384).Opt("sha512", sha512).Opt("integrity", req.integrity).Opt("status", req.status);
-    if (!f.Opt("from_cache", req.from_cache).Opt("tab", req.tab).status()) return f.status();
+    if (!f.Opt("from_cache", req.from_cache).Opt("tab", req.tab).Opt("notice", req.notice).status())
+      return f.status();
     ASSIGN_OR_RETURN(h256, Digest("sha256", sha256, 32));
     std::copy(h256.begin(), h256.end(), req.sha256.begin());
     if (sha384) {
@@ -188,6 +214,7 @@ class Request {
     WriteVerdictReply(v);
     WriteNonEmptyOrNull(w_, "manifest_id", v.manifest_id);
     if (v.has_csp) WriteCsp(w_, v.csp_enforce, v.csp_report_only);
+    if (v.agrees) w_.Key("agrees").Bool(*v.agrees);
     return OkStatus();
   }
 

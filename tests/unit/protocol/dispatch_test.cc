@@ -289,3 +289,40 @@ TEST_CASE("host argv: browser detection and flags") {
   CHECK(list.find("ok\t") != 0);
   CHECK(FormatErrorList("markdown").find("| `protocol.empty_frame` |") != std::string::npos);
 }
+
+TEST_CASE("manifest table:true answers the decision table; verdict notice:true answers agrees") {
+  auto e = MemEngine();
+  Dispatcher d(*e, HostInfo{});
+  EnrollSite(d);  // the manifest below, without a table
+  const std::string manifest = R"({"hashes":{"/a.js":")" + FormatBase64Url(crypto::Sha256("a")) + R"("}})";
+  const std::string m =
+      R"({"id":2,"type":"manifest","origin":"https://a.example","url":"https://a.example/m",)";
+  auto plain = Call(d, m + R"("body":)" + json::Quote(manifest + "\n\n") + "}");
+  CHECK(plain.Find("decision_table") == nullptr);  // only when asked
+  auto r = Call(d, m + R"("table":true,"body":)" + json::Quote(manifest + "\n\n") + "}");
+  const json::Value* t = r.Find("decision_table");
+  REQUIRE(t != nullptr);
+  CHECK(*t->GetString("manifest_id") == *r.GetString("manifest_id"));
+  CHECK(t->Find("complete")->AsBool());
+  REQUIRE(t->Find("entries")->items().size() == 1);
+  const json::Value& en = t->Find("entries")->items()[0];
+  CHECK(*en.GetString("url") == "https://a.example/a.js");
+  CHECK(*en.GetString("sha256") == FormatBase64(crypto::Sha256("a")));
+  CHECK(en.Find("destinations")->items()[0].AsString() == "script");
+  auto bad = Call(d, m + R"("table":"yes","body":)" + json::Quote(manifest + "\n\n") + "}");
+  CHECK(Code(bad) == "protocol.bad_field");
+  auto invalid = Call(d, m + R"("table":true,"body":"{x\n\n"})");
+  REQUIRE(invalid.Find("decision_table") != nullptr);
+  CHECK(invalid.Find("decision_table")->is_null());
+
+  const std::string v =
+      R"({"id":3,"type":"verdict","origin":"https://a.example","url":"https://a.example/a.js","destination":"script","sha256":")";
+  Call(d, m + R"("table":true,"body":)" + json::Quote(manifest + "\n\n") + "}");
+  auto yes = Call(d, v + FormatBase64(crypto::Sha256("a")) + R"(","notice":true})");
+  CHECK(yes.Find("agrees")->AsBool());
+  auto no = Call(d, v + FormatBase64(crypto::Sha256("b")) + R"(","notice":true})");
+  CHECK_FALSE(no.Find("agrees")->AsBool());
+  CHECK(*no.GetString("action") == "block");
+  CHECK(Call(d, v + FormatBase64(crypto::Sha256("a")) + R"("})").Find("agrees") == nullptr);
+  CHECK(Code(Call(d, v + FormatBase64(crypto::Sha256("a")) + R"(","notice":1})")) == "protocol.bad_field");
+}
