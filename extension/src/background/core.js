@@ -13,7 +13,7 @@ import { stripFragment } from '../lib/sri.js';
 import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
 import { WaictHooks } from './waict.js';
 import { newlyChecked } from '../lib/workers.js';
-import { tableFromManifestReply, Notices } from '../lib/decision_table.js';
+import { tableFromManifestReply, Notices, TABLE_REASON } from '../lib/decision_table.js';
 
 const CACHE_KEY = 'sites';
 const PRELOAD_KEY = 'preloaded';
@@ -242,7 +242,7 @@ export class Core {
     const fast = !!table && table.allows(key, destination, digests.sha256);
     let reply;
     if (fast) {
-      reply = { ok: true, type: HostType.VERDICT, action: Action.ALLOW, reason: 'match', detail: '', manifest_id: table.manifestId, category: null };
+      reply = { ok: true, type: HostType.VERDICT, action: Action.ALLOW, reason: TABLE_REASON, detail: '', manifest_id: table.manifestId, category: null };
     } else {
       this.hostCalls += 1;
       reply = await this.host.requestVerdict(msg, TIMEOUTS.verdict);

@@ -14,6 +14,8 @@
 
 import { canonicalUrl } from './canonical_url.js';
 
+// The host lists only plain allows whose reason is `match` (docs/protocol.md "decision_table").
+export const TABLE_REASON = 'match';
 const USABLE_STATES = new Set(['verified', 'integrity_only']);
 const MAX_ENTRIES = 100000;
 

@@ -35,6 +35,9 @@ export const HOLD_PAGE = 'src/ui/hold.html';
 
 const reEscape = s => s.replace(/[\\^$.*+?()[\]{}|]/g, c => '\\' + c);
 
+// GATE and FIRST SIGHT: redirect the matched address to the hold page, the address after '#'.
+const holdAction = extensionBase => ({ type: 'redirect', redirect: { regexSubstitution: `${extensionBase}${HOLD_PAGE}#\\0` } });
+
 // regexFilter for one checked origin, null if it is not an exact http(s) origin.
 export function originFilter(origin) {
   let u;
@@ -56,8 +59,7 @@ export function gateRules(origins, preloadedHosts, extensionBase) {
   for (const o of origins) { const f = originFilter(o); if (f) filters.add(f); }
   for (const h of preloadedHosts) { const f = preloadedHostFilter(h); if (f) filters.add(f); }
   return [...filters].sort().map((regexFilter, i) => ({
-    id: DNR_IDS.GATE_BASE + i, priority: GATE_PRIORITY,
-    action: { type: 'redirect', redirect: { regexSubstitution: `${extensionBase}${HOLD_PAGE}#\\0` } },
+    id: DNR_IDS.GATE_BASE + i, priority: GATE_PRIORITY, action: holdAction(extensionBase),
     condition: { regexFilter, resourceTypes: ['main_frame'] },
   }));
 }
@@ -65,8 +67,7 @@ export function gateRules(origins, preloadedHosts, extensionBase) {
 // The FIRST SIGHT rule (see above). Report and warn headers are not held: they let the page load.
 export function firstSightRule(extensionBase) {
   return {
-    id: DNR_IDS.FIRST_SIGHT_RULE_ID, priority: GATE_PRIORITY,
-    action: { type: 'redirect', redirect: { regexSubstitution: `${extensionBase}${HOLD_PAGE}#\\0` } },
+    id: DNR_IDS.FIRST_SIGHT_RULE_ID, priority: GATE_PRIORITY, action: holdAction(extensionBase),
     condition: { regexFilter: '^https://.*', resourceTypes: ['main_frame'], responseHeaders: [{ header: WAICT_HEADER, values: ['*enforce*'] }] },
   };
 }
