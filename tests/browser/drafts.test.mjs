@@ -106,7 +106,15 @@ async function main() {
     }
     await waitFor(async () => (await recentSince(s0)).some(r => r.url === url && r.destination === 'document'), { timeout, what: `document verdict for ${url}` });
     const after = await lastReload(url);
-    const R = await waitFor(() => page.evaluate(a => (window.R && window.R.done && performance.timeOrigin > a ? window.R : null), after), { timeout, what: `page results of ${url}` });
+    let R;
+    try {
+      R = await waitFor(() => page.evaluate(a => (window.R && window.R.done && performance.timeOrigin > a ? window.R : null), after), { timeout, what: `page results of ${url}` });
+    } catch (e) {
+      const dump = { url, state: await call('debugState').catch(x => String(x)), log: (() => { try { return hostLog(new URL(url).origin); } catch (x) { return String(x); } })(), trace: (await call('trace').catch(x => String(x))), events: events.slice(-80),
+        res: await pageEval(() => ({ R: window.R, entries: performance.getEntriesByType('resource').map(x => [x.name, x.responseEnd]) })).catch(x => String(x)) };
+      fs.writeFileSync(path.join(artifacts, `hang-${Date.now()}.json`), JSON.stringify(dump, null, 1));
+      throw e;
+    }
     await sleep(400);   // the last verdicts and violations reach the background
     return { R, verdicts: await recentSince(s0) };
   }

@@ -202,8 +202,10 @@ export class Core {
       clearTimeout(timer);
     } catch (e) {
       status = 0;
+      globalThis.verityTrace?.push({ manifestFetchError: String(e), url, retry, time: Date.now() });
       if (retry) return this.fetchAndSendManifest(origin, url, false);
     }
+    globalThis.verityTrace?.push({ manifestFetched: url, status, n: bytes.length, time: Date.now() });
     const reply = await this.ask({ type: HostType.MANIFEST, origin, url, status, table: true, ...manifestBodyField(bytes) }, TIMEOUTS.manifest);
     this.tables.set(origin, { reply, table: tableFromManifestReply(reply) });
     return reply;

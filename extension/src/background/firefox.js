@@ -54,6 +54,10 @@ export function installFirefox(core) {
   }
 
   const URLS = ['http://*/*', 'https://*/*'];
+  // Firefox's ResourceType values (schemas/web_request.json, ESR 153) but 'xmlhttprequest' (see the
+  // listener for requests outside tabs below).
+  const OUTSIDE_TAB_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'object', 'xslt', 'ping', 'beacon', 'xml_dtd',
+    'font', 'media', 'websocket', 'csp_report', 'imageset', 'web_manifest', 'speculative', 'json', 'other'];
   const pendingHops = new Map(); // requestId -> { from, to, state, cert }: a checked site's redirect to another host
   const originCerts = new Map(); // checked origin -> leaf certificate DER of its last top-level document
   // Leaf certificate DER of the connection this request used (an array of byte values), or null.
@@ -108,8 +112,15 @@ export function installFirefox(core) {
     const origin = originOf(d.url);
     if (origin && core.isCheckedLocally(origin)) core.prefetchManifest(origin);
   }, { urls: URLS, types: ['main_frame'] });
-  // Requests outside tabs (a checked site's service worker): rare; filtered by topOf().
-  api.webRequest.onHeadersReceived.addListener(onSubresource, { urls: URLS, tabId: -1 }, ['blocking', 'responseHeaders']);
+  // Requests outside tabs (a checked site's service worker: its scripts and importScripts, the
+  // type 'script'): rare; filtered by topOf(). Never 'xmlhttprequest': the extension's own fetches
+  // (the manifest, reports) are requests outside tabs of that type, and in Firefox 153 a blocking
+  // listener that matches the manifest fetch while the top-level response's listener waits for
+  // that manifest holds both until the fetch times out (seen in nsHttp logs: the manifest channel
+  // stays suspended by WebRequest.sys.mjs at http-on-examine-response until the abort); the page
+  // was then blocked as manifest_unavailable. A worker's fetch() answers reach a page only through
+  // the page's own requests, which are checked (workers_firefox.js); see docs/threat-model.md.
+  api.webRequest.onHeadersReceived.addListener(onSubresource, { urls: URLS, tabId: -1, types: OUTSIDE_TAB_TYPES }, ['blocking', 'responseHeaders']);
 
   // Subresources are watched only in tabs whose top-level site is checked: one pair of listeners
   // per such tab, removed when the tab leaves the site. Other tabs' requests never reach us.
