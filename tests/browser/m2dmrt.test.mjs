@@ -273,7 +273,13 @@ async function main() {
 
   await test('scripts from one.test (subresource, one-sided) are blocked and did not run', async () => {
     const sub = await loadSub('one');
-    eq([sub.ran, sub.error], [[], 2], 'both scripts failed to load');
+    // Chromium fails both requests. Firefox cancels them in onHeadersReceived, but every
+    // subresource request of a checked tab has a stream filter (attached in onBeforeRequest to see
+    // a service worker's answers, workers_firefox.js), and a cancelled response with a filter reaches
+    // the page as an empty body (the script element fires load), as every blocked subresource in
+    // Firefox does. What counts is the same in both: neither script ran (each pushes to SUB.ran).
+    eq(sub.ran, [], 'neither script ran');
+    if (browserName === 'chromium') eq(sub.error, 2, 'both requests failed');
     const rows = subHops('one.test');
     eq(rows.length, 1, 'one m2dmrt_check for the page');
     eq([rows[0].action, rows[0].reason], ['block', 'm2dmrt_one_sided'], 'logged hop with its state');
