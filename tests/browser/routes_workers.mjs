@@ -71,6 +71,34 @@ export async function workerRoutes(c) {
     pair({ origin: E, good: '/r/shared-good.html', evil: '/r/shared-evil.html', goodMarker: 'good-import',
       blockedUrl: '/r/imp-evil.js', reason: 'no_manifest_match', load: open, settle: 1000 }));
 
+  // A listed service worker that fetches a WebAssembly module and instantiates it itself. Chromium:
+  // the worker's fetch pauses in its Fetch session and the module is checked by its bytes. Firefox
+  // shows that fetch to no listener that can hold it (background/firefox.js), so a checked site's
+  // service worker gets a policy without WebAssembly or eval (lib/csp.js): fail closed, the listed
+  // module is refused there too (docs/threat-model.md).
+  await test('a listed service worker that fetches and instantiates WebAssembly itself: the unlisted module never runs', async () => {
+    const g0 = site.log.length;
+    eq(R(await open(`${E}/r/swwasm-good.html`)).reg, 'ok', 'registration of the good twin');
+    await sleep(1500);
+    if (browserName === 'chromium') {
+      assert(markerCount(g0, 'good-swwasm') >= 1, `the listed module ran in the worker: ${JSON.stringify(site.log.slice(g0))}`);
+    } else {
+      eq([markerCount(g0, 'good-swwasm'), markerCount(g0, 'note-swwasm-refused-good') >= 1], [0, true],
+        `Firefox, fail closed: the listed module was refused in the worker (server: ${JSON.stringify(site.log.slice(g0))})`);
+    }
+    const e0 = site.log.length;
+    eq(R(await open(`${E}/r/swwasm-evil.html`)).reg, 'ok', 'registration of the tampered twin (its script is listed)');
+    await sleep(1500);
+    eq(evilMarkers(e0), [], 'requests to evil markers the server saw');
+    assert(markerCount(e0, 'note-swwasm-refused-evil') >= 1, `the worker ran and its module was refused: ${JSON.stringify(site.log.slice(e0))}`);
+    if (browserName === 'chromium') {
+      assert(blocks(E, '/octet/sw-evil.bin').some(r => r.reason === 'wasm_hash_mismatch'), 'host log block for the module');
+    } else {
+      const sw = hostRows(E, `${E}/sw/wasm-evil/sw.js`);
+      assert(sw.some(r => r.action === 'allow'), `the worker's listed script was checked: ${JSON.stringify(sw.slice(0, 2))}`);
+    }
+  });
+
   // A listed service worker, installed while the site is checked, answers /sw/made/app.js and
   // /sw/made/doc.html with responses it makes up: none of them reaches a checked page.
   await test('a listed service worker answering a script and a document with made-up responses: they never run', async () => {

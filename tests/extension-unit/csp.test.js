@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { parsePolicy, installablePolicy, hardenOpaqueSchemes, policyHeaders, withPolicies, headerArray, isInstalledPolicy, STRICT_FALLBACK, CSP_HEADER, CSP_REPORT_ONLY_HEADER } from '../../extension/src/lib/csp.js';
+import { parsePolicy, installablePolicy, hardenOpaqueSchemes, outsideTabWorkerPolicy, OUTSIDE_TAB_WORKER_POLICY, policyHeaders, withPolicies, headerArray, isInstalledPolicy, STRICT_FALLBACK, CSP_HEADER, CSP_REPORT_ONLY_HEADER } from '../../extension/src/lib/csp.js';
 
 const ENF = "script-src * data: blob: 'wasm-unsafe-eval'; script-src-elem * 'unsafe-hashes' 'sha256-AAAA'; script-src-attr 'unsafe-hashes' 'sha256-BBBB'";
 const RO = "style-src-elem * 'sha256-CCCC'; style-src-attr 'unsafe-hashes'";
@@ -67,4 +67,19 @@ test('data:/blob: as active content: removed from enforced categories\' directiv
   assert.deepEqual(only['worker-src'], ['*']);
   assert.equal(only['script-src-elem'], undefined);
   assert.equal(hardenOpaqueSchemes({ enforce: 'a, b' }, { 'mode-object': 'enforce' }).enforce, STRICT_FALLBACK);
+});
+
+test('a checked site\'s worker outside any tab (Firefox): no WebAssembly or eval where its WebAssembly is enforced', () => {
+  assert.equal(outsideTabWorkerPolicy({ checked: true, mode: 'enforce' }), OUTSIDE_TAB_WORKER_POLICY);
+  assert.equal(outsideTabWorkerPolicy({ checked: true, modes: { 'mode-wasm': 'enforce', 'mode-script': 'report' } }), OUTSIDE_TAB_WORKER_POLICY);
+  assert.equal(outsideTabWorkerPolicy({ checked: true, modes: { 'mode-wasm': 'warn', 'mode-script': 'enforce' } }), null);
+  assert.equal(outsideTabWorkerPolicy({ checked: true, modes: { 'mode-script': 'enforce' } }), null, 'wasm not covered');
+  assert.equal(outsideTabWorkerPolicy({ checked: true, mode: 'report' }), null);
+  assert.equal(outsideTabWorkerPolicy({ checked: false, mode: 'enforce' }), null);
+  assert.equal(outsideTabWorkerPolicy(null), null);
+  // The policy: one directive, remote scripts only; no source that lets WebAssembly compile or
+  // eval run (CSP3: 'unsafe-eval' allows both), and no opaque scheme.
+  const d = parsePolicy(OUTSIDE_TAB_WORKER_POLICY);
+  assert.deepEqual(d, [['script-src', ['*']]]);
+  for (const s of d[0][1]) assert.ok(!/eval|inline|data:|blob:|filesystem:/i.test(s), s);
 });

@@ -29,6 +29,7 @@ import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { concatChunks } from '../lib/bytes.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 import { documentResponseHeaders } from './firefox_waict.js';
+import { CSP_HEADER, outsideTabWorkerPolicy } from '../lib/csp.js';
 import { installDnrRequestHeaders } from './request_headers_dnr.js';
 import { installWorkersFirefox } from './workers_firefox.js';
 
@@ -75,6 +76,14 @@ export function installFirefox(core) {
     const redirect = redirectTarget(d.statusCode, normalizeHeaders(d.responseHeaders).location, d.url) !== null;
     if (!redirect && hopToCheck(top.state, top.origin + '/', d.url, core.noPolicy)) return subresourceHop(d, top);
     filterBody(d, top.origin, top.state, false);
+    // A script outside any tab: a service worker's (main script, update check, importScripts; the
+    // policy takes effect on the main script only). Its own fetch() is not seen (see the listener
+    // below): no WebAssembly or eval in it where the site's WebAssembly is enforced (lib/csp.js).
+    const workerPolicy = d.tabId < 0 && d.type === 'script' && !redirect ? outsideTabWorkerPolicy(top.state) : null;
+    if (workerPolicy) {
+      trace.push({ workerPolicy, url: d.url });
+      return { responseHeaders: [...(d.responseHeaders || []), { name: CSP_HEADER, value: workerPolicy }] };
+    }
     // A frame of the checked origin gets the host's CSP like the top-level document (waict.js).
     if (d.type === 'sub_frame' && !redirect && originOf(d.url) === top.origin) {
       return documentResponseHeaders(core, d, top.origin).then(h => (h ? { responseHeaders: h } : {}), () => ({}));

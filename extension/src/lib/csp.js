@@ -18,6 +18,8 @@
 // policy (no inline script, style, event handler or eval at all: never fail open) and dropped for
 // the report-only one.
 
+import { modeFor } from './categories.js';
+
 export const CSP_HEADER = 'Content-Security-Policy';
 export const CSP_REPORT_ONLY_HEADER = 'Content-Security-Policy-Report-Only';
 export const STRICT_FALLBACK = "script-src * 'wasm-unsafe-eval'; script-src-attr 'none'; style-src *; style-src-attr 'none'";
@@ -104,6 +106,21 @@ export function hardenOpaqueSchemes(csp, modes) {
     }
   }
   return { ...(csp || {}), enforce: serializePolicy(dirs) };
+}
+
+// Firefox: a checked site's worker outside any tab (a service worker; its scripts are requests with
+// tabId -1) may fetch() bytes and compile them itself. Firefox shows such a fetch (type
+// xmlhttprequest) to no listener that can hold it without stalling the extension's own manifest
+// fetch (background/firefox.js), so its bytes cannot be checked: where the site's WebAssembly is
+// enforced, the worker's main script response gets one more policy that allows remote scripts only
+// (importScripts, which is checked), with neither 'wasm-unsafe-eval' nor 'unsafe-eval' (CSP3: either
+// allows WebAssembly compilation), nor data:/blob:/filesystem: (never matched by `*`). Fail closed:
+// a listed module is refused in such a worker too, and so is eval (docs/threat-model.md).
+//   outsideTabWorkerPolicy({ mode: 'enforce' })                      -> "script-src *"
+//   outsideTabWorkerPolicy({ modes: { 'mode-wasm': 'report' } })     -> null
+export const OUTSIDE_TAB_WORKER_POLICY = 'script-src *';
+export function outsideTabWorkerPolicy(state) {
+  return state && state.checked !== false && modeFor(state, 'wasm') === 'enforce' ? OUTSIDE_TAB_WORKER_POLICY : null;
 }
 
 // Is a securitypolicyviolation event's `originalPolicy` one of the policies we installed? Browsers

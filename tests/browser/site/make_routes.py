@@ -18,7 +18,8 @@ ran). A "tampered" resource is listed with the hash of its good twin and served 
   /r/spec-*.html                          speculation rules (prerender) of a tampered page
   /r/nested-*.html, /r/shared-*.html      a worker started by a worker; a shared worker's importScripts
   /sw/*, /r/sw*.html                      service workers: registration, update, importScripts, one
-                                          installed while the site was off (sw-update-v2.json: update bytes)
+                                          installed while the site was off (sw-update-v2.json: update bytes),
+                                          one that instantiates WebAssembly it fetched itself
 usage: make_routes.py ROOT"""
 import base64, hashlib, json, os, sys
 
@@ -209,6 +210,22 @@ for d in ('pre', 'made'):
   catch (e) {{ R.reg = "error: " + e.message; }}
   setTimeout(done, 500);
 }})();'''))
+
+# a listed service worker that fetches a WebAssembly module itself and instantiates it in the worker
+# (its fetch is outside any tab: Firefox type xmlhttprequest); /octet/sw-good.bin is the listed
+# module, /octet/sw-evil.bin an unlisted one. The module calls env.good / env.evil; a refused fetch
+# or compile sends note-swwasm-refused-WHICH.
+add('/octet/sw-good.bin', GOOD_WASM, None)
+add('/octet/sw-evil.bin', EVIL_WASM, None)
+for which in ('good', 'evil'):
+    add(f'/sw/wasm-{which}/sw.js', f'''const M = n => fetch("/marker/" + n, {{ cache: "no-store" }}).catch(() => {{}});
+const env = {{ good: () => M("good-swwasm"), evil: () => M("evil-swwasm") }};
+self.addEventListener("install", e => e.waitUntil((async () => {{
+  try {{ const r = await fetch("/octet/sw-{which}.bin", {{ cache: "no-store" }}); await WebAssembly.instantiate(await r.arrayBuffer(), {{ env }}); }}
+  catch (err) {{ await M("note-swwasm-refused-{which}"); }}
+}})()));
+''')
+    add(f'/r/swwasm-{which}.html', page('sw wasm', '', REG.format(f'/sw/wasm-{which}/sw.js')))
 
 # 9. a page that loads a script late (after the test detached the debugger): listed / tampered
 for which in ('good', 'evil'):
