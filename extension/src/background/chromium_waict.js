@@ -1,7 +1,6 @@
 // Chromium side of background/waict.js: the synthesised CSP on a checked document's response.
-import { headerArray, policyHeaders, CSP_HEADER } from '../lib/csp.js';
+import { headerArray, CSP_HEADER } from '../lib/csp.js';
 import { base64FromBytes } from '../lib/bytes.js';
-import { evalGuardSource, evalHashesOf } from '../lib/eval_guard.js';
 
 // A checked document (top-level or a frame of the checked origin) the verdict lets through: its
 // response is delivered with the host's CSP appended to the site's own headers, before the renderer
@@ -11,11 +10,7 @@ import { evalGuardSource, evalHashesOf } from '../lib/eval_guard.js';
 // pass(). If Chromium refuses, an enforced policy is not silently dropped: the document fails.
 export async function continueDocument({ core, send, target, requestId, paused, tabId, origin, res, pass, block }) {
   const csp = res.csp || await core.waict.cspFor(origin);
-  // Listed evals (lib/eval_guard.js): the guard goes in before the document exists; if it cannot,
-  // the policy stays as the host wrote it (every eval blocked, listed or not).
-  const hashes = [...new Set(policyHeaders(csp).flatMap(h => evalHashesOf(h.value)))];
-  const guarded = hashes.length > 0 && await installEvalGuard(send, target, tabId, origin, hashes);
-  const extra = core.waict.documentHeaders(tabId, csp, { trustedTypesEval: guarded });
+  const extra = core.waict.documentHeaders(tabId, csp);
   if (!extra.length) return pass();
   const responseHeaders = [...headerArray(paused.responseHeaders || []), ...extra.map(h => ({ name: h.name, value: h.value }))];
   try {
@@ -27,26 +22,4 @@ export async function continueDocument({ core, send, target, requestId, paused, 
     return extra.some(h => h.name === CSP_HEADER) ? block() : pass();
   }
   return undefined;
-}
-
-// The eval guard of the document about to be created in `target` (a tab or a frame's session):
-// registered with Page.addScriptToEvaluateOnNewDocument, which runs it in every new document of
-// that target before any of the page's scripts (it does nothing outside `origin`); the previous
-// one of the target is removed. true when registered.
-const guards = new Map();   // `${tabId}|${sessionId}` -> script identifier
-async function installEvalGuard(send, target, tabId, origin, hashes) {
-  const key = `${tabId}|${target.sessionId || ''}`;
-  const old = guards.get(key);
-  if (old) await send(target, 'Page.removeScriptToEvaluateOnNewDocument', { identifier: old }).catch(() => {});
-  guards.delete(key);
-  try {
-    const r = await send(target, 'Page.addScriptToEvaluateOnNewDocument', { source: evalGuardSource(origin, hashes) });
-    if (!r || !r.identifier) return false;
-    guards.set(key, r.identifier);
-    if (guards.size > 500) guards.delete(guards.keys().next().value);
-    return true;
-  } catch (e) {
-    (globalThis.verityTrace || []).push({ evalGuardError: String(e && e.message || e), origin });
-    return false;
-  }
 }

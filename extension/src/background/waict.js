@@ -19,7 +19,6 @@ import { countVerdict } from '../lib/decisions.js';
 import { categoryOf, categoryOfViolation } from '../lib/categories.js';
 import { originOf } from '../lib/site_state.js';
 import { policyHeaders, isInstalledPolicy, hardenOpaqueSchemes } from '../lib/csp.js';
-import { withTrustedTypesEval } from '../lib/eval_guard.js';
 import { parseReportingEndpoints, endpointUrls, waictReport, dispositionOf, ReportQueue } from '../lib/reports.js';
 import { requestHeadersFor } from '../lib/request_headers.js';
 
@@ -28,7 +27,7 @@ const FAILED = new Set(['block', 'warn', 'report']);
 const MAX_VIOLATIONS_PER_PAGE = 200;
 const SENT_MAX = 200;
 const DIRECTIVES = new Set(['script-src', 'script-src-elem', 'script-src-attr', 'style-src', 'style-src-elem', 'style-src-attr',
-  'frame-src', 'child-src', 'object-src', 'worker-src', 'require-trusted-types-for', 'trusted-types']);
+  'frame-src', 'child-src', 'object-src', 'worker-src']);
 
 export class WaictHooks {
   constructor(core, { send = defaultSend, userAgent = globalThis.navigator ? navigator.userAgent : '', delayMs = 1000 } = {}) {
@@ -59,12 +58,10 @@ export class WaictHooks {
   // The headers to append to a checked document's response ([] when there is no CSP to install);
   // remembered per tab, so violations can be told to be ours.
   // data:/blob: loads of enforced active categories are blocked (lib/csp.js hardenOpaqueSchemes).
-  // trustedTypesEval (Chromium, with lib/eval_guard.js installed in the page): listed evals run.
-  documentHeaders(tabId, csp, { trustedTypesEval = false } = {}) {
+  documentHeaders(tabId, csp) {
     const t = this.core.tabs.get(tabId);
     const modes = t && t.state && t.state.checked ? t.state.modes : null;
-    let hs = policyHeaders(modes ? hardenOpaqueSchemes(csp, modes) : csp);
-    if (trustedTypesEval) hs = hs.map(h => ({ name: h.name, value: withTrustedTypesEval(h.value) }));
+    const hs = policyHeaders(modes ? hardenOpaqueSchemes(csp, modes) : csp);
     if (t && hs.length) t.policies = [...new Set([...(t.policies || []), ...hs.map(h => h.value)])];
     return hs;
   }

@@ -71,8 +71,6 @@ export function modeFor(state, destination) {
 export function categoryOfViolation(directive, blockedURI = '') {
   const opaque = /^(data|blob|filesystem):/i.test(blockedURI);
   if (directive === 'script-src' || directive === 'script-src-elem' || directive === 'script-src-attr') return opaque ? 'mode-script' : 'mode-inline-js';
-  // Trusted Types (lib/eval_guard.js): an eval string not in eval_hashes, a policy of the page's own.
-  if (directive === 'require-trusted-types-for' || directive === 'trusted-types') return 'mode-inline-js';
   if (directive === 'style-src' || directive === 'style-src-elem' || directive === 'style-src-attr') return 'mode-inline-css';
   if (directive === 'frame-src' || directive === 'child-src') return 'mode-frame';
   if (directive === 'object-src') return 'mode-object';

@@ -115,8 +115,6 @@ std::optional<headers::Category> CategoryOfViolation(std::string_view directive,
   if (directive == "worker-src") return Category::kWorker;
   if (directive.starts_with("script-src")) return scheme ? Category::kScript : Category::kInlineJs;
   if (directive.starts_with("style-src")) return Category::kInlineCss;
-  // Trusted Types, which the extension adds to gate eval by eval_hashes (extension lib/eval_guard.js).
-  if (directive == "require-trusted-types-for" || directive == "trusted-types") return Category::kInlineJs;
   return std::nullopt;
 }
 

@@ -60,8 +60,7 @@ SynthesizedCsp ComputeInlineCsp(const integrity::Manifest& manifest, const heade
 // effectiveDirective of an inline_violation): script-src* -> mode-inline-js, or mode-script /
 // mode-worker when the blocked URI is data:/blob:; style-src* -> mode-inline-css; frame-src and a
 // "srcdoc" blocked URI -> mode-frame; object-src -> mode-object; worker-src -> mode-worker;
-// require-trusted-types-for and trusted-types (the Trusted Types gate the Chromium extension adds
-// for eval_hashes) -> mode-inline-js; anything else -> nullopt (not a violation of Verity's policy).
+// anything else -> nullopt (not a violation of Verity's policy).
 std::optional<headers::Category> CategoryOfViolation(std::string_view effective_directive,
                                                      std::string_view blocked_uri);
 

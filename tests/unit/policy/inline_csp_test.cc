@@ -144,9 +144,6 @@ TEST_CASE("the category of a violation of the synthesised policy") {
   CHECK(CategoryOfViolation("script-src-elem", "inline") == Category::kInlineJs);
   CHECK(CategoryOfViolation("script-src-attr", "inline") == Category::kInlineJs);
   CHECK(CategoryOfViolation("script-src", "eval") == Category::kInlineJs);
-  CHECK(CategoryOfViolation("require-trusted-types-for", "trusted-types-sink") == Category::kInlineJs);
-  CHECK(CategoryOfViolation("trusted-types", "trusted-types-policy") == Category::kInlineJs);
-  CHECK_FALSE(CategoryOfViolation("trusted-types-x", "inline").has_value());
   CHECK(CategoryOfViolation("script-src-elem", "data") == Category::kScript);
   CHECK(CategoryOfViolation("script-src-elem", "blob:https://example.com/1") == Category::kScript);
   CHECK(CategoryOfViolation("style-src-elem", "inline") == Category::kInlineCss);
