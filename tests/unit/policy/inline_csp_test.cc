@@ -144,6 +144,8 @@ TEST_CASE("the category of a violation of the synthesised policy") {
   CHECK(CategoryOfViolation("script-src-elem", "inline") == Category::kInlineJs);
   CHECK(CategoryOfViolation("script-src-attr", "inline") == Category::kInlineJs);
   CHECK(CategoryOfViolation("script-src", "eval") == Category::kInlineJs);
+  // Verity's policy has no Trusted Types directives: such a violation is the site's own.
+  CHECK_FALSE(CategoryOfViolation("require-trusted-types-for", "trusted-types-sink").has_value());
   CHECK(CategoryOfViolation("script-src-elem", "data") == Category::kScript);
   CHECK(CategoryOfViolation("script-src-elem", "blob:https://example.com/1") == Category::kScript);
   CHECK(CategoryOfViolation("style-src-elem", "inline") == Category::kInlineCss);
