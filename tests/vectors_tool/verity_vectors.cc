@@ -41,12 +41,11 @@
 #include "transparency/tree_head.h"
 #include "vector_case.h"
 
-namespace fs = std::filesystem;
-using namespace verity;
-using namespace verity::transparency;
-using namespace verity::vectors;
-
+namespace verity::vectors {
 namespace {
+
+namespace fs = std::filesystem;
+using namespace transparency;
 
 constexpr int64_t kNow = 1763900000;  // 2025-11-23
 constexpr std::string_view kDomain = "app.example";
@@ -437,8 +436,10 @@ int Check(const fs::path& dir) {
 }
 
 }  // namespace
+}  // namespace verity::vectors
 
 int main(int argc, char** argv) {
+  using namespace verity::vectors;
   if (argc != 3) {
     std::fprintf(stderr, "usage: verity_vectors gen|check DIR\n");
     return 2;

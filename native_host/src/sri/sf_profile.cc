@@ -1,33 +1,45 @@
 #include "sri/sf_profile.h"
 
+#include <optional>
 #include <type_traits>
+#include <variant>
 
 #include "sfv/sfv.h"
 
 namespace verity::sri::sf {
 namespace {
 
+template <typename... F>
+struct Visitor : F... {
+  using F::operator()...;
+};
+template <typename... F>
+Visitor(F...) -> Visitor<F...>;
+
+// The SRI profile keeps five of RFC 9651's bare item types; decimal, date and display string are
+// refused.
 Result<BareItem> FromSfv(const sfv::BareItem& v, ErrorCode code) {
-  BareItem out;
-  if (auto* i = std::get_if<sfv::Integer>(&v)) {
-    out.type = BareItem::Type::kInteger;
-    out.integer = i->value;
-  } else if (auto* s = std::get_if<sfv::String>(&v)) {
-    out.type = BareItem::Type::kString;
-    out.text = s->value;
-  } else if (auto* t = std::get_if<sfv::Token>(&v)) {
-    out.type = BareItem::Type::kToken;
-    out.text = t->value;
-  } else if (auto* b = std::get_if<sfv::ByteSequence>(&v)) {
-    out.type = BareItem::Type::kByteSequence;
-    out.bytes = b->value;
-  } else if (auto* f = std::get_if<sfv::Boolean>(&v)) {
-    out.type = BareItem::Type::kBoolean;
-    out.boolean = f->value;
-  } else {
-    return MakeError(code, "decimal, date and display string values are not part of the SRI profile");
-  }
-  return out;
+  using T = BareItem::Type;
+  using Out = std::optional<BareItem>;
+  Out out = std::visit(Visitor{[](const sfv::Integer& i) -> Out {
+                                 return BareItem{T::kInteger, i.value, {}, {}, true};
+                               },
+                               [](const sfv::String& s) -> Out {
+                                 return BareItem{T::kString, 0, s.value, {}, true};
+                               },
+                               [](const sfv::Token& t) -> Out {
+                                 return BareItem{T::kToken, 0, t.value, {}, true};
+                               },
+                               [](const sfv::ByteSequence& b) -> Out {
+                                 return BareItem{T::kByteSequence, 0, {}, b.value, true};
+                               },
+                               [](const sfv::Boolean& f) -> Out {
+                                 return BareItem{T::kBoolean, 0, {}, {}, f.value};
+                               },
+                               [](const auto&) -> Out { return std::nullopt; }},
+                       v);
+  if (!out) return MakeError(code, "decimal, date and display string values are not part of the SRI profile");
+  return std::move(*out);
 }
 
 sfv::BareItem ToSfv(const BareItem& v) {
