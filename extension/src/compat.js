@@ -71,3 +71,10 @@ export function sendToTab(tabId, msg) {
   if (typeof tabId !== 'number' || tabId < 0) return;
   Promise.resolve().then(() => api.tabs.sendMessage(tabId, msg, { frameId: 0 })).catch(() => {});
 }
+
+// Content scripts registered at run time (background/wasm_guard.js): the same promise API in both.
+export const contentScripts = {
+  registered: ids => Promise.resolve(api.scripting.getRegisteredContentScripts({ ids })),
+  register: scripts => Promise.resolve(api.scripting.registerContentScripts(scripts)),
+  unregister: ids => Promise.resolve(api.scripting.unregisterContentScripts({ ids })),
+};

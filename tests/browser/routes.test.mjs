@@ -274,6 +274,33 @@ async function main() {
     const v = (await drv.recent()).filter(r => r.url === `${E}/octet/good.bin`).pop();
     eq(v && [v.destination, v.action], ['wasm', 'allow'], 'the listed module is checked as wasm');
   });
+  // WebAssembly from bytes no network check saw as a module (content/wasm_guard.js).
+  for (const [form, how] of [['inst', 'WebAssembly.instantiate(bytes)'], ['comp', 'WebAssembly.compile(bytes)'],
+    ['stream', 'instantiateStreaming(new Response(bytes))']]) {
+    await test(`WebAssembly built in JS from fetched text, ${how}: the unlisted module never runs`, async () => {
+      const { go, eo } = await pair({ origin: E, good: `/r/wasmjs-${form}-good.html`, evil: `/r/wasmjs-${form}-evil.html`, goodMarker: `good-wasmjs-${form}`,
+        blockedUrl: `/r/wasmjs-${form}-evil.html`, reason: 'wasm_hash_mismatch', load: open });
+      eq([go.R && go.R.wasm, eo.R && eo.R.wasm], ['ran', 'error'], `in-page results (${eo.R && eo.R.err})`);
+      const rows = hostRows(E, `${E}/r/wasmjs-${form}-good.html`).filter(r => r.destination === 'wasm');
+      assert(rows.some(r => r.action === 'allow' && r.reason === 'wasm_match'), `host row for the listed bytes: ${JSON.stringify(rows)}`);
+    });
+  }
+  for (const [form, reason, what] of [['sync', 'wasm_sync_compile', 'a synchronous new WebAssembly.Module(bytes)'],
+    ['posted', 'wasm_foreign_module', 'a Module compiled by a worker and posted to the page']]) {
+    await test(`${what} is refused on an enforced site, listed or not (fail closed)`, async () => {
+      for (const which of ['good', 'evil']) {
+        const m0 = site.log.length;
+        const url = `${E}/r/wasmjs-${form}-${which}.html`;
+        const o = await open(url);
+        await sleep(300);
+        const v = (await drv.recent()).filter(r => r.url === url && r.destination === 'wasm').pop();
+        eq(v && [v.action, v.reason], ['block', reason], `recent row of ${which} (${JSON.stringify(o)})`);
+        eq([markerCount(m0, `good-wasmjs-${form}`), markerCount(m0, `evil-wasmjs-${form}`)], [0, 0], `markers of ${which}`);
+        eq(o.R && o.R.wasm, 'error', `in-page result of ${which}`);
+        if (form === 'posted') eq(o.R.posted, 'module', 'the worker posted a Module');
+      }
+    });
+  }
   await test('a listed script served as application/wasm is checked as a script, not blocked as a wasm mismatch', async () => {
     const m0 = site.log.length;
     await open(`${E}/r/wasmct.html`);

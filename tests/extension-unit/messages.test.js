@@ -13,6 +13,20 @@ test('the content script repeats the two message types it sends, spelled alike',
   assert.match(src, new RegExp(`const PAGE_SRI = '${Msg.PAGE_SRI}';`));
 });
 
+test('the page agent and the WebAssembly guard spell their messages and events alike', () => {
+  const page = read('extension/src/content/waict_page.js');
+  const guard = read('extension/src/content/wasm_guard.js');
+  assert.match(page, new RegExp(`const PAGE_WASM = '${Msg.PAGE_WASM}';`));
+  for (const [name, value] of [['WASM_Q', 'verity-wasm-q'], ['WASM_A', 'verity-wasm-a']]) {
+    assert.match(page, new RegExp(`const ${name} = '${value}';`));
+    assert.match(guard, new RegExp(`const ${name.slice(5)} = '${value}';`));
+  }
+  for (const why of ['sync_compile', 'foreign_module']) {
+    assert.match(guard, new RegExp(`refuse\\('${why}'`));
+    assert.ok(Object.values(Reason).includes(`wasm_${why}`), why);
+  }
+});
+
 test('docs/protocol.md lists exactly the extension codes and reasons of messages.js', () => {
   const doc = read('docs/protocol.md');
   const at = doc.indexOf('## Appendix: extension codes');

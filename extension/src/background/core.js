@@ -3,9 +3,9 @@
 // overrides and the block page. chromium.js and firefox.js feed it responses.
 
 import { browserName, extensionVersion, connectNative, storageGet, storageSet, setBadgeField, pageUrl, navigateTab } from '../compat.js';
-import { HOST_NAME, HostType, Action } from '../lib/messages.js';
+import { HOST_NAME, HostType, Action, Reason } from '../lib/messages.js';
 import { HostClient, BATCH_MAX_CAP } from '../lib/host_client.js';
-import { applyHostState, applySetting, isCheckedLocally, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';
+import { applyHostState, applySetting, isCheckedLocally, originOf, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';
 import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
 import { BadgeWriter } from '../lib/badge.js';
 import { digestsFor, manifestBodyField } from '../lib/bytes.js';
@@ -228,12 +228,13 @@ export class Core {
   }
 
   // One response body of a checked site. Returns { action, reason, detail, enforced }.
-  async verdict({ tabId, origin, state, url, destination, bytes, status, fromCache, integrity }) {
+  // `digests` instead of `bytes`: bytes hashed elsewhere (content/wasm_guard.js), `size` long.
+  async verdict({ tabId, origin, state, url, destination, bytes, digests: given, size, status, fromCache, integrity }) {
     const key = stripFragment(url);
     const t = typeof tabId === 'number' && tabId >= 0 ? this.tab(tabId) : null;
     const sri = integrity ?? (t ? t.integrity.get(key) : undefined);
     const manifest = await this.ensureManifest(origin, state);
-    const digests = await digestsFor(bytes, sri);
+    const digests = given || await digestsFor(bytes, sri);
     const msg = { type: HostType.VERDICT, origin, url: key, destination, ...digests, status, from_cache: !!fromCache };
     if (sri) msg.integrity = sri;
     if (typeof tabId === 'number' && tabId >= 0) msg.tab = tabId;
@@ -255,7 +256,7 @@ export class Core {
       t.counts = countVerdict(t.counts, res.action);
       this.updateBadge(tabId);
     }
-    const row = { seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: bytes.length, digests: Object.keys(digests), integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced, fast };
+    const row = { seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: bytes ? bytes.length : size, digests: Object.keys(digests), integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced, fast };
     this.recent.push(row);
     if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
     if (fast) this.sendNotice({ ...msg, notice: true }, row, tabId);
@@ -321,6 +322,32 @@ export class Core {
       const { originCert = null, destCert = null } = certs ? await certs() : {};
       return this.hopCheck({ tabId, state, fromUrl, toUrl: url, kind: HopKind.SUBRESOURCE, originCert, destCert });
     });
+  }
+
+  // WebAssembly bytes a page of a checked site is about to compile (content/wasm_guard.js through
+  // content/waict_page.js): {op:'check', sha256, size, url} is a `wasm` verdict of the host for the
+  // frame's site; {op:'refused', why, lax} is a call the guard refused (or, lax, only reported).
+  async wasmBytes(m, sender) {
+    const tabId = sender.tab.id;
+    const frameUrl = String(sender.url || '');
+    const origin = originOf(frameUrl);
+    const t = this.tabs.get(tabId);
+    const state = t && t.origin === origin && t.state && t.state.checked ? t.state : this.cachedState(origin);
+    if (!origin || !state || !state.checked) return { ok: true, checked: false, allow: true };
+    if (m.op === 'refused') {
+      const reason = m.why === 'sync_compile' ? Reason.WASM_SYNC_COMPILE : Reason.WASM_FOREIGN_MODULE;
+      const action = m.lax === true ? Action.REPORT : Action.BLOCK;
+      this.record({ tab: tabId, origin, url: stripFragment(frameUrl), destination: 'wasm', action, reason, enforced: action === Action.BLOCK ? 'block' : 'pass', guard: true });
+      if (t && t.origin === origin) { t.counts = countVerdict(t.counts, action); this.updateBadge(tabId); }
+      return { ok: true };
+    }
+    const size = Number(m.size);
+    if (m.op !== 'check' || typeof m.sha256 !== 'string' || !/^[A-Za-z0-9+/]{43}=$/.test(m.sha256) || !Number.isSafeInteger(size) || size < 0) {
+      return { ok: false };
+    }
+    const url = originOf(String(m.url || '')) ? String(m.url) : frameUrl;
+    const res = await this.verdict({ tabId, origin, state, url, destination: 'wasm', digests: { sha256: m.sha256 }, size, status: 200 });
+    return { ok: true, checked: true, allow: res.enforced !== 'block', reason: res.reason };
   }
 
   // One row of the in-memory recent list (DEBUG_STATE), as verdict() writes it.

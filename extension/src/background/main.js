@@ -6,16 +6,19 @@ import { originOf } from '../lib/site_state.js';
 import { Core } from './core.js';
 import { installChromium } from './chromium.js';
 import { installFirefox } from './firefox.js';
+import { installWasmGuard } from './wasm_guard.js';
 
 const core = new Core();
 globalThis.verity = core; // for the browser tests (Playwright evaluates in the service worker)
 if (isFirefox) installFirefox(core); else installChromium(core);
+installWasmGuard(core);
 
 const isTabId = v => Number.isInteger(v) && v >= 0;
 
 const handlers = {
   [Msg.PAGE_HELLO]: (_m, sender) => core.waict.pageHello(sender.tab.id),   // { checked, warn }
   [Msg.PAGE_CSP_VIOLATION]: (m, sender) => core.waict.violations(m.items, sender),
+  [Msg.PAGE_WASM]: (m, sender) => core.wasmBytes(m, sender),
   [Msg.PAGE_SRI]: (m, sender) => {
     const t = core.tabs.get(sender.tab.id);
     if (!t || !t.state || !t.state.checked || !Array.isArray(m.items)) return { ok: false };

@@ -7,12 +7,19 @@
 //  - The warn notice (top frame only): a small, non-blocking banner when a check of a warn-mode
 //    category failed (the page stays usable; it can be dismissed). Shown from the hello answer or
 //    from Msg.WARN_NOTICE sent by the background.
-// Message strings must equal Msg.PAGE_HELLO / PAGE_CSP_VIOLATION / WARN_NOTICE in lib/messages.js.
+//  - The isolated end of content/wasm_guard.js (registered in the MAIN world of checked hosts only):
+//    answers its synchronous "is this frame checked?" from the hello answer, and sends the SHA-256 of
+//    the bytes it is about to compile to the background (Msg.PAGE_WASM), which asks the host.
+// Message strings must equal Msg.PAGE_HELLO / PAGE_CSP_VIOLATION / WARN_NOTICE / PAGE_WASM in
+// lib/messages.js.
 (() => {
   const api = globalThis.browser || globalThis.chrome;
   const PAGE_HELLO = 'verity/page-hello';
   const PAGE_CSP_VIOLATION = 'verity/page-csp-violation';
   const WARN_NOTICE = 'verity/warn-notice';
+  const PAGE_WASM = 'verity/page-wasm';
+  const WASM_Q = 'verity-wasm-q';
+  const WASM_A = 'verity-wasm-a';
   const MAX_BUFFER = 200;
   let checked = null;            // null: not answered yet
   let buffer = [];
@@ -63,10 +70,35 @@
     return undefined;
   });
 
+  // ---- WebAssembly bytes (content/wasm_guard.js) ----
+  let wasmState = null;            // 'off' | 'enforce' | 'lax' (report/warn); null while unknown or when the hello failed
+  const helloWaiters = [];
+  const answer = m => document.dispatchEvent(new CustomEvent(WASM_A, { detail: JSON.stringify(m) }));
+  async function wasmCheck(q) {
+    if (wasmState === null) await new Promise(resolve => helloWaiters.push(resolve));
+    if (wasmState === 'off') return { checked: false };
+    if (wasmState === null) return { allow: false, reason: 'verifier_unavailable' };
+    const reply = await api.runtime.sendMessage({ type: PAGE_WASM, op: 'check', sha256: q.sha256, size: q.size, url: q.url }).catch(() => null);
+    return reply && reply.ok ? { allow: reply.allow === true, checked: reply.checked, reason: reply.reason } : { allow: false, reason: 'verifier_unavailable' };
+  }
+  document.addEventListener(WASM_Q, e => {
+    let q;
+    try { q = JSON.parse(String(e.detail)); } catch (_) { return; }
+    if (!q || typeof q !== 'object') return;
+    if (q.op === 'state') { answer({ op: 'state', state: wasmState }); return; }
+    if (q.op === 'refused') {
+      if (wasmState !== 'off') api.runtime.sendMessage({ type: PAGE_WASM, op: 'refused', why: String(q.why), url: String(q.url), lax: q.lax === true }).catch(() => {});
+      return;
+    }
+    if (q.op === 'check' && Number.isInteger(q.id)) wasmCheck(q).then(a => answer({ ...a, id: q.id }));
+  }, true);
+
   api.runtime.sendMessage({ type: PAGE_HELLO }).then(reply => {
     checked = !!(reply && reply.checked);
+    wasmState = !checked ? 'off' : reply.wasm === 'enforce' ? 'enforce' : 'lax';
+    helloWaiters.splice(0).forEach(f => f());
     if (!checked) { window.removeEventListener('securitypolicyviolation', onViolation, true); buffer = []; return; }
     flush();
     if (reply.warn > 0) showNotice(reply.warn);
-  }).catch(() => { checked = false; buffer = []; });
+  }).catch(() => { checked = false; buffer = []; helloWaiters.splice(0).forEach(f => f()); });
 })();

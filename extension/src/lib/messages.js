@@ -28,6 +28,7 @@ export const Msg = Object.freeze({
   PAGE_HELLO: 'verity/page-hello',       // "is this page's top-level site checked?" (local answer only)
   PAGE_SRI: 'verity/page-sri',           // integrity attributes of <script>/<link> elements
   PAGE_CSP_VIOLATION: 'verity/page-csp-violation', // securitypolicyviolation events (content/waict_page.js)
+  PAGE_WASM: 'verity/page-wasm',         // WebAssembly bytes a page compiles (content/wasm_guard.js via waict_page.js)
   // extension pages (popup, block page) -> background
   POPUP_STATE: 'verity/popup-state',
   SET_SITE: 'verity/set-site',
@@ -46,6 +47,7 @@ export const MsgFrom = Object.freeze({
   [Msg.PAGE_HELLO]: 'content',
   [Msg.PAGE_SRI]: 'content',
   [Msg.PAGE_CSP_VIOLATION]: 'content',
+  [Msg.PAGE_WASM]: 'content',
   [Msg.POPUP_STATE]: 'page',
   [Msg.SET_SITE]: 'page',
   [Msg.LOG_QUERY]: 'page',
@@ -77,6 +79,8 @@ export const Reason = Object.freeze({
   INTERCEPTION_UNAVAILABLE: 'interception_unavailable', // Chromium: the debugger could not be attached
   NOT_CHECKED: 'not_checked',
   OVERRIDDEN: 'user_override',
+  WASM_SYNC_COMPILE: 'wasm_sync_compile',       // content/wasm_guard.js refused new WebAssembly.Module(bytes)
+  WASM_FOREIGN_MODULE: 'wasm_foreign_module',   // ... refused to instantiate a Module it did not check
 });
 
 export const Setting = Object.freeze({ DEFAULT: 'default', OFF: 'off', VERIFY: 'verify', REQUIRE: 'require' });

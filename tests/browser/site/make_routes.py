@@ -14,6 +14,9 @@ ran). A "tampered" resource is listed with the hash of its good twin and served 
   /r/s3xx-*.html                          top-level / frame / script bodies of 300 and 399 responses
   /r/embed-*.html /r/emb-*.html /r/e.svg  <embed type=text/html> and <embed type=image/svg+xml>
   /octet/*.bin                            WebAssembly served as application/octet-stream (server.py)
+  /octet/*.b64, /r/wasmjs-*.html          WebAssembly built in JS from base64 text (compile, instantiate,
+                                          instantiateStreaming of a made-up Response, sync Module, a
+                                          Module posted by a worker)
   /wasmct/ok.js                           a listed script served as application/wasm
   /r/spec-*.html                          speculation rules (prerender) of a tampered page
   /r/nested-*.html, /r/shared-*.html      a worker started by a worker; a shared worker's importScripts
@@ -114,6 +117,46 @@ WASM_PAGE = '''(async () => {{
 }})();'''
 for which in ('good', 'evil'):
     add(f'/r/wasm-{which}.html', page('wasm', '', WASM_PAGE.format(f'/octet/{which}.bin')))
+# 4b. WebAssembly from bytes never fetched as a module: base64 text (not \0asm, so no network check
+# sees a module) decoded in JS and compiled by each API form; the guard (content/wasm_guard.js)
+# checks the decoded bytes. A Module compiled in a worker and posted to the page is refused there.
+add('/octet/good.b64', base64.b64encode(GOOD_WASM), None)
+add('/octet/evil.b64', base64.b64encode(EVIL_WASM), None)
+WASMJS_PAGE = '''(async () => {{
+  const env = {{ good: () => M("good-wasmjs-{1}"), evil: () => M("evil-wasmjs-{1}") }};
+  try {{
+    const b64 = await (await fetch("/octet/{0}.b64", {{ cache: "no-store" }})).text();
+    const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+    {2}
+    R.wasm = "ran";
+  }} catch (e) {{ R.wasm = "error"; R.err = String(e); }}
+  setTimeout(done, 300);
+}})();'''
+WASMJS_FORMS = {
+    'inst': 'await WebAssembly.instantiate(bytes, { env });',
+    'comp': 'await WebAssembly.instantiate(await WebAssembly.compile(bytes), { env });',
+    'stream': 'await WebAssembly.instantiateStreaming(new Response(bytes, { headers: { "content-type": "application/wasm" } }), { env });',
+    'sync': 'new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });',
+}
+for form, call in WASMJS_FORMS.items():
+    for which in ('good', 'evil'):
+        add(f'/r/wasmjs-{form}-{which}.html', page('wasm from bytes', '', WASMJS_PAGE.format(which, form, call)))
+add('/r/wasmw.js', '''onmessage = async e => {
+  try { const b64 = await (await fetch(e.data, { cache: "no-store" })).text();
+        postMessage(await WebAssembly.compile(Uint8Array.from(atob(b64), c => c.charCodeAt(0)))); }
+  catch (err) { postMessage(String(err)); }
+};
+''')
+WASMW_PAGE = '''const env = {{ good: () => M("good-wasmjs-posted"), evil: () => M("evil-wasmjs-posted") }};
+const w = new Worker("/r/wasmw.js");
+w.onmessage = async e => {{
+  R.posted = e.data instanceof WebAssembly.Module ? "module" : String(e.data);
+  try {{ await WebAssembly.instantiate(e.data, {{ env }}); R.wasm = "ran"; }} catch (err) {{ R.wasm = "error"; R.err = String(err); }}
+  setTimeout(done, 300);
+}};
+w.postMessage("/octet/{0}.b64");'''
+for which in ('good', 'evil'):
+    add(f'/r/wasmjs-posted-{which}.html', page('posted module', '', WASMW_PAGE.format(which)))
 add('/wasmct/ok.js', js('good-wasmct'))                         # a listed script served as application/wasm
 add('/r/wasmct.html', page('wasm content type', '<script src="/wasmct/ok.js"></script>', 'addEventListener("load", done);'))
 

@@ -1,0 +1,31 @@
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { guardPatterns, checkedOrigins, guardRegistration, GUARD_SCRIPT_FILE } from '../../extension/src/lib/wasm_guard.js';
+import { isCheckedLocally } from '../../extension/src/lib/site_state.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+test('guard patterns: one per host and scheme, without port, sorted; not-origins dropped', () => {
+  assert.deepEqual(guardPatterns(['https://app.example', 'https://app.example:8443', 'http://10.0.0.1:8080', 'https://b.example/path', 'ftp://x.example', 'nonsense']),
+    ['http://10.0.0.1/*', 'https://app.example/*']);
+  assert.deepEqual(guardPatterns([]), []);
+  assert.deepEqual(guardPatterns(['https://[::1]:9000']), ['https://[::1]/*']);
+});
+
+test('checked origins: enrolled and preloaded sites, never ones switched off or not checked', () => {
+  const cache = {
+    'https://a.example': { checked: true, setting: 'default' },
+    'https://b.example': { checked: false, setting: 'default' },
+    'https://c.example': { checked: true, setting: 'off' },
+    'https://p.example': { checked: false, setting: 'off' },
+  };
+  const preloaded = new Set(['p.example', 'q.example']);
+  assert.deepEqual(checkedOrigins(cache, preloaded, isCheckedLocally).sort(), ['https://a.example', 'https://q.example']);
+  assert.deepEqual(checkedOrigins({}, new Set(), isCheckedLocally), []);
+});
+
+test('the registration is the MAIN-world guard at document_start in every frame, and the file exists', () => {
+  const r = guardRegistration(['https://a.example/*']);
+  assert.deepEqual([r.world, r.runAt, r.allFrames, r.js], ['MAIN', 'document_start', true, [GUARD_SCRIPT_FILE]]);
+  assert.ok(readFileSync(fileURLToPath(new URL('../../extension/' + GUARD_SCRIPT_FILE, import.meta.url)), 'utf8').includes('WebAssembly'));
+});
