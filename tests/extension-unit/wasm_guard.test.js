@@ -29,3 +29,20 @@ test('the registration is the MAIN-world guard at document_start in every frame,
   assert.deepEqual([r.world, r.runAt, r.allFrames, r.js], ['MAIN', 'document_start', true, [GUARD_SCRIPT_FILE]]);
   assert.ok(readFileSync(fileURLToPath(new URL('../../extension/' + GUARD_SCRIPT_FILE, import.meta.url)), 'utf8').includes('WebAssembly'));
 });
+
+test('guard mode: enforce only where the site enforces wasm and no override is in force', async () => {
+  const { guardMode } = await import('../../extension/src/lib/wasm_guard.js');
+  assert.equal(guardMode({ checked: true, mode: 'enforce' }, false), 'enforce');
+  assert.equal(guardMode({ checked: true, mode: 'enforce' }, true), 'lax');
+  assert.equal(guardMode({ checked: true, mode: 'report' }, false), 'lax');
+  assert.equal(guardMode({ checked: true, modes: { 'mode-wasm': 'enforce', 'mode-script': 'report' } }, false), 'enforce');
+  assert.equal(guardMode({ checked: true, modes: { 'mode-script': 'enforce' } }, false), 'lax');   // wasm not covered
+  assert.equal(guardMode({ checked: true, modes: { 'mode-wasm': 'warn' } }, false), 'lax');
+});
+
+test('worker prefix: the relay transport and the mode on their own line, then the guard, then a new line', async () => {
+  const { workerPrefix } = await import('../../extension/src/lib/wasm_guard.js');
+  const p = workerPrefix('GUARD();', 'enforce');
+  assert.equal(p, 'globalThis.__verityWasmRelay = true; globalThis.__verityWasmState = "enforce";\nGUARD();\n');
+  assert.match(workerPrefix('x', 'lax'), /__verityWasmState = "lax";/);
+});

@@ -315,6 +315,7 @@ export function installChromium(core) {
     r.sessions.set(p.sessionId, info.type);
     if (await workers.onAttached(source, p, source.sessionId ? r.sessions.get(source.sessionId) : 'page')) return;   // issue #9 hook
     try { await setupSession(target, info.type); } catch (e) { trace.push({ sessionSetupError: String(e && e.message), type: p.targetInfo.type }); }
+    if (info.type === 'worker') await workers.guardWasm(target, info.url, source.tabId).catch(e => trace.push({ wasmGuardError: String(e && e.message || e) }));
     if (p.waitingForDebugger) await send(target, 'Runtime.runIfWaitingForDebugger').catch(() => {});
   }
 

@@ -327,12 +327,19 @@ export class Core {
   // WebAssembly bytes a page of a checked site is about to compile (content/wasm_guard.js through
   // content/waict_page.js): {op:'check', sha256, size, url} is a `wasm` verdict of the host for the
   // frame's site; {op:'refused', why, lax} is a call the guard refused (or, lax, only reported).
-  async wasmBytes(m, sender) {
+  wasmBytes(m, sender) {
     const tabId = sender.tab.id;
     const frameUrl = String(sender.url || '');
     const origin = originOf(frameUrl);
     const t = this.tabs.get(tabId);
     const state = t && t.origin === origin && t.state && t.state.checked ? t.state : this.cachedState(origin);
+    return this.wasmCheck(m, { tabId, origin, state, frameUrl });
+  }
+
+  // The same for a worker's guard (background/workers_chromium.js): the site and state of the
+  // worker's script, frameUrl its URL.
+  async wasmCheck(m, { tabId, origin, state, frameUrl }) {
+    const t = this.tabs.get(tabId);
     if (!origin || !state || !state.checked) return { ok: true, checked: false, allow: true };
     if (m.op === 'refused') {
       const reason = m.why === 'sync_compile' ? Reason.WASM_SYNC_COMPILE : Reason.WASM_FOREIGN_MODULE;

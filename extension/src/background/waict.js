@@ -16,7 +16,8 @@ import { storageGet, storageSet, sendToTab } from '../compat.js';
 import { HostType, Msg, Reason, WAICT_HEADER } from '../lib/messages.js';
 import { parseWaictHeader } from '../lib/policy_header.js';
 import { countVerdict } from '../lib/decisions.js';
-import { categoryOf, categoryOfViolation, modeFor } from '../lib/categories.js';
+import { categoryOf, categoryOfViolation } from '../lib/categories.js';
+import { guardMode } from '../lib/wasm_guard.js';
 import { originOf } from '../lib/site_state.js';
 import { policyHeaders, isInstalledPolicy, hardenOpaqueSchemes } from '../lib/csp.js';
 import { parseReportingEndpoints, endpointUrls, waictReport, dispositionOf, ReportQueue } from '../lib/reports.js';
@@ -128,7 +129,7 @@ export class WaictHooks {
     const t = this.core.tabs.get(tabId);
     const checked = !!(t && t.state && t.state.checked);
     // content/wasm_guard.js refuses what it cannot check only where the site's wasm is enforced.
-    const wasm = checked && modeFor(t.state, 'wasm') === 'enforce' && !this.core.overridden(t.origin) ? 'enforce' : 'lax';
+    const wasm = checked ? guardMode(t.state, this.core.overridden(t.origin)) : 'lax';
     return { checked, warn: checked ? t.counts.warn || 0 : 0, wasm };
   }
 

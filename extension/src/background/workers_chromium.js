@@ -15,9 +15,14 @@
 //    none of its tabs is open (and at start): a navigation a service worker answers bypasses the
 //    gate, so none may exist while a fresh tab could open the site unattached.
 //  - A blocked worker script never starts: the worker is held before it (see onPaused).
+//  - WebAssembly a worker compiles from bytes: content/wasm_guard.js is evaluated in the worker
+//    before its first script, with a CDP binding (Runtime.addBinding, event Runtime.bindingCalled)
+//    as its bridge: the bytes' SHA-256 is a `wasm` verdict of the worker's site (core.wasmCheck),
+//    answered by Runtime.evaluate in the worker.
 import { api } from '../compat.js';
 import { originOf } from '../lib/site_state.js';
 import { scriptDestination, sourceBytes, workerGuard } from '../lib/workers.js';
+import { GUARD_SCRIPT_FILE, guardMode } from '../lib/wasm_guard.js';
 
 const dbg = api.debugger;
 const FETCH = { patterns: [{ urlPattern: '*', requestStage: 'Response' }] };
@@ -25,11 +30,14 @@ const AUTO = { autoAttach: true, waitForDebuggerOnStart: true, flatten: true };
 const SETUP_MS = 5000;
 const PARK = 'Atomics.wait(new Int32Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer), 0, 0)';
 const SPIN = 'for (;;) {}';
+const BINDING = '__verityWasmBinding';
 
 export function installWorkersChromium({ core, trace }) {
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
   const guarded = new Map(); // key(target) -> { type, url, tabId, origin, state }
   const key = t => (t.sessionId ? `s:${t.sessionId}` : t.targetId ? `t:${t.targetId}` : `tab:${t.tabId}`);
+  let guardSource = null;
+  const wasmGuardSource = () => (guardSource ||= fetch(api.runtime.getURL(GUARD_SCRIPT_FILE)).then(r => r.text()));
   const withTimeout = (p, what) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what}: no answer`)), SETUP_MS))]);
 
   // The site a worker target belongs to and its state (the tab's if it is the same origin).
@@ -40,12 +48,28 @@ export function installWorkersChromium({ core, trace }) {
     return { origin, state: state && state.checked ? state : null };
   }
 
+  // The WebAssembly guard in a worker of a checked site, before its first script (the commands of a
+  // session are dispatched in order). false: the worker's site is not checked.
+  const wasmTargets = new Map();   // key(target) -> { tabId, origin, state, url }
+  async function guardWasm(target, url, tabId) {
+    const { origin, state } = siteOf(tabId, url);
+    if (!state) return false;
+    wasmTargets.set(key(target), { tabId, origin, state, url });
+    const wasm = guardMode(state, core.overridden(origin));
+    const src = await wasmGuardSource();
+    send(target, 'Runtime.addBinding', { name: BINDING }).catch(e => trace.push({ wasmBindingError: String(e && e.message || e), url }));
+    send(target, 'Runtime.evaluate', { expression: `globalThis.__verityWasmState = ${JSON.stringify(wasm)};\n${src}` })
+      .catch(e => trace.push({ wasmGuardError: String(e && e.message || e), url }));
+    return true;
+  }
+
   // Checks every script of the target before it runs (Debugger instrumentation breakpoint).
   async function guard(target, type, url, tabId, withFetch, targetId) {
     const { origin, state } = siteOf(tabId, url);
     if (!state) return false;
     guarded.set(key(target), { type, url, tabId, origin, state, targetId });
     if (withFetch) await send(target, 'Fetch.enable', FETCH).catch(() => {});
+    await guardWasm(target, url, tabId);
     // A worker waiting for the debugger answers these only once it runs; they are dispatched before its
     // first script (the caller starts it and then awaits `ready`).
     const ready = Promise.all([send(target, 'Debugger.enable', {}),
@@ -85,14 +109,29 @@ export function installWorkersChromium({ core, trace }) {
     return undefined;
   }
 
+  // A worker's guard asks about bytes (or reports a refusal); the answer goes back into the worker.
+  async function onBinding(source, params) {
+    const g = wasmTargets.get(key(source));
+    if (!g || params.name !== BINDING) return;
+    let m;
+    try { m = JSON.parse(params.payload); } catch (_) { return; }
+    if (!m || typeof m !== 'object') return;
+    const reply = await core.wasmCheck(m, { tabId: g.tabId, origin: g.origin, state: g.state, frameUrl: g.url })
+      .catch(e => ({ ok: false, error: String(e && e.message || e) }));
+    if (m.op !== 'check') return;
+    const a = reply && reply.ok ? { id: m.id, allow: reply.allow === true, checked: reply.checked, reason: reply.reason } : { id: m.id, allow: false, reason: 'verifier_unavailable' };
+    await send(source, 'Runtime.evaluate', { expression: `globalThis.__verityWasmAnswer(${JSON.stringify(JSON.stringify(a))})`, contextId: params.executionContextId });
+  }
+
   dbg.onEvent.addListener((source, method, params) => {
-    if (method === 'Debugger.paused') onPaused(source, params).catch(e => trace.push({ workerPausedError: String(e && e.message || e) }));
+    if (method === 'Runtime.bindingCalled') onBinding(source, params).catch(e => trace.push({ wasmBindingError: String(e && e.message || e) }));
+    else if (method === 'Debugger.paused') onPaused(source, params).catch(e => trace.push({ workerPausedError: String(e && e.message || e) }));
     // A worker started by a shared worker (attached by target id, not through a tab).
     else if (method === 'Target.attachedToTarget' && source.tabId === undefined && guarded.has(key(source))) {
       onAttached(source, params, 'shared_worker').catch(e => trace.push({ workerAttachError: String(e && e.message || e) }));
     }
   });
-  dbg.onDetach.addListener(source => { guarded.delete(key(source)); });
+  dbg.onDetach.addListener(source => { guarded.delete(key(source)); wasmTargets.delete(key(source)); });
 
   // Service workers of a checked origin live only while one of its tabs is checked: a navigation a
   // service worker answers never reaches the network, so the gate (lib/gate.js) does not hold it in
@@ -170,6 +209,8 @@ export function installWorkersChromium({ core, trace }) {
 
   return {
     onAttached,
+    // A dedicated worker of a page (its scripts pause in its own Fetch session): the WebAssembly guard.
+    guardWasm,
     // The shared worker main script `url` waits in the tab's Fetch: true once its scripts are guarded.
     attachSharedWorker,
     // A checked tab's debugger session is ready: its requests bypass service workers. Sent before

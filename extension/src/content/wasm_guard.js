@@ -16,7 +16,13 @@
 // yet); in report/warn mode the call goes ahead and is reported. Both are sent to the background
 // (the tab's recent rows and counts). On a frame the background says is not checked, every call
 // goes straight to the browser's own functions, with no hash.
-// The bridge is two synchronous DOM events with string details (they cross worlds in both browsers):
+// In a Chromium worker of a checked site, background/workers_chromium.js evaluates this file before
+// the worker's first script, with a CDP binding (Runtime.addBinding) as the bridge. In Firefox,
+// background/firefox.js puts it in front of a checked site's dedicated worker script (after that
+// script's own check), and the worker asks through its parent: postMessage({__verityWasm}) is
+// answered with {__verityWasmAnswer} by the parent's Worker wrapper (below).
+// In a frame, the bridge is two synchronous DOM events with string details (they cross worlds in
+// both browsers):
 //   verity-wasm-q  {id?, op:"state"|"check"|"refused", sha256?, size?, url?, why?}  MAIN -> isolated
 //   verity-wasm-a  {op:"state", state:"off"|"enforce"|"lax"|null} or {id, allow, checked, reason}
 // Bounds: this guards a page against bytes it did not expect, not against its own (verified) code,
@@ -32,30 +38,64 @@
   const digest = crypto.subtle.digest.bind(crypto.subtle);
   const dispatch = EventTarget.prototype.dispatchEvent;
   const listen = EventTarget.prototype.addEventListener;
-  const CE = CustomEvent;
+  const CE = globalThis.CustomEvent;
   const U8 = Uint8Array;
   const parse = JSON.parse;
   const str = JSON.stringify;
-  const toB64 = globalThis.btoa;
   const checkedModules = new WeakSet();
   const waiting = new Map();
   let seq = 0;
   let lastState = null;
 
-  listen.call(document, A, e => {
+  const answered = json => {
     let m;
-    try { m = parse(String(e.detail)); } catch (_) { return; }
+    try { m = parse(String(json)); } catch (_) { return; }
     if (m.op === 'state') { lastState = m.state; return; }
     const w = waiting.get(m.id);
     if (w) { waiting.delete(m.id); w(m); }
-  }, true);
-  const send = m => dispatch.call(document, new CE(Q, { detail: str(m) }));
-
-  // 'off' (not checked), 'enforce' (wasm enforced), 'lax' (report/warn) or null (not known yet),
-  // read synchronously.
-  function frameState() { lastState = null; send({ op: 'state' }); return lastState; }
+  };
+  // The bridge: in a worker of a checked site (Chromium), the debugger session's binding and the
+  // state it was told at attach; in a frame, the DOM events to content/waict_page.js.
+  const binding = globalThis.__verityWasmBinding;
+  let send, frameState;
+  if (typeof binding === 'function') {
+    const workerState = String(globalThis.__verityWasmState);
+    delete globalThis.__verityWasmBinding;
+    delete globalThis.__verityWasmState;
+    Object.defineProperty(globalThis, '__verityWasmAnswer', { value: answered });
+    send = m => binding(str(m));
+    frameState = () => workerState;
+  } else if (globalThis.__verityWasmRelay === true) {
+    // A dedicated worker whose script background/firefox.js prefixed with this file: its parent's
+    // guard (the Worker wrapper below) relays; its own listener comes before the worker's script's.
+    const workerState = String(globalThis.__verityWasmState);
+    delete globalThis.__verityWasmRelay;
+    delete globalThis.__verityWasmState;
+    const post = globalThis.postMessage.bind(globalThis);
+    listen.call(globalThis, 'message', e => {
+      const d = e.data;
+      if (d && typeof d === 'object' && typeof d.__verityWasmAnswer === 'string') { e.stopImmediatePropagation(); answered(d.__verityWasmAnswer); }
+    });
+    send = m => post({ __verityWasm: str(m) });
+    frameState = () => workerState;
+  } else if (typeof document === 'object' && document) {
+    listen.call(document, A, e => answered(e.detail), true);
+    send = m => dispatch.call(document, new CE(Q, { detail: str(m) }));
+    // 'off' (not checked), 'enforce' (wasm enforced), 'lax' (report/warn) or null (not known
+    // yet), read synchronously.
+    frameState = () => { lastState = null; send({ op: 'state' }); return lastState; };
+  } else {
+    return;
+  }
+  // An answer that does not come within ASK_MS (no relay, background gone) is a refusal.
+  const ASK_MS = 15000;
   function ask(m) {
-    return new Promise(resolve => { const id = ++seq; waiting.set(id, resolve); send({ ...m, id }); });
+    return new Promise(resolve => {
+      const id = ++seq;
+      const timer = setTimeout(() => { waiting.delete(id); resolve({ id, allow: false, reason: 'verifier_unavailable' }); }, ASK_MS);
+      waiting.set(id, a => { clearTimeout(timer); resolve(a); });
+      send({ ...m, id });
+    });
   }
   // true when the call must be refused; reported either way.
   function refuse(why, state) {
@@ -69,11 +109,17 @@
     if (typeof SharedArrayBuffer === 'function' && src instanceof SharedArrayBuffer) return new U8(new U8(src).slice(0));
     return null;
   }
+  // base64 (RFC 4648 §4, padded) of a digest; no btoa: a worker's guard may run before its scope
+  // has one.
+  const ABC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   function b64(buf) {
     const b = new U8(buf);
     let s = '';
-    for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
-    return toB64(s);
+    for (let i = 0; i < b.length; i += 3) {
+      const n = (b[i] << 16) | ((b[i + 1] || 0) << 8) | (b[i + 2] || 0);
+      s += ABC[n >> 18] + ABC[(n >> 12) & 63] + (i + 1 < b.length ? ABC[(n >> 6) & 63] : '=') + (i + 2 < b.length ? ABC[n & 63] : '=');
+    }
+    return s;
   }
 
   // The checked copy of `bytes`, or a rejection. url: where the bytes came from, if known.
@@ -145,6 +191,30 @@
     return Reflect.construct(orig.Instance, [module, imports], new.target);
   }
   Instance.prototype = orig.Instance.prototype;
+
+  // Firefox: a dedicated worker's guard asks through its Worker object (the relay transport above);
+  // this wrapper's listener, added at construction, comes before any of the page's own.
+  const OrigWorker = globalThis.Worker;
+  function Worker(...args) {
+    if (!new.target) throw new TypeError("Worker constructor: 'new' is required");
+    const w = Reflect.construct(OrigWorker, args, new.target);
+    listen.call(w, 'message', e => {
+      const d = e.data;
+      if (!d || typeof d !== 'object' || typeof d.__verityWasm !== 'string') return;
+      e.stopImmediatePropagation();
+      let m;
+      try { m = parse(d.__verityWasm); } catch (_) { return; }
+      if (m.op === 'refused') { send({ op: 'refused', why: String(m.why), url: String(m.url), lax: m.lax === true }); return; }
+      if (m.op !== 'check') return;
+      ask({ op: 'check', sha256: m.sha256, size: m.size, url: m.url })
+        .then(a => w.postMessage({ __verityWasmAnswer: str({ ...a, id: m.id }) }));
+    });
+    return w;
+  }
+  if (typeof OrigWorker === 'function') {
+    Worker.prototype = OrigWorker.prototype;
+    Object.defineProperty(globalThis, 'Worker', { value: Worker, writable: true, configurable: true, enumerable: false });
+  }
 
   const define = (k, v) => Object.defineProperty(WA, k, { value: v, writable: true, configurable: true, enumerable: false });
   define('compile', compile);

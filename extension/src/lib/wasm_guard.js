@@ -5,6 +5,7 @@
 //   guardPatterns(['https://app.example', 'https://app.example:8443', 'http://10.0.0.1:8080'])
 //     -> ['http://10.0.0.1/*', 'https://app.example/*']
 import { originOf } from './site_state.js';
+import { modeFor } from './categories.js';
 
 export const GUARD_SCRIPT_ID = 'verity-wasm-guard';
 export const GUARD_SCRIPT_FILE = 'src/content/wasm_guard.js';
@@ -31,4 +32,17 @@ export function checkedOrigins(cache, preloaded, isChecked) {
 
 export function guardRegistration(matches) {
   return { id: GUARD_SCRIPT_ID, matches, js: [GUARD_SCRIPT_FILE], runAt: 'document_start', allFrames: true, world: 'MAIN', persistAcrossSessions: true };
+}
+
+// What the guard refuses where it cannot check (content/wasm_guard.js): 'enforce' where the site's
+// wasm category is enforced and the user has not overridden a block, else 'lax' (report only).
+export function guardMode(state, overridden) {
+  return modeFor(state, 'wasm') === 'enforce' && !overridden ? 'enforce' : 'lax';
+}
+
+// Firefox: the text put in front of a checked site's dedicated worker script (after its check):
+// the guard with the relay transport and the site's mode. One line of its own, so the worker's own
+// script starts on a new line.
+export function workerPrefix(guardSource, mode) {
+  return `globalThis.__verityWasmRelay = true; globalThis.__verityWasmState = ${JSON.stringify(mode)};\n${guardSource}\n`;
 }

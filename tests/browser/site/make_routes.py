@@ -157,6 +157,20 @@ w.onmessage = async e => {{
 w.postMessage("/octet/{0}.b64");'''
 for which in ('good', 'evil'):
     add(f'/r/wasmjs-posted-{which}.html', page('posted module', '', WASMW_PAGE.format(which)))
+# the same decoded bytes instantiated inside a dedicated worker (Chromium: the guard runs there too)
+add('/r/wasmjsw.js', '''onmessage = async e => {
+  const mark = n => fetch("/marker/" + n, { cache: "no-store" }).catch(() => {});
+  const env = { good: () => mark("good-wasmjs-worker"), evil: () => mark("evil-wasmjs-worker") };
+  try { const b64 = await (await fetch(e.data, { cache: "no-store" })).text();
+        await WebAssembly.instantiate(Uint8Array.from(atob(b64), c => c.charCodeAt(0)), { env }); postMessage("ran"); }
+  catch (err) { postMessage("error: " + err); }
+};
+''')
+WASMJSW_PAGE = '''const w = new Worker("/r/wasmjsw.js");
+w.onmessage = e => {{ R.wasm = e.data === "ran" ? "ran" : "error"; R.err = String(e.data); setTimeout(done, 300); }};
+w.postMessage("/octet/{0}.b64");'''
+for which in ('good', 'evil'):
+    add(f'/r/wasmjs-worker-{which}.html', page('wasm in a worker', '', WASMJSW_PAGE.format(which)))
 add('/wasmct/ok.js', js('good-wasmct'))                         # a listed script served as application/wasm
 add('/r/wasmct.html', page('wasm content type', '<script src="/wasmct/ok.js"></script>', 'addEventListener("load", done);'))
 
