@@ -292,6 +292,27 @@ async function main() {
       blockedUrl: '/r/wasmjsw.js', reason: 'wasm_hash_mismatch', load: open });
     eq([go.R && go.R.wasm, eo.R && eo.R.wasm], ['ran', 'error'], `in-worker results (${eo.R && eo.R.err})`);
   });
+  await test('WebAssembly built in JS inside a shared worker: the unlisted module never runs', async () => {
+    const o = {};
+    for (const which of ['good', 'evil']) {
+      const m0 = site.log.length;
+      o[which] = await open(`${E}/r/wasmjs-shared-${which}.html`);
+      await sleep(300);
+      o[which].marks = [markerCount(m0, 'good-wasmjs-shared'), markerCount(m0, 'evil-wasmjs-shared')];
+    }
+    eq(o.evil.marks, [0, 0], `tampered twin's markers (${o.evil.R && o.evil.R.err})`);
+    eq(o.evil.R && o.evil.R.wasm, 'error', 'in-worker result of the tampered twin');
+    if (browserName === 'firefox') {
+      // Firefox fetches a shared worker's script outside any tab, as a service worker's: it gets the
+      // outside-tab policy (no WebAssembly where the site's is enforced), so the listed module is
+      // refused too (fail closed; docs/threat-model.md).
+      eq([o.good.marks, o.good.R && o.good.R.wasm], [[0, 0], 'error'], `the listed module is refused too (${o.good.R && o.good.R.err})`);
+      assert(/CSP/.test(o.evil.R.err), `refused by the policy: ${o.evil.R.err}`);
+      return;
+    }
+    eq([o.good.marks, o.good.R && o.good.R.wasm], [[1, 0], 'ran'], `the listed module runs (${o.good.R && o.good.R.err})`);
+    assert(hostRows(E, `${E}/r/wasmjss-evil.js`).some(r => r.action === 'block' && r.reason === 'wasm_hash_mismatch'), 'host row for the tampered bytes');
+  });
   for (const [form, reason, what] of [['sync', 'wasm_sync_compile', 'a synchronous new WebAssembly.Module(bytes)'],
     ['posted', 'wasm_foreign_module', 'a Module compiled by a worker and posted to the page']]) {
     await test(`${what} is refused on an enforced site, listed or not (fail closed)`, async () => {

@@ -171,6 +171,22 @@ w.onmessage = e => {{ R.wasm = e.data === "ran" ? "ran" : "error"; R.err = Strin
 w.postMessage("/octet/{0}.b64");'''
 for which in ('good', 'evil'):
     add(f'/r/wasmjs-worker-{which}.html', page('wasm in a worker', '', WASMJSW_PAGE.format(which)))
+# ... and inside a shared worker
+WASMJSS = '''onconnect = c => { const port = c.ports[0]; port.onmessage = async e => {
+  const mark = n => fetch("/marker/" + n, { cache: "no-store" }).catch(() => {});
+  const env = { good: () => mark("good-wasmjs-shared"), evil: () => mark("evil-wasmjs-shared") };
+  try { const b64 = await (await fetch(e.data, { cache: "no-store" })).text();
+        await WebAssembly.instantiate(Uint8Array.from(atob(b64), c => c.charCodeAt(0)), { env }); port.postMessage("ran"); }
+  catch (err) { port.postMessage("error: " + err); }
+}; };
+'''
+for which in ('good', 'evil'):   # one script per twin: a shared worker is shared by its URL
+    add(f'/r/wasmjss-{which}.js', WASMJSS)
+WASMJSS_PAGE = '''const w = new SharedWorker("/r/wasmjss-{0}.js");
+w.port.onmessage = e => {{ R.wasm = e.data === "ran" ? "ran" : "error"; R.err = String(e.data); setTimeout(done, 300); }};
+w.port.postMessage("/octet/{0}.b64");'''
+for which in ('good', 'evil'):
+    add(f'/r/wasmjs-shared-{which}.html', page('wasm in a shared worker', '', WASMJSS_PAGE.format(which)))
 add('/wasmct/ok.js', js('good-wasmct'))                         # a listed script served as application/wasm
 add('/r/wasmct.html', page('wasm content type', '<script src="/wasmct/ok.js"></script>', 'addEventListener("load", done);'))
 
