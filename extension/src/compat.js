@@ -74,7 +74,7 @@ export function sendToTab(tabId, msg) {
 
 // Content scripts registered at run time (background/wasm_guard.js): the same promise API in both.
 export const contentScripts = {
-  registered: ids => Promise.resolve(api.scripting.getRegisteredContentScripts({ ids })),
+  registered: ids => Promise.resolve(api.scripting.getRegisteredContentScripts(ids ? { ids } : {})),
   register: scripts => Promise.resolve(api.scripting.registerContentScripts(scripts)),
   unregister: ids => Promise.resolve(api.scripting.unregisterContentScripts({ ids })),
 };

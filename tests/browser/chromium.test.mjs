@@ -81,6 +81,7 @@ async function main() {
   });
 
   await t.test('unrelated site: nothing intercepted, host not called', async () => {
+    eq(await E(() => chrome.scripting.getRegisteredContentScripts()), [], 'content scripts registered while no site is checked (the WebAssembly guard)');
     const calls0 = await E(() => globalThis.verity.hostCalls);
     await page.goto(`${O.plain}/tampered-script.html`);
     const R = await waitFor(() => page.evaluate(() => window.R && window.R.done ? window.R : null), { what: 'page results' });
@@ -91,6 +92,8 @@ async function main() {
   await t.test('valid site: first sight enrolls, every resource allowed, code runs', async () => {
     const { R, verdicts } = await visit(`${O.enforce}/index.html`);
     eq([R.script, R.width, R.worker, R.wasm, R.img, R.freeImg], ['ran', '42px', 'worker-ok', 42, 4, 4], 'page results');
+    const regs = await E(() => chrome.scripting.getRegisteredContentScripts());
+    eq(regs.map(r => [r.id, r.world, r.matches]), [['verity-wasm-guard', 'MAIN', [`${new URL(O.enforce).protocol}//${new URL(O.enforce).hostname}/*`]]], 'the WebAssembly guard, for the checked host only');
     const bad = verdicts.filter(v => v.action !== 'allow');
     assert(bad.length === 0, 'non-allow verdicts: ' + JSON.stringify(bad));
     for (const suffix of ['/index.html', '/app.js', '/style.css', '/worker.js', '/m.wasm', '/img.png', '/free.png'])

@@ -1,5 +1,5 @@
 // Background entry point (Chromium service worker / Firefox event page, both ES modules).
-import { api, isFirefox, extensionOrigin, onMessage, testBuild } from '../compat.js';
+import { api, isFirefox, extensionOrigin, onMessage, testBuild, contentScripts } from '../compat.js';
 import { Msg, SETTINGS } from '../lib/messages.js';
 import { createRouter } from '../lib/router.js';
 import { originOf } from '../lib/site_state.js';
@@ -49,6 +49,7 @@ if (testBuild) {
     setReporting: on => core.waict.setReporting(on === true),
     ask: (msg, ms) => core.ask(msg, ms),
     trace: () => globalThis.verityTrace || [],
+    registeredScripts: () => contentScripts.registered(),
     watchedTabs: () => (globalThis.verityFirefox ? [...globalThis.verityFirefox.watched.keys()] : []),
     tabs: () => Promise.resolve(api.tabs.query({})).then(ts => ts.map(t => ({ id: t.id, url: t.url, status: t.status }))),
   };

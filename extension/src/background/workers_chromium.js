@@ -169,13 +169,22 @@ export function installWorkersChromium({ core, trace }) {
       await dbg.attach(target, '1.3');
     } catch (e) {
       if (!/already attached/i.test(String(e && e.message))) { trace.push({ sharedAttachError: String(e && e.message || e), url }); return false; }
-      if (guarded.has(key(target))) return true;
+      // Ours from an earlier worker of this URL: Chromium keeps one DevTools target for a shared
+      // worker that ended and starts again, and the new one waits on the old session (before this,
+      // the page of the second one waited for ever). Start afresh.
+      if (guarded.has(key(target))) {
+        await dbg.detach(target).catch(() => {});
+        guarded.delete(key(target));
+        try { await dbg.attach(target, '1.3'); } catch (e2) { trace.push({ sharedReattachError: String(e2 && e2.message || e2), url }); return false; }
+      }
     }
     try {
       // The worker answers once it starts (after its main script, which waits for us); the
       // commands are dispatched before that script runs.
       const g = await guard(target, 'shared_worker', url, tabId, false, t.id);
       if (g) g.ready.catch(e => trace.push({ sharedGuardError: String(e && e.message || e), url }));
+      // A worker that starts again while a session is attached waits for it (the first one does not).
+      send(target, 'Runtime.runIfWaitingForDebugger').catch(() => {});
       return !!g;
     } catch (e) {
       trace.push({ sharedGuardError: String(e && e.message || e), url });

@@ -180,9 +180,8 @@ WASMJSS = '''onconnect = c => { const port = c.ports[0]; port.onmessage = async 
   catch (err) { port.postMessage("error: " + err); }
 }; };
 '''
-for which in ('good', 'evil'):   # one script per twin: a shared worker is shared by its URL
-    add(f'/r/wasmjss-{which}.js', WASMJSS)
-WASMJSS_PAGE = '''const w = new SharedWorker("/r/wasmjss-{0}.js");
+add('/r/wasmjss.js', WASMJSS)   # both twins start it (the second page's worker is a new one of the same URL)
+WASMJSS_PAGE = '''const w = new SharedWorker("/r/wasmjss.js");
 w.port.onmessage = e => {{ R.wasm = e.data === "ran" ? "ran" : "error"; R.err = String(e.data); setTimeout(done, 300); }};
 w.port.postMessage("/octet/{0}.b64");'''
 for which in ('good', 'evil'):
