@@ -336,6 +336,19 @@ async function main() {
       }
     });
   }
+  // The guard loads on every port of a checked host (match patterns have no port): on an
+  // unchecked origin it must leave WebAssembly alone, with nothing asked.
+  await test('an unchecked origin of a checked host: WebAssembly from bytes, sync Module and a posted Module run untouched', async () => {
+    const P = site.origins.plain;
+    for (const form of ['inst', 'sync', 'posted']) {
+      const m0 = site.log.length;
+      const o = await open(`${P}/r/wasmjs-${form}-evil.html`);
+      await sleep(300);
+      eq([o.R && o.R.wasm, markerCount(m0, `evil-wasmjs-${form}`)], ['ran', 1], `${form} on the unchecked origin (${o.R && o.R.err})`);
+    }
+    eq(exportLog(hostBin, hostDataDir, P).length, 0, 'host log rows of the unchecked origin');
+    eq((await drv.recent()).filter(r => r.origin === P).length, 0, 'extension verdicts for the unchecked origin');
+  });
   await test('a listed script served as application/wasm is checked as a script, not blocked as a wasm mismatch', async () => {
     const m0 = site.log.length;
     await open(`${E}/r/wasmct.html`);

@@ -141,12 +141,13 @@
     return new LinkError('Verity: a WebAssembly.Module compiled elsewhere (postMessage, another frame or worker) was not checked here');
   }
 
-  async function compile(bytes) {
+  // `options`: the JS API's compile options (e.g. builtins), passed on as given.
+  async function compile(bytes, ...options) {
     const c = await checked(bytes);
     if (c.error) throw c.error;
-    return mark(await orig.compile.call(WA, c.bytes), c.verified);
+    return mark(await orig.compile.call(WA, c.bytes, ...options), c.verified);
   }
-  async function instantiate(source, imports) {
+  async function instantiate(source, imports, ...options) {
     if (isModule(source)) {
       const e = foreign(source);
       if (e) throw e;
@@ -154,7 +155,7 @@
     }
     const c = await checked(source);
     if (c.error) throw c.error;
-    const module = mark(await orig.compile.call(WA, c.bytes), c.verified);
+    const module = mark(await orig.compile.call(WA, c.bytes, ...options), c.verified);
     return { module, instance: await orig.instantiate.call(WA, module, imports) };
   }
   async function fromResponse(source) {
@@ -165,21 +166,21 @@
     if (!r.ok) throw new TypeError('WebAssembly: HTTP status of the response is not ok');
     return { bytes: await r.arrayBuffer(), url: r.url };
   }
-  async function compileStreaming(source) {
+  async function compileStreaming(source, ...options) {
     const { bytes, url } = await fromResponse(source);
     const c = await checked(bytes, url);
     if (c.error) throw c.error;
-    return mark(await orig.compile.call(WA, c.bytes), c.verified);
+    return mark(await orig.compile.call(WA, c.bytes, ...options), c.verified);
   }
-  async function instantiateStreaming(source, imports) {
-    const module = await compileStreaming(source);
+  async function instantiateStreaming(source, imports, ...options) {
+    const module = await compileStreaming(source, ...options);
     return { module, instance: await orig.instantiate.call(WA, module, imports) };
   }
-  function Module(bytes) {
+  function Module(bytes, ...options) {
     if (!new.target) throw new TypeError("WebAssembly.Module must be invoked with 'new'");
     const state = frameState();
-    if (state === 'off') return Reflect.construct(orig.Module, [bytes], new.target);
-    if (!refuse('sync_compile', state)) return mark(Reflect.construct(orig.Module, [bytes], new.target), true);   // reported once
+    if (state === 'off') return Reflect.construct(orig.Module, [bytes, ...options], new.target);
+    if (!refuse('sync_compile', state)) return mark(Reflect.construct(orig.Module, [bytes, ...options], new.target), true);   // reported once
     throw new CompileError('Verity: a synchronous WebAssembly.Module cannot be checked on this site; use WebAssembly.compile or instantiate');
   }
   Module.prototype = orig.Module.prototype;
