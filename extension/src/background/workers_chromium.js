@@ -55,13 +55,13 @@ export function installWorkersChromium({ core, trace }) {
     const { origin, state } = siteOf(tabId, url);
     if (!state) return false;
     wasmTargets.set(key(target), { tabId, origin, state, url });
-    const wasm = guardMode(state, core.overridden(origin));
-    const src = await wasmGuardSource();
+    const expression = await guardExpression(state, origin);
     send(target, 'Runtime.addBinding', { name: BINDING }).catch(e => trace.push({ wasmBindingError: String(e && e.message || e), url }));
-    send(target, 'Runtime.evaluate', { expression: `globalThis.__verityWasmState = ${JSON.stringify(wasm)};\n${src}` })
-      .catch(e => trace.push({ wasmGuardError: String(e && e.message || e), url }));
+    send(target, 'Runtime.evaluate', { expression }).catch(e => trace.push({ wasmGuardError: String(e && e.message || e), url }));
     return true;
   }
+  const guardExpression = async (state, origin) =>
+    `globalThis.__verityWasmState = ${JSON.stringify(guardMode(state, core.overridden(origin)))};\n${await wasmGuardSource()}`;
 
   // Checks every script of the target before it runs (Debugger instrumentation breakpoint).
   async function guard(target, type, url, tabId, withFetch, targetId) {
@@ -84,6 +84,10 @@ export function installWorkersChromium({ core, trace }) {
     if (!g || params.reason !== 'instrumentation' || !params.data || !params.data.scriptId) return resume();
     const url = params.data.url || '';
     if (!/^https?:/.test(url)) return resume();   // code made by a script that was checked (eval, new Function)
+    // A worker the browser started again keeps its session but not its global: the guard again
+    // before the script (it returns at once where it is in place).
+    const w = wasmTargets.get(key(target));
+    if (w) await send(target, 'Runtime.evaluate', { expression: await guardExpression(w.state, w.origin) }).catch(e => trace.push({ wasmGuardError: String(e && e.message || e), url }));
     let res;
     try {
       const src = await send(target, 'Debugger.getScriptSource', { scriptId: params.data.scriptId });
