@@ -36,6 +36,18 @@ export function storageSet(key, value) {
   return api.storage.local.set({ [key]: value });
 }
 
+// Session storage (kept while the browser runs, across restarts of the background; gone when the
+// browser quits). Where the browser has none, nothing is kept.
+export async function sessionGet(key, fallback) {
+  if (!api.storage.session) return fallback;
+  const got = await api.storage.session.get(key);
+  return got && key in got ? got[key] : fallback;
+}
+
+export function sessionSet(key, value) {
+  return api.storage.session ? api.storage.session.set({ [key]: value }) : Promise.resolve();
+}
+
 // One field of a tab's toolbar badge ('text' | 'color' | 'title'); lib/badge.js decides when.
 export function setBadgeField(tabId, field, value) {
   if (!action || typeof tabId !== 'number' || tabId < 0) return;

@@ -24,15 +24,33 @@ async function chromiumDriver({ ext, wrapper }) {
   const { ctx, sw, udd } = await launchChromium(chromium, { work, ext, wrapper });
   const blockPrefix = `chrome-extension://${CHROMIUM_ID}/src/ui/blocked.html`;
   const pageOf = url => ctx.pages().find(p => p.url() === url || (p.url().startsWith(blockPrefix) && new URL(p.url()).searchParams.get('url') === url));
+  // Verity's service worker now: after a restart (restartBackground) it is another worker object.
+  let sw0 = sw;
+  const cur = async () => {
+    const live = ctx.serviceWorkers().find(w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`));
+    if (live && live !== sw0) { sw0 = live; await live.evaluate(() => globalThis.verity.ready); }
+    return live || sw0;
+  };
+  const inSw = async (fn, arg) => (await cur()).evaluate(fn, arg);
   return {
     udd, ctx,
-    ext: (fn, arg) => sw.evaluate(fn, arg),
-    recent: () => sw.evaluate(() => globalThis.verity.recent),
-    setSite: (origin, setting) => sw.evaluate(([o, s]) => globalThis.verity.setSite(o, s), [origin, setting]),
-    trace: () => sw.evaluate(() => globalThis.verityTrace || []),
+    ext: (fn, arg) => inSw(fn, arg),
+    recent: () => inSw(() => globalThis.verity.recent),
+    setSite: (origin, setting) => inSw(([o, s]) => globalThis.verity.setSite(o, s), [origin, setting]),
+    trace: () => inSw(() => globalThis.verityTrace || []),
+    started: () => inSw(() => globalThis.verity.debugState().started),
+    // Stops every service worker of the profile, Verity's included (CDP ServiceWorker.stopAllWorkers
+    // through the test's own DevTools session): the next event the extension listens for starts a
+    // new background, with nothing of the old one's memory.
+    async restartBackground(page) {
+      const cdp = await ctx.newCDPSession(page);
+      const closed = new Promise(r => sw0.once('close', r));
+      try { await cdp.send('ServiceWorker.enable'); await cdp.send('ServiceWorker.stopAllWorkers'); } finally { await cdp.detach().catch(() => {}); }
+      await Promise.race([closed, sleep(5000)]);
+    },
     // Ends the extension's debugger session of the tab showing url, then delivers onDetach to
     // detach_chromium.js (routes_workers.mjs).
-    detachTab: (url, reason) => sw.evaluate(async ([u, why]) => {
+    detachTab: (url, reason) => inSw(async ([u, why]) => {
       const [tab] = (await chrome.tabs.query({})).filter(t => t.url === u);
       await globalThis.verityChromium.detach(tab.id);   // what chromium.js does on onDetach, and a real detach
       await globalThis.verityDetach.onDetach({ tabId: tab.id }, why);
@@ -43,6 +61,23 @@ async function chromiumDriver({ ext, wrapper }) {
       if (how === 'window.open') await page.evaluate(u => { window.open(u); }, url);
       else await page.click(how === 'same-tab' ? '#a' : '#b');
       return opened ? await opened : page;
+    },
+    pageOf,
+    // Stops the running service workers of the page's origin (CDP ServiceWorker.stopWorker, through
+    // the test's own DevTools session; stopAllWorkers would stop the extension's too); the next event
+    // starts them again.
+    async stopServiceWorkers(page) {
+      const origin = new URL(page.url()).origin;
+      const cdp = await ctx.newCDPSession(page);
+      const versions = new Map();
+      cdp.on('ServiceWorker.workerVersionUpdated', e => { for (const v of e.versions) versions.set(v.versionId, v); });
+      try {
+        await cdp.send('ServiceWorker.enable');
+        const running = () => [...versions.values()].filter(v => v.scriptURL.startsWith(origin + '/') && v.runningStatus === 'running');
+        await waitFor(() => running().length > 0, { timeout: 5000, what: 'a running service worker of the page' });
+        for (const v of running()) await cdp.send('ServiceWorker.stopWorker', { versionId: v.versionId });
+        await waitFor(() => !running().length, { timeout: 5000, what: 'the service worker stopped' });
+      } finally { await cdp.detach().catch(() => {}); }
     },
     pageOf,
     // { blocked: searchParams } once the tab shows the block page for url, { R } once the page is done
@@ -98,6 +133,10 @@ async function firefoxDriver({ ext, wrapper }) {
   return {
     browser,
     recent: async () => (await call('debugState')).recent,
+    started: async () => (await call('debugState')).started,
+    // Firefox ends an idle event page after extensions.background.idle.timeout (30 s by default);
+    // the caller checks whether it did.
+    async restartBackground() { await sleep(40000); },
     setSite: (origin, setting) => call('setSite', origin, setting),
     trace: () => call('trace'),
     async newTab(url) { const p = await browser.newPage(); p.goto(url, { waitUntil: 'commit' }).catch(() => {}); return p; },
@@ -108,6 +147,9 @@ async function firefoxDriver({ ext, wrapper }) {
       else await page.click('#b');
       return waitFor(async () => (await browser.pages()).find(p => !before.has(p)), { what: 'new tab' });
     },
+    // Firefox offers automation no way to stop a service worker: it stops one itself once it has been
+    // idle for dom.serviceWorkers.idle_timeout (30 s by default); the caller checks it did.
+    async stopServiceWorkers() { await sleep(33000); },
     async outcome(page, url, timeout = 20000) {
       return waitFor(async () => {
         // BiDi does not report navigations to moz-extension:// pages: ask the add-on for the tabs.
@@ -312,6 +354,75 @@ async function main() {
     }
     eq([o.good.marks, o.good.R && o.good.R.wasm], [[1, 0], 'ran'], `the listed module runs (${o.good.R && o.good.R.err})`);
     assert(hostRows(E, `${E}/r/wasmjss.js`).some(r => r.action === 'block' && r.reason === 'wasm_hash_mismatch'), 'host row for the tampered bytes');
+  });
+  // The background restarted while checked tabs are open (Chromium: its service worker stopped;
+  // Firefox: its event page left idle): scripts the open pages load afterwards are still checked.
+  // One tab of a remembered site (max-age) and one of a site whose header has no max-age (the host
+  // forgets it with its process; the tab's state is kept in session storage).
+  await test('the background restarted with checked tabs open: scripts the pages load afterwards are checked, the tampered ones never run', async () => {
+    const tabs = [];
+    try {
+      for (const o of [O.tgood, O.enforce]) {
+        const url = `${o}/r/good.html`;
+        const tab = await drv.newTab(url);
+        tabs.push({ o, url, tab, port: new URL(o).port });
+        await drv.outcome(tab, url);
+      }
+      const s0 = await drv.started();
+      await drv.restartBackground(tabs[0].tab);
+      const m0 = site.log.length;
+      const insert = ({ tab }, w) => tab.evaluate(w => { const s = document.createElement('script'); s.src = `/r/bg-${w}.js`; document.body.append(s); }, w).catch(() => 'navigated');
+      for (const t of tabs) { await insert(t, 'evil'); await insert(t, 'good'); }
+      await sleep(3000);
+      // The restarted background may have loaded the pages again: once more on the page now shown.
+      const m1 = site.log.length;
+      for (const t of tabs) { await drv.outcome(t.tab, t.url); await insert(t, 'evil'); await insert(t, 'good'); }
+      await sleep(2000);
+      const s1 = await drv.started();
+      console.log(`# ${browserName}: background ${s1 !== s0 ? 'restarted' : 'not restarted'}`);
+      if (browserName === 'chromium') assert(s1 !== s0, 'the background was started again');
+      eq(evilMarkers(m0), [], 'requests to evil markers the server saw');
+      for (const t of tabs) {
+        const good = site.log.slice(m1).filter(l => l.split(' ')[0] === t.port && l.split(' ')[1] === '/marker/good-bgjs').length;
+        assert(good >= 1, `the listed script ran on ${t.o}: ${JSON.stringify(site.log.slice(m0).filter(l => l.startsWith(t.port)))}`);
+      }
+    } finally { for (const t of tabs) await t.tab.close().catch(() => {}); }
+  });
+  // A module worker: its main module imports a module that compiles the bytes at its top level, which
+  // runs before the main module's own body (Firefox puts the guard in front of every script the
+  // worker loads, its imports included; Chromium evaluates it before the worker's first script).
+  await test('WebAssembly built in JS by a module a module worker imports: the unlisted module never runs', async () => {
+    const { go, eo } = await pair({ origin: E, good: '/r/wasmjs-modw-good.html', evil: '/r/wasmjs-modw-evil.html', goodMarker: 'good-wasmjs-modw',
+      blockedUrl: '/r/wasmjsm-evil.js', reason: 'wasm_hash_mismatch', load: open });
+    eq([go.R && go.R.wasm, eo.R && eo.R.wasm], ['ran', 'error'], `in-worker results (${go.R && go.R.err} / ${eo.R && eo.R.err})`);
+  });
+  // A service worker the browser stopped and started again: a new global in the same worker (in
+  // Chromium the same DevTools session), so the guard must be put in place again before its script.
+  await test('WebAssembly built in JS inside a service worker stopped and started again: the unlisted module never runs', async () => {
+    const url = `${E}/sw/wasmjs/page.html`;
+    const tab = await drv.newTab(url);
+    try {
+      const o = await drv.outcome(tab, url);
+      eq(o.R && o.R.reg, 'ok', `registration of the listed worker: ${JSON.stringify(o)}`);
+      const ask = what => tab.evaluate(w => Promise.race([window.ask(w), new Promise(r => setTimeout(() => r({ out: 'no answer' }), 15000))]), what);
+      const first = await ask('ping');
+      await drv.stopServiceWorkers(tab);
+      const m0 = site.log.length;
+      const evil = await ask('/octet/evil.b64');
+      assert(first.started && evil.started && evil.started !== first.started, `the worker was started again: ${JSON.stringify({ first, evil })}`);
+      await sleep(500);
+      eq(evilMarkers(m0), [], `requests to evil markers the server saw (${evil.out})`);
+      assert(String(evil.out).startsWith('error'), `the tampered module was refused: ${evil.out}`);
+      const good = await ask('/octet/good.b64');
+      await sleep(500);
+      if (browserName === 'firefox') {
+        // A checked site's service worker gets no WebAssembly where the site's is enforced (fail closed).
+        eq([markerCount(m0, 'good-wasmjs-swr'), /CSP|Content Security/i.test(good.out)], [0, true], `Firefox: the listed module is refused too (${good.out})`);
+      } else {
+        eq([good.out, markerCount(m0, 'good-wasmjs-swr')], ['ran', 1], 'the listed module ran in the started-again worker');
+        assert(hostRows(E, `${E}/sw/wasmjs/sw.js`).some(r => r.action === 'block' && r.reason === 'wasm_hash_mismatch'), 'host row for the tampered bytes');
+      }
+    } finally { await tab.close().catch(() => {}); }
   });
   for (const [form, reason, what] of [['sync', 'wasm_sync_compile', 'a synchronous new WebAssembly.Module(bytes)'],
     ['posted', 'wasm_foreign_module', 'a Module compiled by a worker and posted to the page']]) {

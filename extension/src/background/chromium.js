@@ -277,7 +277,9 @@ export function installChromium(core) {
       // A startup page may still be pending (Chromium has not started its request yet).
       const url = tab.url || tab.pendingUrl || '';
       const o = originOf(url);
-      if (o && core.isCheckedLocally(o) && !tabRec(tab.id).attached) {
+      const t = core.tabs.get(tab.id);
+      const restored = !!(t && t.restored && t.origin === o);
+      if (o && (core.isCheckedLocally(o) || restored) && !tabRec(tab.id).attached) {
         trace.push({ recover: url, tabId: tab.id, pending: !tab.url });
         if (tab.url) reload(tab.id).catch(() => {});
         else retryHeld(tab.id, url).catch(() => {});
@@ -380,6 +382,14 @@ export function installChromium(core) {
       if (state.checked) await core.ensureManifest(origin, state, { force: true });
     } else {
       let t = core.tabs.get(tabId);
+      if (!t) await core.ready;       // tabs an earlier instance left are restored by then (core.load)
+      t = core.tabs.get(tabId);
+      if (t && t.restored && t.state && t.state.checked) {
+        // The background restarted while this tab showed a checked site: the page is loaded again
+        // (recoverTabs); until then nothing of it passes unchecked (the host may not know the site).
+        trace.push({ restoredTabBlocked: url });
+        return core.failClosed(t.state).enforced === 'block' ? block() : pass();
+      }
       if (!t) {
         // The background restarted while this tab was attached: recover the site from the tab's
         // URL and the cache rather than letting responses through unchecked.

@@ -2,7 +2,7 @@
 // fetching, per-response verdicts (hash -> host -> enforcement), per-tab counters and badge,
 // overrides and the block page. chromium.js and firefox.js feed it responses.
 
-import { browserName, extensionVersion, connectNative, storageGet, storageSet, setBadgeField, pageUrl, navigateTab } from '../compat.js';
+import { browserName, extensionVersion, connectNative, storageGet, storageSet, sessionGet, sessionSet, setBadgeField, pageUrl, navigateTab } from '../compat.js';
 import { HOST_NAME, HostType, Action, Reason } from '../lib/messages.js';
 import { HostClient, BATCH_MAX_CAP } from '../lib/host_client.js';
 import { applyHostState, applySetting, isCheckedLocally, originOf, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';
@@ -16,6 +16,9 @@ import { newlyChecked } from '../lib/workers.js';
 import { tableFromManifestReply, Notices, TABLE_REASON } from '../lib/decision_table.js';
 
 const CACHE_KEY = 'sites';
+// Session storage: the checked tabs' sites and states (a restarted background knows which open tabs
+// were checked, a site whose header had no max-age included: the host does not remember those).
+const TABS_KEY = 'checkedTabs';
 const PRELOAD_KEY = 'preloaded';
 export const TIMEOUTS = { verdict: 5000, siteState: 5000, manifest: 10000, fetchManifest: 10000, ui: 5000, hop: 10000 };
 const OVERRIDE_MS = 60 * 60 * 1000;
@@ -62,6 +65,13 @@ export class Core {
   cacheChanged() { for (const fn of this.cacheListeners || []) fn(); }
 
   async load() {
+    // Tabs that were checked when an earlier instance of this background ended: `restored` until
+    // their next top-level document (the interception modules fail closed on them meanwhile).
+    const saved = await sessionGet(TABS_KEY, {}).catch(() => ({})) || {};
+    for (const [id, v] of Object.entries(saved)) {
+      const tabId = Number(id);
+      if (!this.tabs.has(tabId) && v && typeof v.origin === 'string' && v.state && v.state.checked) Object.assign(this.tab(tabId), { origin: v.origin, state: v.state, restored: true });
+    }
     this.cache = await storageGet(CACHE_KEY, {}) || {};
     this.preloaded = new Set(await storageGet(PRELOAD_KEY, []) || []);
     // hello carries the preload list (no site is named in it); the last list is kept meanwhile.
@@ -141,6 +151,7 @@ export class Core {
   // The tab was closed.
   forgetTab(tabId) {
     this.tabs.delete(tabId);
+    this.saveCheckedTabs();
     this.badges.forget(tabId);
     this.waict.forgetTab(tabId);
   }
@@ -154,8 +165,20 @@ export class Core {
     t.counts = emptyCounts();
     t.integrity = new Map();
     t.page = ++this.pageSeq;
+    t.restored = false;
+    this.saveCheckedTabs();
     this.updateBadge(tabId);
     return this.waict.pageStarted(tabId, origin, state);
+  }
+
+  // The checked tabs' origins and states, to session storage (TABS_KEY); written in order.
+  saveCheckedTabs() {
+    const out = {};
+    for (const [id, t] of this.tabs) if (t.state && t.state.checked && t.origin) out[id] = { origin: t.origin, state: t.state };
+    const json = JSON.stringify(out);
+    if (json === this.savedTabs) return;
+    this.savedTabs = json;
+    this.tabsWrite = (this.tabsWrite || Promise.resolve()).then(() => sessionSet(TABS_KEY, out)).catch(() => {});
   }
 
   // Fetch the manifest named by the site state and hand it to the host before any resource verdict
@@ -447,8 +470,11 @@ export class Core {
     const tabs = {};
     for (const [id, t] of this.tabs) tabs[id] = { origin: t.origin, checked: !!(t.state && t.state.checked), mode: t.state && t.state.mode, counts: t.counts };
     return { hostUp: this.host.available(), connects: this.host.connects, hostCalls: this.hostCalls, lastError: this.host.lastError,
-             cache: this.cache, tabs, recent: this.recent, waict: this.waict.debugState() };
+             cache: this.cache, tabs, recent: this.recent, waict: this.waict.debugState(), started: STARTED };
   }
 }
 
 export { Action };
+
+// When this background instance started (tests tell a restarted background by it).
+const STARTED = `${Date.now()}-${Math.random()}`;

@@ -32,7 +32,8 @@ import { documentResponseHeaders } from './firefox_waict.js';
 import { CSP_HEADER, outsideTabWorkerPolicy } from '../lib/csp.js';
 import { installDnrRequestHeaders } from './request_headers_dnr.js';
 import { installWorkersFirefox } from './workers_firefox.js';
-import { GUARD_SCRIPT_FILE, guardMode, workerPrefix } from '../lib/wasm_guard.js';
+import { guardMode, workerPrefix } from '../lib/wasm_guard.js';
+import { guardSource } from './wasm_guard.js';
 
 const BLOCKED_NOTICE = '<!doctype html><meta charset="utf-8"><title>Blocked by Verity</title><p>Blocked by Verity.</p>';
 
@@ -200,8 +201,6 @@ export function installFirefox(core) {
     return withCsp ? { responseHeaders: withCsp } : {};
   }
 
-  let guardSource = null;
-  const wasmGuardSource = () => (guardSource ||= fetch(api.runtime.getURL(GUARD_SCRIPT_FILE)).then(r => r.text()));
 
   function filterBody(d, origin, state, isMain) {
     const status = d.statusCode;
@@ -239,7 +238,7 @@ export function installFirefox(core) {
           if (isMain) filter.write(new TextEncoder().encode(BLOCKED_NOTICE));
         } else {
           // A dedicated worker's script: the WebAssembly guard first (content/wasm_guard.js).
-          if (bodyDestination(destination, bytes) === 'worker') filter.write(new TextEncoder().encode(workerPrefix(await wasmGuardSource(), guardMode(state, core.overridden(origin)))));
+          if (bodyDestination(destination, bytes) === 'worker') filter.write(new TextEncoder().encode(workerPrefix(await guardSource(), guardMode(state, core.overridden(origin)))));
           filter.write(bytes);
         }
         filter.close();

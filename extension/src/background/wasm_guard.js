@@ -2,9 +2,14 @@
 // (lib/wasm_guard.js): updated when the site cache or the preload list changes, and awaited before
 // a page of a site that has just become checked may load (core.onSitesChecked). No checked site:
 // nothing registered, so nothing runs in any page.
-import { contentScripts } from '../compat.js';
+import { api, contentScripts } from '../compat.js';
 import { isCheckedLocally } from '../lib/site_state.js';
-import { GUARD_SCRIPT_ID, guardPatterns, checkedOrigins, guardRegistration } from '../lib/wasm_guard.js';
+import { GUARD_SCRIPT_FILE, GUARD_SCRIPT_ID, guardPatterns, checkedOrigins, guardRegistration } from '../lib/wasm_guard.js';
+
+// The guard's source text, read once from the packaged file: evaluated in Chromium workers
+// (workers_chromium.js) and written in front of Firefox worker scripts (firefox.js).
+let source = null;
+export const guardSource = () => (source ||= fetch(api.runtime.getURL(GUARD_SCRIPT_FILE)).then(r => r.text()));
 
 export function installWasmGuard(core) {
   let applied = null;                 // JSON of the registered patterns; null: not read yet

@@ -22,7 +22,8 @@
 import { api } from '../compat.js';
 import { originOf } from '../lib/site_state.js';
 import { scriptDestination, sourceBytes, workerGuard } from '../lib/workers.js';
-import { GUARD_SCRIPT_FILE, guardMode } from '../lib/wasm_guard.js';
+import { guardMode } from '../lib/wasm_guard.js';
+import { guardSource } from './wasm_guard.js';
 
 const dbg = api.debugger;
 const FETCH = { patterns: [{ urlPattern: '*', requestStage: 'Response' }] };
@@ -36,16 +37,38 @@ export function installWorkersChromium({ core, trace }) {
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
   const guarded = new Map(); // key(target) -> { type, url, tabId, origin, state }
   const key = t => (t.sessionId ? `s:${t.sessionId}` : t.targetId ? `t:${t.targetId}` : `tab:${t.tabId}`);
-  let guardSource = null;
-  const wasmGuardSource = () => (guardSource ||= fetch(api.runtime.getURL(GUARD_SCRIPT_FILE)).then(r => r.text()));
   const withTimeout = (p, what) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what}: no answer`)), SETUP_MS))]);
 
-  // The site a worker target belongs to and its state (the tab's if it is the same origin).
+  // The site a worker target belongs to and its state (the tab's if it is the same origin; else the
+  // cache's, else that of any open tab of the origin: a shared worker has no tab of its own).
   function siteOf(tabId, url) {
     const origin = originOf(url);
     const t = typeof tabId === 'number' ? core.tabs.get(tabId) : null;
-    const state = (t && t.origin === origin && t.state) || (origin && core.cachedState(origin)) || null;
+    const anyTab = () => [...core.tabs.values()].find(x => x.origin === origin && x.state && x.state.checked);
+    const state = (t && t.origin === origin && t.state) || (origin && core.cachedState(origin)) || (origin && (anyTab() || {}).state) || null;
     return { origin, state: state && state.checked ? state : null };
+  }
+  // A tab of the origin whose state an earlier instance of this background left (core.load): the
+  // host may not know the site until the page is loaded again (chromium.js recoverTabs).
+  const restoredSite = (tabId, origin) => [...core.tabs.entries()].some(([id, x]) => x.restored && x.origin === origin && (typeof tabId !== 'number' || id === tabId));
+
+  // A worker session an earlier instance of this background attached (it restarted while the
+  // worker lived): what the worker is and whose site it belongs to, asked of the worker itself.
+  const WHO = `[String(location.href), typeof ServiceWorkerGlobalScope === 'function' && self instanceof ServiceWorkerGlobalScope ? 'service_worker'
+    : typeof SharedWorkerGlobalScope === 'function' && self instanceof SharedWorkerGlobalScope ? 'shared_worker' : 'worker']`;
+  async function adopt(target) {
+    await core.ready;
+    const ev = await send(target, 'Runtime.evaluate', { expression: WHO, returnByValue: true }).catch(() => null);
+    const v = ev && ev.result && ev.result.value;
+    if (!Array.isArray(v) || typeof v[0] !== 'string') return null;
+    const [url, type] = v;
+    const { origin, state } = siteOf(target.tabId, url);
+    if (!state) return null;
+    const g = { type, url, tabId: target.tabId, origin, state, targetId: target.targetId };
+    guarded.set(key(target), g);
+    wasmTargets.set(key(target), { tabId: target.tabId, origin, state, url });
+    trace.push({ adoptedWorker: url, type });
+    return g;
   }
 
   // The WebAssembly guard in a worker of a checked site, before its first script (the commands of a
@@ -61,7 +84,7 @@ export function installWorkersChromium({ core, trace }) {
     return true;
   }
   const guardExpression = async (state, origin) =>
-    `globalThis.__verityWasmState = ${JSON.stringify(guardMode(state, core.overridden(origin)))};\n${await wasmGuardSource()}`;
+    `globalThis.__verityWasmState = ${JSON.stringify(guardMode(state, core.overridden(origin)))};\n${await guardSource()}`;
 
   // Checks every script of the target before it runs (Debugger instrumentation breakpoint).
   async function guard(target, type, url, tabId, withFetch, targetId) {
@@ -79,17 +102,27 @@ export function installWorkersChromium({ core, trace }) {
   }
 
   async function onPaused(target, params) {
-    const g = guarded.get(key(target));
     const resume = () => send(target, 'Debugger.resume').catch(() => {});
-    if (!g || params.reason !== 'instrumentation' || !params.data || !params.data.scriptId) return resume();
+    if (params.reason !== 'instrumentation' || !params.data || !params.data.scriptId) return resume();
     const url = params.data.url || '';
     if (!/^https?:/.test(url)) return resume();   // code made by a script that was checked (eval, new Function)
+    const g = guarded.get(key(target)) || await adopt(target);
+    if (!g) return resume();
     // A worker the browser started again keeps its session but not its global: the guard again
     // before the script (it returns at once where it is in place).
     const w = wasmTargets.get(key(target));
-    if (w) await send(target, 'Runtime.evaluate', { expression: await guardExpression(w.state, w.origin) }).catch(e => trace.push({ wasmGuardError: String(e && e.message || e), url }));
+    // Its binding is not restored either (measured, Chromium 156: a service worker stopped and
+    // started again had none): added again first. Where the guard finds no binding it refuses every
+    // compile (content/wasm_guard.js), so a lost bridge fails closed.
+    if (w) {
+      await send(target, 'Runtime.addBinding', { name: BINDING }).catch(e => trace.push({ wasmBindingError: String(e && e.message || e), url }));
+      await send(target, 'Runtime.evaluate', { expression: await guardExpression(w.state, w.origin) }).catch(e => trace.push({ wasmGuardError: String(e && e.message || e), url }));
+    }
     let res;
     try {
+      // The background restarted and the page is not loaded again yet: the host may not know the
+      // site (no max-age), so its answer could not be trusted: fail closed until then.
+      if (restoredSite(g.tabId, g.origin)) throw new Error('the background restarted: the page is loaded again first');
       const src = await send(target, 'Debugger.getScriptSource', { scriptId: params.data.scriptId });
       res = await core.verdict({ tabId: g.tabId, origin: g.origin, state: g.state, url, destination: scriptDestination(g.type, url, g.url),
         bytes: sourceBytes(src.scriptSource), status: 200 });

@@ -17,7 +17,9 @@
 // (the tab's recent rows and counts). On a frame the background says is not checked, every call
 // goes straight to the browser's own functions, with no hash.
 // In a Chromium worker of a checked site, background/workers_chromium.js evaluates this file before
-// the worker's first script, with a CDP binding (Runtime.addBinding) as the bridge. In Firefox,
+// the worker's first script, with a CDP binding (Runtime.addBinding) as the bridge (and again before
+// each script: a worker started again has a new global; evaluated with no bridge, it refuses every
+// compile). In Firefox,
 // background/firefox.js puts it in front of a checked site's dedicated worker script (after that
 // script's own check), and the worker asks through its parent: postMessage({__verityWasm}) is
 // answered with {__verityWasmAnswer} by the parent's Worker wrapper (below).
@@ -78,6 +80,13 @@
     });
     send = m => post({ __verityWasm: str(m) });
     frameState = () => workerState;
+  } else if (typeof globalThis.__verityWasmState === 'string') {
+    // Evaluated by Verity in a worker of a checked site whose bridge is gone (a worker started
+    // again without its binding): nothing can be asked, so every check is a refusal (fail closed).
+    const workerState = String(globalThis.__verityWasmState);
+    delete globalThis.__verityWasmState;
+    send = null;
+    frameState = () => workerState;
   } else if (typeof document === 'object' && document) {
     listen.call(document, A, e => answered(e.detail), true);
     send = m => dispatch.call(document, new CE(Q, { detail: str(m) }));
@@ -90,6 +99,7 @@
   // An answer that does not come within ASK_MS (no relay, background gone) is a refusal.
   const ASK_MS = 15000;
   function ask(m) {
+    if (!send) return Promise.resolve({ allow: false, reason: 'verifier_unavailable' });
     return new Promise(resolve => {
       const id = ++seq;
       const timer = setTimeout(() => { waiting.delete(id); resolve({ id, allow: false, reason: 'verifier_unavailable' }); }, ASK_MS);
@@ -99,7 +109,7 @@
   }
   // true when the call must be refused; reported either way.
   function refuse(why, state) {
-    send({ op: 'refused', why, url: location.href, lax: state === 'lax' });
+    if (send) send({ op: 'refused', why, url: location.href, lax: state === 'lax' });
     return state !== 'lax';
   }
 
@@ -205,7 +215,7 @@
       e.stopImmediatePropagation();
       let m;
       try { m = parse(d.__verityWasm); } catch (_) { return; }
-      if (m.op === 'refused') { send({ op: 'refused', why: String(m.why), url: String(m.url), lax: m.lax === true }); return; }
+      if (m.op === 'refused') { if (send) send({ op: 'refused', why: String(m.why), url: String(m.url), lax: m.lax === true }); return; }
       if (m.op !== 'check') return;
       ask({ op: 'check', sha256: m.sha256, size: m.size, url: m.url })
         .then(a => w.postMessage({ __verityWasmAnswer: str({ ...a, id: m.id }) }));

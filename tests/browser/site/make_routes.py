@@ -186,6 +186,47 @@ w.port.onmessage = e => {{ R.wasm = e.data === "ran" ? "ran" : "error"; R.err = 
 w.port.postMessage("/octet/{0}.b64");'''
 for which in ('good', 'evil'):
     add(f'/r/wasmjs-shared-{which}.html', page('wasm in a shared worker', '', WASMJSS_PAGE.format(which)))
+# ... inside a module worker, by a module it imports (imports run before the main module's body)
+for which in ('good', 'evil'):
+    add(f'/r/wasmjsm-lib-{which}.js', f'''const mark = n => fetch("/marker/" + n, {{ cache: "no-store" }}).catch(() => {{}});
+const env = {{ good: () => mark("good-wasmjs-modw"), evil: () => mark("evil-wasmjs-modw") }};
+let out;
+try {{ const b64 = await (await fetch("/octet/{which}.b64", {{ cache: "no-store" }})).text();
+      await WebAssembly.instantiate(Uint8Array.from(atob(b64), c => c.charCodeAt(0)), {{ env }}); out = "ran"; }}
+catch (err) {{ out = "error: " + err; }}
+export default out;
+''')
+    add(f'/r/wasmjsm-{which}.js', f'import out from "/r/wasmjsm-lib-{which}.js";\npostMessage(out);\n')
+    add(f'/r/wasmjs-modw-{which}.html', page('wasm in a module worker\'s import', '', f'''const w = new Worker("/r/wasmjsm-{which}.js", {{ type: "module" }});
+w.onmessage = e => {{ R.wasm = e.data === "ran" ? "ran" : "error"; R.err = String(e.data); setTimeout(done, 300); }};
+w.onerror = e => {{ R.wasm = "error"; R.err = "worker error: " + (e.message || e); setTimeout(done, 300); }};'''))
+# ... inside a service worker the browser stopped and started again (the test stops it): on a
+# message it decodes the bytes named by the message and instantiates them; `started` tells one run
+# of the worker from the next
+add('/sw/wasmjs/sw.js', '''const started = String(Date.now()) + "-" + Math.random();
+const mark = n => fetch("/marker/" + n, { cache: "no-store" }).catch(() => {});
+const env = { good: () => mark("good-wasmjs-swr"), evil: () => mark("evil-wasmjs-swr") };
+self.addEventListener("install", () => self.skipWaiting());
+self.addEventListener("activate", e => e.waitUntil(self.clients.claim()));
+self.addEventListener("message", e => e.waitUntil((async () => {
+  let out = "ping";
+  if (e.data !== "ping") {
+    try { const b64 = await (await fetch(e.data, { cache: "no-store" })).text();
+          await WebAssembly.instantiate(Uint8Array.from(atob(b64), c => c.charCodeAt(0)), { env }); out = "ran"; }
+    catch (err) { out = "error: " + err; }
+  }
+  e.source.postMessage({ started, out });
+})()));
+''')
+add('/sw/wasmjs/page.html', page('service worker, stopped and started again', '', '''window.ask = what => new Promise(res => {
+  navigator.serviceWorker.addEventListener("message", function h(e) { navigator.serviceWorker.removeEventListener("message", h); res(e.data); });
+  navigator.serviceWorker.getRegistration("/sw/wasmjs/").then(r => (r.active || r.waiting || r.installing).postMessage(what));
+});
+(async () => {
+  try { await navigator.serviceWorker.register("/sw/wasmjs/sw.js"); await navigator.serviceWorker.ready; R.reg = "ok"; }
+  catch (e) { R.reg = "error: " + e.message; }
+  done();
+})();'''))
 add('/wasmct/ok.js', js('good-wasmct'))                         # a listed script served as application/wasm
 add('/r/wasmct.html', page('wasm content type', '<script src="/wasmct/ok.js"></script>', 'addEventListener("load", done);'))
 
@@ -298,6 +339,10 @@ self.addEventListener("install", e => e.waitUntil((async () => {{
 }})()));
 ''')
     add(f'/r/swwasm-{which}.html', page('sw wasm', '', REG.format(f'/sw/wasm-{which}/sw.js')))
+
+# 10. scripts a page loads after the background restarted (listed / tampered)
+add('/r/bg-good.js', js('good-bgjs'))
+twin('/r/bg-evil.js', 'good-bgjs', 'evil-bgjs', js)
 
 # 9. a page that loads a script late (after the test detached the debugger): listed / tampered
 for which in ('good', 'evil'):
