@@ -1,7 +1,8 @@
 // Page-load benchmark (scripts/bench-pageload.sh): loads bench.html (1 document + 50 listed
 // resources) N times per configuration and prints medians and overhead ratios.
 //   node bench.mjs HOST_BIN [N] [browsers...]       env BENCH_HTTP2=1: serve over HTTP/2
-// env BENCH_BEFORE=DIR (a tree with extension/src): Chromium also runs that extension, same rounds.
+// env BENCH_BEFORE=DIR (a tree with extension/src): each browser also runs that extension (in a
+// browser of its own, same host binary), same rounds.
 // Configurations per browser: "verify" (extension + host, site enforced), "off" (extension
 // installed, site switched off in the popup setting), "none" (a second browser without the
 // extension), "floor" (a third browser with only the interception mechanism, floor/README.md),
@@ -89,10 +90,20 @@ try {
       const none = await bare.browser.newPage();
       const fl = await launchFirefoxFloor(puppeteer, work, url('floor'));
       const floor = fl.page;
-      results[b] = await timeRounds({ verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: floor, url: url('floor') } }, N);
+      const configs = { verify: { page: verify, url: url('verify') }, off: { page: off, url: url('off') }, none: { page: none, url: url('none') }, floor: { page: floor, url: url('floor') } };
+      let old = null;
+      if (before) {
+        old = await launchFirefox(puppeteer, { work, ext: stageExtensionFrom(before, path.join(work, 'ext-before-firefox'), 'firefox', { testBridge: true }), wrapper });
+        old.ctl = await old.browser.newPage();
+        await old.ctl.goto(`${site.origins.plain}/blank.html`);
+        await waitFor(() => bridgeCall(old.ctl, 'debugState'), { what: 'test bridge (before)' });
+        configs.before = { page: await old.browser.newPage(), url: url('before') };
+      }
+      results[b] = await timeRounds(configs, N);
       const recent = (await bridgeCall(ctl, 'debugState')).recent;
       results[b].hostMs = recent.map(r => r.hostMs);
       results[b].rows = recent.map(r => ({ hostMs: r.hostMs, fast: !!r.fast, noticeMs: r.noticeMs }));
+      if (old) { results[b].beforeHostMs = (await bridgeCall(old.ctl, 'debugState')).recent.map(r => r.hostMs); await old.browser.close(); }
       await browser.close();
       await bare.browser.close();
       await fl.browser.close();

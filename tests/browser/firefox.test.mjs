@@ -126,6 +126,30 @@ async function main() {
     });
   }
 
+  // Issue #12 item 4: a subresource's SHA-256 is computed chunk by chunk as the stream filter
+  // hands the body over (lib/streamed_body.js), documents are hashed whole (their SRI scan), and a
+  // body whose SRI attribute asks for SHA-384 is hashed again from its bytes (every digest).
+  await t.test('hashing while bytes arrive: a 1.5 MB bundle in many chunks, hashed as it came, released by the table', async () => {
+    const { R, verdicts } = await visit(`${O.enforce}/c/app.html`);
+    eq([R.bundle, R.m], [1, 30], 'page results');
+    const b = V(verdicts, '/c/app/bundle.js');
+    assert(b && b.action === 'allow' && b.fast === true && b.prehashed === true && b.bytes > 1500000, 'bundle: ' + JSON.stringify(b));
+    eq(b.digests, ['sha256'], 'digests sent');
+    const doc = V(verdicts, '/c/app.html');
+    assert(doc && doc.action === 'allow' && doc.prehashed === false, 'document hashed whole: ' + JSON.stringify(doc));
+    const bad = verdicts.filter(v => v.action !== 'allow');
+    assert(bad.length === 0, 'non-allow verdicts: ' + JSON.stringify(bad));
+  });
+
+  await t.test('SRI: integrity attribute makes the extension send SHA-384 with the verdict (hashed again from the bytes)', async () => {
+    const { R, verdicts } = await visit(`${O.report}/sri.html`);
+    eq(R.sri, 'ran', 'SRI script ran');
+    const v = V(verdicts, '/sri.js');
+    assert(v && v.action === 'allow' && v.prehashed === false, 'verdict: ' + JSON.stringify(v));
+    eq(v.digests, ['sha256', 'sha384'], 'digests sent');
+    assert(v.integrity && v.integrity.startsWith('sha384-'), 'integrity sent');
+  });
+
   await t.test(CACHEABLE_SCRIPT_CASE, () => checkCacheableScript({ visit, site, logFor, expectFetches: 0 }));  // Firefox serves it from its cache; the stream filter sees it all the same
   await t.test(CACHEABLE_STYLE_CASE, () => checkCacheableStyle({ visit, site }));
 

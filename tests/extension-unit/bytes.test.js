@@ -1,7 +1,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
-import { base64FromBytes, bytesFromBase64, concatChunks, digestsFor, manifestBodyField } from '../../extension/src/lib/bytes.js';
+import { base64FromBytes, bytesFromBase64, concatChunks, digestsCover, digestsFor, manifestBodyField } from '../../extension/src/lib/bytes.js';
 
 test('base64 round trip, large input', () => {
   const b = new Uint8Array(200000); for (let i = 0; i < b.length; i++) b[i] = (i * 7) & 255;
@@ -34,4 +34,16 @@ test('chunks and manifest body encoding', () => {
   assert.deepEqual(concatChunks([new Uint8Array([1, 2]), new Uint8Array([]), new Uint8Array([3])]), new Uint8Array([1, 2, 3]));
   assert.deepEqual(manifestBodyField(new TextEncoder().encode('{"a":1}\n\n')), { body: '{"a":1}\n\n' });
   assert.deepEqual(manifestBodyField(new Uint8Array([0xff, 0xfe])), { body_b64: '//4=' });
+});
+
+test('digestsCover: SHA-256 alone covers no integrity or sha256 only; sha384/512 asked need theirs', async () => {
+  const body = new TextEncoder().encode('x');
+  const only256 = await digestsFor(body, undefined, webcrypto.subtle);
+  assert.equal(digestsCover(only256, undefined), true);
+  assert.equal(digestsCover(only256, 'sha256-abc md5-x'), true);
+  assert.equal(digestsCover(only256, 'sha384-abc'), false);
+  assert.equal(digestsCover(only256, 'sha256-a SHA512-b'), false);
+  assert.equal(digestsCover(await digestsFor(body, 'sha512-b sha384-c', webcrypto.subtle), 'sha384-c sha512-b'), true);
+  assert.equal(digestsCover(null, undefined), false);
+  assert.equal(digestsCover({}, undefined), false);
 });

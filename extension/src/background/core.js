@@ -8,7 +8,7 @@ import { HostClient, BATCH_MAX_CAP } from '../lib/host_client.js';
 import { applyHostState, applySetting, isCheckedLocally, originOf, isPreloaded, mustConsultHost, policyHeaders, preloadFromReply, stateWithoutHost } from '../lib/site_state.js';
 import { enforcementFor, emptyCounts, countVerdict, badgeFor } from '../lib/decisions.js';
 import { BadgeWriter } from '../lib/badge.js';
-import { digestsFor, manifestBodyField } from '../lib/bytes.js';
+import { digestsCover, digestsFor, manifestBodyField } from '../lib/bytes.js';
 import { stripFragment } from '../lib/sri.js';
 import { HopKind, HopCache, hopCacheKey, hopToCheck, hopMessage, NoPolicyMemo } from '../lib/m2dmrt.js';
 import { WaictHooks } from './waict.js';
@@ -251,13 +251,17 @@ export class Core {
   }
 
   // One response body of a checked site. Returns { action, reason, detail, enforced }.
-  // `digests` instead of `bytes`: bytes hashed elsewhere (content/wasm_guard.js), `size` long.
+  // `digests` instead of `bytes`: bytes hashed elsewhere (content/wasm_guard.js; firefox.js while
+  // they arrived, lib/streamed_body.js), `size` long. `bytes` may come along as a function that
+  // returns them: called only when the SRI metadata asks for a digest `digests` lacks (SHA-384/512),
+  // and then every digest is computed from the bytes, as without `digests`.
   async verdict({ tabId, origin, state, url, destination, bytes, digests: given, size, status, fromCache, integrity }) {
     const key = stripFragment(url);
     const t = typeof tabId === 'number' && tabId >= 0 ? this.tab(tabId) : null;
     const sri = integrity ?? (t ? t.integrity.get(key) : undefined);
     const manifest = await this.ensureManifest(origin, state);
-    const digests = given || await digestsFor(bytes, sri);
+    const lazy = typeof bytes === 'function';
+    const digests = given && (!lazy || digestsCover(given, sri)) ? given : await digestsFor(lazy ? bytes() : bytes, sri);
     const msg = { type: HostType.VERDICT, origin, url: key, destination, ...digests, status, from_cache: !!fromCache };
     if (sri) msg.integrity = sri;
     if (typeof tabId === 'number' && tabId >= 0) msg.tab = tabId;
@@ -279,7 +283,7 @@ export class Core {
       t.counts = countVerdict(t.counts, res.action);
       this.updateBadge(tabId);
     }
-    const row = { seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: bytes ? bytes.length : size, digests: Object.keys(digests), integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced, fast };
+    const row = { seq: ++this.verdictSeq, time: Date.now(), tab: tabId, origin, url: key, destination, bytes: Number.isFinite(size) ? size : bytes ? bytes.length : size, digests: Object.keys(digests), prehashed: digests === given, integrity: sri || null, hostMs: Math.round(hostMs * 10) / 10, action: res.action, reason: res.reason, enforced: res.enforced, fast };
     this.recent.push(row);
     if (this.recent.length > RECENT_MAX) this.recent.splice(0, this.recent.length - RECENT_MAX);
     if (fast) this.sendNotice({ ...msg, notice: true }, row, tabId);

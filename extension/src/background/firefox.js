@@ -4,9 +4,10 @@
 //    the document itself is held by a stream filter until its verdict — enforcement from the first
 //    visit, no reload needed.
 //  - Every other response of a tab whose top-level site is checked: the stream filter holds the
-//    whole body, the background hashes it, asks the host, then writes the body through (allow /
-//    report) or writes nothing (block). A blocked top-level document is replaced by a short notice
-//    and the tab is sent to the block page. Nothing is attached for unchecked sites.
+//    whole body, hashed (SHA-256) chunk by chunk as it arrives (lib/streamed_body.js), asks for the
+//    verdict at its last byte, then writes the chunks through (allow / report) or writes nothing
+//    (block). A blocked top-level document is replaced by a short notice and the tab is sent to
+//    the block page. Nothing is attached for unchecked sites.
 //  - Cached responses: the filter sees the bytes the page will get, whether from the network or the
 //    cache (details.fromCache is passed on as from_cache). Responses changed by other extensions'
 //    filters that run before ours are checked as changed; see extension/README.md.
@@ -26,7 +27,7 @@ import { createTrace } from '../lib/trace.js';
 import { bodyDestination, destinationFromFirefox, followedRedirect } from '../lib/destination.js';
 import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
-import { concatChunks } from '../lib/bytes.js';
+import { StreamedBody } from '../lib/streamed_body.js';
 import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
 import { documentResponseHeaders } from './firefox_waict.js';
 import { CSP_HEADER, outsideTabWorkerPolicy } from '../lib/csp.js';
@@ -220,18 +221,27 @@ export function installFirefox(core) {
       trace.push({ filterError: String(e), url: d.url });
       return;
     }
-    const chunks = [];
-    filter.ondata = e => chunks.push(new Uint8Array(e.data));
+    // A document or frame is read whole (its SRI attributes, below) and hashed as before; every
+    // other body is hashed chunk by chunk as it arrives (lib/streamed_body.js), so that at onstop
+    // only the verdict is left (and a second hash only if an SRI attribute asks for SHA-384/512).
+    const scanned = destination === 'document' || destination === 'iframe';
+    const body = new StreamedBody({ hash: !scanned });
+    filter.ondata = e => body.push(new Uint8Array(e.data));
     filter.onerror = () => trace.push({ streamError: filter.error, url: d.url });
     filter.onstop = async () => {
-      const bytes = concatChunks(chunks);
-      let res;
+      let res, dest = destination;
       try {
-        if (destination === 'document' || destination === 'iframe') {
+        dest = bodyDestination(destination, body.head(4));
+        let hashed;
+        if (scanned) {
+          const bytes = body.bytes();
           const t = core.tab(d.tabId);
           for (const [u, sri] of scanIntegrityAttributes(new TextDecoder().decode(bytes), d.url)) t.integrity.set(u, sri);
+          hashed = { bytes };
+        } else {
+          hashed = { digests: body.digests(), size: body.size, bytes: () => body.bytes() };
         }
-        res = await core.verdict({ tabId: d.tabId, origin, state, url: d.url, destination: bodyDestination(destination, bytes), bytes, status, fromCache: !!d.fromCache });
+        res = await core.verdict({ tabId: d.tabId, origin, state, url: d.url, destination: dest, ...hashed, status, fromCache: !!d.fromCache });
       } catch (e) {
         trace.push({ verdictError: String(e && e.message || e), url: d.url });
         res = core.failClosed(state);
@@ -241,8 +251,8 @@ export function installFirefox(core) {
           if (isMain) filter.write(new TextEncoder().encode(BLOCKED_NOTICE));
         } else {
           // A dedicated worker's script: the WebAssembly guard first (content/wasm_guard.js).
-          if (bodyDestination(destination, bytes) === 'worker') filter.write(new TextEncoder().encode(workerPrefix(await guardSource(), guardMode(state, core.overridden(origin)))));
-          filter.write(bytes);
+          if (dest === 'worker') filter.write(new TextEncoder().encode(workerPrefix(await guardSource(), guardMode(state, core.overridden(origin)))));
+          for (const part of body.parts()) filter.write(part);   // as they came: no joined copy
         }
         filter.close();
       } catch (e) {

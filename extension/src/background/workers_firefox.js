@@ -19,7 +19,7 @@
 import { api, storageGet, storageSet } from '../compat.js';
 import { originOf } from '../lib/site_state.js';
 import { WorkerAnswers } from '../lib/workers.js';
-import { concatChunks } from '../lib/bytes.js';
+import { StreamedBody } from '../lib/streamed_body.js';
 import { bodyDestination, destinationFromFirefox } from '../lib/destination.js';
 
 const KEY = 'swOrigins';
@@ -92,7 +92,7 @@ export function installWorkersFirefox({ core, trace }) {
       return core.failClosed(top.state).enforced === 'block' ? { cancel: true } : undefined;
     }
     const ticket = answers.ticket(d.requestId, { filter, own });
-    const chunks = [];
+    const body = new StreamedBody();   // hashed as it arrives (lib/streamed_body.js)
     let mine = false;
     filter.onstart = () => {
       if (own.taken) return;       // firefox.js checks this network response with its own handlers
@@ -104,23 +104,22 @@ export function installWorkersFirefox({ core, trace }) {
       }
       mine = true;
     };
-    filter.ondata = e => { if (mine) chunks.push(new Uint8Array(e.data)); };
+    filter.ondata = e => { if (mine) body.push(new Uint8Array(e.data)); };
     filter.onerror = () => { answers.done(d.requestId, ticket); trace.push({ workerStreamError: filter.error, url: d.url }); };
     filter.onstop = async () => {
       if (!mine) return;
       answers.done(d.requestId, ticket);
-      const bytes = concatChunks(chunks);
       let res;
       try {
-        res = await core.verdict({ tabId: d.tabId, origin: top.origin, state: top.state, url: d.url,
-          destination: bodyDestination(destination, bytes), bytes, status: 200, fromCache: false });
+        res = await core.verdict({ tabId: d.tabId, origin: top.origin, state: top.state, url: d.url, destination: bodyDestination(destination, body.head(4)),
+          digests: body.digests(), size: body.size, bytes: () => body.bytes(), status: 200, fromCache: false });
       } catch (e) {
         trace.push({ verdictError: String(e && e.message || e), url: d.url });
         res = core.failClosed(top.state);
       }
       trace.push({ workerAnswer: d.url, type: d.type, destination, action: res.action, enforced: res.enforced });
       try {
-        if (res.enforced !== 'block') filter.write(bytes);
+        if (res.enforced !== 'block') for (const part of body.parts()) filter.write(part);
         filter.close();
       } catch (e) {
         trace.push({ writeError: String(e), url: d.url });

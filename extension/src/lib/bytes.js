@@ -30,14 +30,23 @@ export function concatChunks(chunks) {
   return out;
 }
 
+const digestKey = alg => alg.replace('-', '').toLowerCase();   // 'SHA-384' -> 'sha384'
+
 // { sha256, sha384?, sha512? } as standard base64, as the `verdict` message wants.
 export async function digestsFor(bytes, integrity, subtle = globalThis.crypto.subtle) {
   const out = {};
   for (const alg of hashAlgorithmsFor(integrity)) {
     const d = new Uint8Array(await subtle.digest(alg, bytes));
-    out[alg.replace('-', '').toLowerCase()] = base64FromBytes(d);
+    out[digestKey(alg)] = base64FromBytes(d);
   }
   return out;
+}
+
+// True when `digests` (as digestsFor gives them) holds every digest `integrity` asks for (always
+// sha256): a body hashed while it arrived (lib/streamed_body.js) needs no second pass then.
+// Example: digestsCover({ sha256: 'x' }, 'sha384-abc') -> false; digestsCover({ sha256: 'x' }, undefined) -> true
+export function digestsCover(digests, integrity) {
+  return !!digests && hashAlgorithmsFor(integrity).every(alg => typeof digests[digestKey(alg)] === 'string');
 }
 
 // The manifest body for the `manifest` message: text if valid UTF-8, else base64.

@@ -26,10 +26,10 @@ export async function launchChromiumFloor(chromium, work, url, args = []) {
   return { ctx, page };
 }
 
-// The Chromium extension of another tree (BENCH_BEFORE=DIR with extension/src, e.g. from
+// The extension of another tree (BENCH_BEFORE=DIR with extension/src, e.g. from
 // `git archive <commit> extension`), staged with this tree's manifest into dir.
-export function stageExtensionFrom(tree, dir) {
-  stageExtension('chromium', dir);
+export function stageExtensionFrom(tree, dir, browser = 'chromium', opts = {}) {
+  stageExtension(browser, dir, opts);
   fs.rmSync(path.join(dir, 'src'), { recursive: true });
   fs.cpSync(path.join(tree, 'extension', 'src'), path.join(dir, 'src'), { recursive: true });
   return dir;
