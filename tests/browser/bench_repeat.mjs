@@ -9,6 +9,8 @@
 //   node bench_repeat.mjs HOST_BIN [N] [browsers...]     env BENCH_HTTP2=1: serve over HTTP/2
 // env BENCH_BEFORE=DIR (a tree with extension/ of an earlier commit, e.g. from git archive): Chromium
 // also runs that extension as configuration "before", in the same interleaved rounds.
+// env BENCH_SITE=noimg: serve site/make_site.py's second root, whose manifest lists the same page's
+// scripts and styles but none of its 40 images (issue #12 item 2: Chromium need not pause them).
 import { chromium } from 'playwright-core';
 import puppeteer from 'puppeteer-core';
 import fs from 'node:fs';
@@ -17,7 +19,8 @@ import { launchChromiumFloor, launchFirefoxFloor, stageExtensionFrom } from './l
 import { stageExtension, startSite, writeHostWrapper, launchChromium, launchFirefox, bridgeCall, median, waitFor, sleep, spkiFlag, benchSetup } from './lib/harness.mjs';
 
 const { hostBin, N, browsers, work, tls, http2, before } = benchSetup('verity-bench-repeat-', 10);
-const site = await startSite(work, tls, { verify: 'enforce', before: 'enforce', none: 'enforce', floor: 'enforce' }, { http2 });
+const mode = process.env.BENCH_SITE ? ['enforce', path.join(work, 'www', process.env.BENCH_SITE)] : 'enforce';
+const site = await startSite(work, tls, { verify: mode, before: mode, none: mode, floor: mode }, { http2 });
 const { wrapper } = writeHostWrapper(work, hostBin);
 const spki = [spkiFlag(tls.cert)];  // a valid certificate to Chromium: its disk cache stores nothing with a cert error
 const url = name => `${site.origins[name]}/c/app.html`;
@@ -103,7 +106,7 @@ try {
 }
 
 const f = x => x.toFixed(1);
-console.log(`\nRepeat visits of /c/app.html (1.5 MB bundle + 30 modules + 20 styles + 40 images, max-age=3600, all listed), local HTTPS over ${http2 ? 'HTTP/2' : 'HTTP/1.0'}, N=${N} interleaved rounds after one filling visit, median ms:`);
+console.log(`\nRepeat visits of /c/app.html (1.5 MB bundle + 30 modules + 20 styles + 40 images, max-age=3600, ${process.env.BENCH_SITE ? 'images unlisted (' + process.env.BENCH_SITE + ')' : 'all listed'}), local HTTPS over ${http2 ? 'HTTP/2' : 'HTTP/1.0'}, N=${N} interleaved rounds after one filling visit, median ms:`);
 console.log('| browser | no extension | floor | verifying | verify / none | floor / none | verify / floor | requests per visit (none / floor / verify) | verdicts per verifying visit (min–max) | non-allow verdicts | verdict latency median / p95 (ms) |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [b, r] of Object.entries(results)) {

@@ -4,8 +4,10 @@
 // --ignore-certificate-errors (trusting a CA would need an NSS database tool), which also covers
 // the extension's own fetch of the manifest.
 import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { CDP_RESOURCE_TYPES, PASSIVE_RESOURCE_TYPES } from '../../extension/src/lib/fetch_patterns.js';
 import { CHROMIUM_ID, HOST_NAME, stageExtension, makeTls, startSite, CACHEABLE_SCRIPT_CASE, checkCacheableScript, CACHEABLE_STYLE_CASE, checkCacheableStyle, withManifestEntry, serverHits, spkiFlag, makeTransparencySite, makePreloadList, writeHostWrapper, hostManifest, hostPids, alive,
   mkWork, runner, waitFor, assert, eq, sleep, repo, runSuite } from './lib/harness.mjs';
 
@@ -18,11 +20,12 @@ let ctx, site, hostDataDir;
 
 async function main() {
   if (!hostBin || !fs.existsSync(hostBin)) throw new Error(`verity-host not found: ${hostBin}`);
-  const ext = stageExtension('chromium', path.join(work, 'ext'));
+  // A test build (the test bridge content script): the background keeps its trace (lib/trace.js).
+  const ext = stageExtension('chromium', path.join(work, 'ext'), { testBridge: true });
   const tls = makeTls(path.join(work, 'tls'));
   let tsite;
   site = await startSite(work, tls, { enforce: 'enforce', cacheoff: 'enforce', report: 'report', toggle: 'enforce', down: 'enforce', plain: 'none',
-    tgood: ['enforce/86400', () => tsite.good], tbad: ['enforce/86400', () => tsite.bad] },
+    tgood: ['enforce/86400', () => tsite.good], tbad: ['enforce/86400', () => tsite.bad], noimg: ['enforce', path.join(work, 'www', 'noimg')] },
   { prepare: root => { tsite = makeTransparencySite(work, hostBin, root); } });
   const hw = writeHostWrapper(work, hostBin);
   const wrapper = hw.wrapper;
@@ -143,6 +146,82 @@ async function main() {
       await waitFor(async () => (await E(id => chrome.action.getBadgeText({ tabId: id }), tabId)) === String(blocked), { what: `badge text ${blocked}` });
     });
   }
+
+  // Issue #12 item 2 (lib/fetch_patterns.js): the page session pauses Image/Font/Media only when the
+  // site's manifest could cover them. The active set is one pattern per type the filter accepts but
+  // the passive ones: a type of this browser that the table does not know, or a filter name the
+  // browser starts or stops accepting, fails here.
+  await t.test('the Fetch pattern table matches this Chromium (protocol enum, accepted filter types)', async () => {
+    const types = await chromiumResourceTypes(work);
+    eq(types.filter(x => !(x in CDP_RESOURCE_TYPES)), [], 'Network.ResourceType values the table (lib/fetch_patterns.js) lacks');
+    const scratch = await ctx.newPage();
+    try {
+      const cdp = await ctx.newCDPSession(scratch);
+      const accepted = [];
+      for (const x of [...types, 'NoSuchType']) {
+        const ok = await cdp.send('Fetch.enable', { patterns: [{ urlPattern: '*', resourceType: x, requestStage: 'Response' }] }).then(() => true, () => false);
+        if (ok) accepted.push(x);
+      }
+      await cdp.send('Fetch.disable');
+      eq(accepted, types.filter(x => CDP_RESOURCE_TYPES[x] !== 'refused'), 'types Fetch.enable accepts as a filter');
+    } finally { await scratch.close(); }
+  });
+
+  await t.test('manifest lists no image: unlisted images and fonts load with no Fetch pause, every other request is checked, a tampered script blocked', async () => {
+    const o = O.noimg, port = new URL(o).port;
+    const trace = () => E(() => globalThis.verityTrace || []);
+    const pausesOf = async url => (await trace()).filter(x => x.rt && x.url === url);
+    await visit(`${O.enforce}/index.html`);                          // the tab attached, every response paused
+    const i0 = serverHits(site, o, '/free.png');
+    const { R, verdicts } = await visit(`${o}/page.html`);
+    eq([R.script, R.img], ['ran', 4], 'page results');
+    assert(serverHits(site, o, '/free.png') > i0, 'the image was fetched from the server');
+    const v = V(verdicts, '/app.js');
+    assert(v && v.action === 'allow', 'listed script verdict: ' + JSON.stringify(v));
+    eq(verdicts.filter(x => x.url === `${o}/free.png`), [], 'verdicts for the unlisted image');
+    eq(await pausesOf(`${o}/free.png`), [], 'Fetch pauses of the unlisted image');
+    const tabId = await tabIdOf(`${o}/page.html`);
+    const sets = async () => (await trace()).filter(x => x.fetchPatterns && x.tabId === tabId).map(x => x.fetchPatterns);
+    eq((await sets()).slice(-2), ['all', 'active'].slice(-(await sets()).length), 'the tab\'s Fetch patterns');
+    assert(!(await trace()).some(x => x.fetchPatternsError), 'Fetch.enable refused: ' + JSON.stringify((await trace()).filter(x => x.fetchPatternsError)));
+
+    // Every request of a page with many kinds of them that the server saw and that is not an image,
+    // font or media request paused (the filter's real coverage, whatever CDP calls the types).
+    const from = site.log.length;
+    const k = await visit(`${o}/kinds.html`);
+    eq([k.R.classic, k.R.mod], [1, 2], 'kinds page results');
+    await sleep(500);
+    const seen = site.log.slice(from).map(l => l.split(' ')).filter(([pt, q]) => pt === port && q !== '/manifest.json');
+    const passiveDest = new Set(['dest=image', 'dest=font', 'dest=audio', 'dest=video', 'dest=track']);
+    const all = await trace();
+    const unpaused = seen.filter(([, q, d]) => !passiveDest.has(d) && !all.some(x => x.rt && x.url === o + q));
+    eq(unpaused, [], 'non-passive requests the server saw that did not pause');
+    const dests = new Set(seen.map(x => x[2]));
+    for (const d of ['dest=document', 'dest=style', 'dest=script', 'dest=worker', 'dest=iframe', 'dest=empty', 'dest=image', 'dest=font'])
+      assert(dests.has(d), `no ${d} request in ${JSON.stringify(seen)}`);
+    const passiveSeen = seen.filter(([, , d]) => passiveDest.has(d));
+    eq(passiveSeen.filter(([, q]) => all.some(x => x.rt && x.url === o + q)), [], 'passive requests that paused');
+
+    const m0 = serverHits(site, o, '/marker/noimg-evil');
+    const t2 = await visit(`${o}/tampered.html`);
+    assert(t2.R.scriptError === true && !t2.R.evil && t2.R.img === 4, 'in-page result: ' + JSON.stringify(t2.R));
+    const b = V(t2.verdicts, '/t/script.js');
+    assert(b && b.action === 'block' && b.reason === 'no_manifest_match', 'tampered script verdict: ' + JSON.stringify(b));
+    await sleep(300);
+    eq(serverHits(site, o, '/marker/noimg-evil') - m0, 0, 'marker requests of the tampered script');
+    eq(await pausesOf(`${o}/free.png`), [], 'Fetch pauses of the unlisted image');
+
+    // Twin, same tab: a site whose manifest lists an image pauses every response again, before its
+    // document goes on, so its listed image with a wrong hash is blocked.
+    const t3 = await visit(`${O.enforce}/bad-image.html`);
+    assert(t3.R.img === 'error' && t3.R.freeImg === 4, 'in-page result: ' + JSON.stringify(t3.R));
+    const bi = V(t3.verdicts, '/t/img.png');
+    assert(bi && bi.action === 'block' && bi.reason === 'no_manifest_match', 'listed image verdict: ' + JSON.stringify(bi));
+    eq((await sets()).pop(), 'all', 'the tab\'s Fetch patterns after the navigation');
+    // What pauses as Image/Font/Media is always a passive destination (what the active set leaves out).
+    const odd = (await trace()).filter(x => PASSIVE_RESOURCE_TYPES.includes(x.rt) && !['image', 'font', 'audio', 'video', 'track'].includes(x.destination));
+    eq(odd, [], 'passive resource types with an active destination');
+  });
 
   // HTTP cache on (issue #12): the second copy comes from the disk cache (no request reaches the
   // server), pauses in Fetch and is checked; Blink's memory cache must not serve it (lib/nostore.js).
@@ -354,6 +433,25 @@ async function main() {
       assert(rows.some(r => r.reason === 'invalid_transparency_proof' && r.detail.startsWith('transparency.proof_required')), 'host log: ' + JSON.stringify(rows.slice(0, 2)));
     }
   });
+}
+
+// Network.ResourceType of the installed Chromium: a bare headless instance with a DevTools port,
+// its /json/protocol.
+async function chromiumResourceTypes(work) {
+  const udd = fs.mkdtempSync(path.join(work, 'protocol-'));
+  const p = spawn(process.env.CHROME || '/usr/bin/chromium', ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run',
+    '--remote-debugging-port=0', `--user-data-dir=${udd}`, 'about:blank'], { stdio: 'ignore' });
+  try {
+    const port = await waitFor(() => { try { return fs.readFileSync(path.join(udd, 'DevToolsActivePort'), 'utf8').split('\n')[0]; } catch (_) { return null; } },
+      { timeout: 20000, what: 'DevToolsActivePort' });
+    const protocol = await (await fetch(`http://127.0.0.1:${port}/json/protocol`)).json();
+    const network = protocol.domains.find(d => d.domain === 'Network');
+    const rt = network && network.types.find(x => x.id === 'ResourceType');
+    assert(rt && Array.isArray(rt.enum) && rt.enum.length > 0, 'Network.ResourceType in /json/protocol');
+    return rt.enum;
+  } finally {
+    p.kill();
+  }
 }
 
 await runSuite(t, { work, main }, async () => {

@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { isDnsHost, redirectTarget, hopToCheck, hopMessage, certField, NoPolicyMemo, NO_POLICY_MS, HopKind, HopCache, HOP_CACHE_MS, hopCacheKey } from '../../extension/src/lib/m2dmrt.js';
+import { isDnsHost, redirectTarget, hopToCheck, mayCheckHops, hopMessage, certField, NoPolicyMemo, NO_POLICY_MS, HopKind, HopCache, HOP_CACHE_MS, hopCacheKey } from '../../extension/src/lib/m2dmrt.js';
 import { HostType } from '../../extension/src/lib/messages.js';
 
 const checked = { checked: true, mode: 'enforce', setting: 'default' };
@@ -31,6 +31,20 @@ test('a hop is sent only from a checked site with a DNS name to another https ho
   assert.equal(hopToCheck(checked, 'https://127.0.0.1:8443/go', 'https://pay.test/'), null, 'IP literal origin');
   assert.equal(hopToCheck(checked, 'https://shop.test/go', 'http://pay.test/'), null, 'no TLS key to check');
   assert.equal(hopToCheck(checked, 'not a url', 'https://pay.test/'), null);
+});
+
+test('mayCheckHops: some destination could be a hop exactly when hopToCheck could give one (chromium.js pauses passive types then)', () => {
+  let now = 1000;
+  const memo = new NoPolicyMemo(() => now);
+  const cases = [[checked, 'https://shop.test/'], [checked, 'https://127.0.0.1:8443/'], [checked, 'http://shop.test/'], [checked, 'https://localhost/'],
+    [{ ...checked, checked: false }, 'https://shop.test/'], [{ ...checked, setting: 'off' }, 'https://shop.test/'], [null, 'https://shop.test/'], [checked, 'not a url']];
+  for (const [st, from] of cases) assert.equal(mayCheckHops(st, from, memo), hopToCheck(st, from, 'https://pay.test/x', memo) !== null, from);
+  assert.equal(mayCheckHops(checked, 'https://shop.test/', memo), true);
+  assert.equal(mayCheckHops(checked, 'https://127.0.0.1:8443/', memo), false, 'an IP literal publishes no policy');
+  memo.remember('https://shop.test', { ok: true, reason: 'm2dmrt_no_policy' });
+  assert.equal(mayCheckHops(checked, 'https://shop.test/', memo), false, 'known to publish no policy');
+  now += NO_POLICY_MS;
+  assert.equal(mayCheckHops(checked, 'https://shop.test/', memo), true, 'memo expired');
 });
 
 test('sites without a policy are skipped for a while, then asked again', () => {

@@ -7,6 +7,12 @@
 //  - webNavigation.onCommitted: a checked site whose document did not pass through Fetch (first
 //    sight of the header, or attach came too late) -> attach and reload; an unchecked site -> detach.
 //  - Workers and out-of-process frames: Target.setAutoAttach (flatten) and Fetch.enable per session.
+//  - What the page session pauses (issue #12 item 2, lib/fetch_patterns.js): every response at
+//    attach; at each main document of a checked site, before it is continued, the set for that
+//    site: every type but Image/Font/Media when no passive response of its pages can be anything
+//    but allowed (its manifest lists no such URL, no M2DMRT hop), else every response. Frames' and
+//    workers' sessions always pause every response; a navigation that fails, and a reload for a
+//    document that ran unseen, go back to every response.
 //  - HTTP cache on (issue #12, docs/performance.md): disk-cache hits pause in
 //    Fetch with their full body; Blink's memory cache, which serves a copy with no request, gets
 //    nothing to reuse: lib/nostore.js rules give Blink `no-store` for checked origins and attached
@@ -33,7 +39,8 @@ import { normalizeHeaders, originOf } from '../lib/site_state.js';
 import { scanIntegrityAttributes, stripFragment } from '../lib/sri.js';
 import { bytesFromBase64 } from '../lib/bytes.js';
 import { WAICT_HEADER, Reason } from '../lib/messages.js';
-import { HopKind, hopToCheck, redirectTarget } from '../lib/m2dmrt.js';
+import { HopKind, hopToCheck, mayCheckHops, redirectTarget } from '../lib/m2dmrt.js';
+import { fetchPatterns, passiveCoverage, rendersInPlace } from '../lib/fetch_patterns.js';
 import { continueDocument } from './chromium_waict.js';
 import { installDnrRequestHeaders } from './request_headers_dnr.js';
 import { PASS_RULE_ID, dynamicGateRules, heldUrl, passRule } from '../lib/gate.js';
@@ -42,12 +49,12 @@ import { installDetachChromium } from './detach_chromium.js';
 import { TAB_RULE_ID, isOriginRuleId, originNoStoreRules, tabNoStoreRule } from '../lib/nostore.js';
 
 const dbg = api.debugger;
-const PATTERNS = [{ urlPattern: '*', requestStage: 'Response' }];
+const ALL = fetchPatterns(true);   // every response (lib/fetch_patterns.js)
 const MAX_RELOADS = 2;
 
 export function installChromium(core) {
   core.waict.requestHeaders = installDnrRequestHeaders();   // waict.js: Sec-CH-WAICT, -Req
-  const tabs = new Map(); // tabId -> { attached: Promise|null, mainFrameId, sessions: Map(sessionId -> type), docSeen, reloads, mainHeaders }
+  const tabs = new Map(); // tabId -> { attached: Promise|null, mainFrameId, sessions: Map(sessionId -> type), docSeen, reloads, mainHeaders, patterns }
   const trace = createTrace(testBuild); // lib/trace.js: test builds only, capped
   const extensionBase = api.runtime.getURL('');
   const gate = installGate(core, trace, extensionBase);
@@ -60,7 +67,7 @@ export function installChromium(core) {
 
   const tabRec = tabId => {
     let r = tabs.get(tabId);
-    if (!r) { r = { attached: null, mainFrameId: null, sessions: new Map(), docSeen: null, prevDocSeen: null, blockedUrl: null, reloads: 0, mainHeaders: null, pendingHop: null }; tabs.set(tabId, r); }
+    if (!r) { r = { attached: null, mainFrameId: null, sessions: new Map(), docSeen: null, prevDocSeen: null, blockedUrl: null, reloads: 0, mainHeaders: null, pendingHop: null, patterns: null }; tabs.set(tabId, r); }
     return r;
   };
   const send = (target, method, params) => dbg.sendCommand(target, method, params || {});
@@ -80,8 +87,32 @@ export function installChromium(core) {
     // Network stays enabled (Network.getCertificate, Sec-Fetch-Dest). A "Network window" (disable
     // once the document's certificate was read) is not used: not shown safe yet (docs/performance.md).
     await send(target, 'Network.enable', { maxTotalBufferSize: 0, maxResourceBufferSize: 0 }).catch(() => {});
-    if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: PATTERNS });
+    // The page session's set is noted before it is sent (setPatterns may change it right after).
+    if (type === 'page') tabRec(target.tabId).patterns = ALL.key;
+    if (type !== 'worker') await send(target, 'Fetch.enable', { patterns: ALL.patterns });
     await send(target, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: true }).catch(() => {});
+  }
+
+  // The page session's Fetch patterns (lib/fetch_patterns.js), sent again only when the set changes.
+  // The browser handles a session's commands in order, so the last set asked for is the one in force.
+  async function setPatterns(tabId, set, why) {
+    const r = tabRec(tabId);
+    if (!r.attached || r.patterns === set.key) return;
+    r.patterns = set.key;
+    trace.push({ fetchPatterns: set.key, tabId, why, time: Date.now() });
+    await send({ tabId }, 'Fetch.enable', { patterns: set.patterns }).catch(e => {
+      r.patterns = null;   // unknown: the next call sends its set whatever it is
+      trace.push({ fetchPatternsError: String(e && e.message || e), tabId });
+    });
+  }
+
+  // The set for a checked site's page whose document (status, headers) is paused: `active` only when
+  // lib/fetch_patterns.js finds nothing passive to check and the document replaces the page (a 204,
+  // a download or an aborted navigation would leave the previous page with this site's set).
+  function patternsForDocument(url, status, headers, state, manifest) {
+    if (!rendersInPlace(status, headers)) return { set: ALL, why: 'document does not replace the page' };
+    const c = passiveCoverage({ reply: manifest, state, hops: mayCheckHops(state, url, core.noPolicy) });
+    return { set: fetchPatterns(c.passive), why: c.why };
   }
 
   // Speculative loads (speculation rules, Speculation-Rules header): a prerendered page runs in a
@@ -120,6 +151,7 @@ export function installChromium(core) {
     if (!r || !r.attached) return;
     r.attached = null;
     r.sessions.clear();
+    r.patterns = null;
     gate.unpass(tabId);
     try { await dbg.detach({ tabId }); } catch (_) {}
   }
@@ -128,12 +160,13 @@ export function installChromium(core) {
     const r = tabRec(tabId);
     r.reloads += 1;
     await attach(tabId);
+    await setPatterns(tabId, ALL, 'reload');   // the document ran unseen: its page may be any site's
     await send({ tabId }, 'Page.reload', { ignoreCache: true }).catch(() => api.tabs.reload(tabId, { bypassCache: true }));
   }
 
   dbg.onDetach.addListener((source, reason) => {
     const r = tabs.get(source.tabId);
-    if (r) { r.attached = null; r.sessions.clear(); }
+    if (r) { r.attached = null; r.sessions.clear(); r.patterns = null; }
     gate.unpass(source.tabId);
     trace.push({ detach: reason, tabId: source.tabId });
   });
@@ -146,6 +179,8 @@ export function installChromium(core) {
   api.webNavigation.onErrorOccurred.addListener(d => {
     if (d.frameId !== 0) return;
     const r = tabRec(d.tabId);
+    // The page that stays may be another site's than the document the set was chosen for.
+    if (r.attached && r.patterns !== ALL.key) setPatterns(d.tabId, ALL, 'navigation error').catch(() => {});
     const nav = r.attachNav;
     r.attachNav = null;
     if (!nav || nav.url !== d.url || d.error !== 'net::ERR_ABORTED') return;
@@ -379,7 +414,13 @@ export function installChromium(core) {
       state = await core.consultSite(origin, headers);
       await core.startPage(tabId, origin, state.checked ? state : null);
       if (state.checked) core.waict.noteDocument(tabId, stripFragment(url), headers);
-      if (state.checked) await core.ensureManifest(origin, state, { force: true });
+      const manifest = state.checked ? await core.ensureManifest(origin, state, { force: true }) : null;
+      // Before the document goes on (its page's requests follow it): the set for this site.
+      if (state.checked) {
+        const p = patternsForDocument(url, status, headers, state, manifest);
+        trace.push({ patternsFor: url, set: p.set.key, why: p.why });
+        await setPatterns(tabId, p.set, p.why);
+      }
     } else {
       let t = core.tabs.get(tabId);
       if (!t) await core.ready;       // tabs an earlier instance left are restored by then (core.load)

@@ -46,7 +46,7 @@ export function redirectTarget(status, location, baseUrl) {
 // switched off), whose host is a DNS name, towards another https host; `memo` skips sites known
 // to publish no policy.
 export function hopToCheck(state, fromUrl, toUrl, memo) {
-  if (!state || state.checked !== true || state.setting === 'off') return null;
+  if (!mayCheckHops(state, fromUrl, memo)) return null;
   let from, to;
   try {
     from = new URL(fromUrl);
@@ -54,11 +54,23 @@ export function hopToCheck(state, fromUrl, toUrl, memo) {
   } catch (_) {
     return null;
   }
-  if (from.protocol !== 'https:' || to.protocol !== 'https:') return null;
-  if (from.hostname === to.hostname || !isDnsHost(from.hostname)) return null;
-  if (memo && memo.skip(from.origin)) return null;
+  if (to.protocol !== 'https:' || from.hostname === to.hostname) return null;
   to.hash = '';
   return { origin: from.origin, dest: to.href };
+}
+
+// Could hopToCheck(state, fromUrl, D, memo) give a hop for some https destination D of another
+// host? (chromium.js: a page whose cross-host images and fonts may be M2DMRT hops pauses them.)
+export function mayCheckHops(state, fromUrl, memo) {
+  if (!state || state.checked !== true || state.setting === 'off') return false;
+  let from;
+  try {
+    from = new URL(fromUrl);
+  } catch (_) {
+    return false;
+  }
+  if (from.protocol !== 'https:' || !isDnsHost(from.hostname)) return false;
+  return !(memo && memo.skip(from.origin));
 }
 
 // Certificate DER as the host wants it: base64 text (Chromium's Network.getCertificate already

@@ -7,6 +7,7 @@
     file, served tampered;  /tampered-doc.html listed with a wrong hash;  /u/extra.js not listed;
     /free.png not listed (passive: allowed).
   bench.html loads 50 listed resources (for scripts/bench-pageload.sh).
+  /noimg/ is a second site root whose manifest lists no image (see below).
   /cache-a.html and /cache-b.html both load /c/cached.js, which server.py serves cacheable (the
   tests change its manifest entry between the two pages: the second copy comes from the cache).
 
@@ -149,10 +150,78 @@ for i in range(40):
     add(f'/c/app/i{i}.png', png(i, 64, 128)); app.append(f'<img src="/c/app/i{i}.png">')
 add('/c/app.html', f'{HEAD}<title>app</title>{PRELUDE}{"".join(app)}<body><script type="module">window.addEventListener("load", done); if (document.readyState === "complete") done();</script></body>')
 
-manifest = {'hashes': {p: base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
-                       for p, b in sorted(listed.items())},
-            'wasm_hashes': [base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode() for b in wasm_listed]}
+
+def b64sha(b):
+    return base64.urlsafe_b64encode(hashlib.sha256(b).digest()).rstrip(b'=').decode()
+
+
+manifest = {'hashes': {p: b64sha(b) for p, b in sorted(listed.items())}, 'wasm_hashes': [b64sha(b) for b in wasm_listed]}
 files['/manifest.json'] = (json.dumps(manifest, separators=(',', ':')) + '\n\n').encode()
+
+# A second site, served from OUT/noimg/ (issue #12 item 2: Fetch patterns from coverage): its
+# manifest lists only documents and scripts, so Chromium need not pause its images. /free.png is
+# unlisted (passive: allowed); /t/script.js is listed with GOOD_JS's hash and served tampered: it
+# would request /marker/noimg-evil.
+NOIMG_EVIL_JS = 'window.R.evil = true; fetch("/marker/noimg-evil", { cache: "no-store" }).catch(() => {});\n'
+
+
+def noimg_page(title, js):
+    return page(title, '', f'''
+(async () => {{
+  const settle = (p, ms) => Promise.race([p, new Promise(r => setTimeout(() => r("timeout"), ms))]);
+  await settle(new Promise(res => {{ const s = document.createElement("script"); s.src = "{js}";
+    s.onload = () => res(); s.onerror = () => {{ R.scriptError = true; res(); }}; document.head.append(s); }}), 4000);
+  R.img = await settle(new Promise(res => {{ const i = new Image(); i.onload = () => res(i.naturalWidth); i.onerror = () => res("error"); i.src = "/free.png"; }}), 3000);
+  done();
+}})();''')
+
+
+noimg_files = {'/app.js': GOOD_JS.encode(), '/t/script.js': NOIMG_EVIL_JS.encode(), '/free.png': png(0, 0, 255),
+               '/page.html': noimg_page('no image listed', '/app.js').encode(),
+               '/tampered.html': noimg_page('no image listed, tampered script', '/t/script.js').encode()}
+# /kinds.html makes many kinds of requests (the browser suite checks that each one the server sees
+# that is not an image, font or media request paused): all listed but the passive ones.
+kinds = {
+    '/k/style.css': '@import "/k/imported.css"; @font-face { font-family: k; src: url(/k/font.woff2); } '
+                    'body { background-image: url(/k/bg.png); font-family: k; }\n',
+    '/k/imported.css': '#probe { color: rgb(1, 1, 1); }\n',
+    '/k/classic.js': 'window.R.classic = 1;\n',
+    '/k/mod.mjs': 'import { v } from "/k/dep.mjs"; window.R.mod = v;\n',
+    '/k/dep.mjs': 'export const v = 2;\n',
+    '/k/prefetched.js': 'window.R.prefetched = 1;\n',
+    '/k/object.html': '<!doctype html><title>object</title>\n',
+    '/k/embed.html': '<!doctype html><title>embed</title>\n',
+    '/k/frame.html': '<!doctype html><title>frame</title><link rel="stylesheet" href="/k/frame.css">\n',
+    '/k/frame.css': 'p { color: rgb(2, 2, 2); }\n',
+    '/k/data.json': '{"a":1}\n',
+    '/k/xhr.json': '{"b":2}\n',
+    '/k/worker.js': 'importScripts("/k/imported.js"); fetch("/k/worker.json").then(r => r.text()).then(() => postMessage("w"));\n',
+    '/k/imported.js': 'self.imported = 1;\n',
+    '/k/worker.json': '{"c":3}\n',
+    '/k/app.webmanifest': '{"name":"k"}\n',
+}
+noimg_files.update({p: b.encode() for p, b in kinds.items()})
+noimg_files['/k/font.woff2'] = b'not a font'     # unlisted passive (the font fails to decode)
+noimg_files['/k/bg.png'] = png(9, 9, 9)          # unlisted passive
+noimg_files['/kinds.html'] = (f'{HEAD}<title>kinds</title>{PRELUDE}<link rel="stylesheet" href="/k/style.css">'
+    '<link rel="prefetch" href="/k/prefetched.js"><link rel="manifest" href="/k/app.webmanifest">'
+    '<script src="/k/classic.js"></script><script type="module" src="/k/mod.mjs"></script>'
+    '<body><div id="probe">probe</div><img src="/free.png"><object data="/k/object.html"></object><embed src="/k/embed.html">'
+    '<iframe src="/k/frame.html"></iframe><video src="/k/clip.mp4" preload="auto"></video><script>'
+    'const x = new XMLHttpRequest(); x.open("GET", "/k/xhr.json"); x.send();'
+    'Promise.all([fetch("/k/data.json").then(r => r.text()), new Promise(res => { const w = new Worker("/k/worker.js"); w.onmessage = res; w.onerror = res; }),'
+    ' new Promise(res => { const e = new EventSource("/marker/es"); e.onerror = () => { e.close(); res(); }; setTimeout(res, 2000); }),'
+    ' new Promise(res => window.addEventListener("load", res))])'
+    '.then(() => { navigator.sendBeacon("/marker/beacon", "x"); setTimeout(done, 500); });</script></body>').encode()
+# The repeat-visit app page (below /c/, cacheable) with its 40 images unlisted (BENCH_SITE=noimg
+# scripts/bench-repeat.sh: what Chromium gains by not pausing them).
+noimg_files.update({p: b for p, b in files.items() if p == '/c/app.html' or p.startswith('/c/app/')})
+noimg_listed = {p: b for p, b in noimg_files.items() if not p.endswith(('.png', '.woff2', '.mp4')) and p != '/t/script.js'}
+noimg_listed['/t/script.js'] = GOOD_JS.encode()
+noimg_manifest = {'hashes': {p: b64sha(b) for p, b in sorted(noimg_listed.items())}}
+noimg_files['/manifest.json'] = (json.dumps(noimg_manifest, separators=(',', ':')) + '\n\n').encode()
+for p, b in noimg_files.items():
+    files['/noimg' + p] = b
 
 for p, b in files.items():
     dst = os.path.join(OUT, p.lstrip('/'))

@@ -56,7 +56,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         super().end_headers()
 
     def log_message(self, fmt, *args):
-        print(f'{self.server.server_address[1]} {self.path} dest={self.headers.get("Sec-Fetch-Dest")}', flush=True)
+        # One write per line: print() writes the text and the newline apart, so two threads' lines
+        # could run together.
+        sys.stdout.write(f'{self.server.server_address[1]} {self.path} dest={self.headers.get("Sec-Fetch-Dest")}\n')
+        sys.stdout.flush()
 
 
 class Server(http.server.ThreadingHTTPServer):
