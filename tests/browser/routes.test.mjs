@@ -26,10 +26,15 @@ async function chromiumDriver({ ext, wrapper }) {
   const pageOf = url => ctx.pages().find(p => p.url() === url || (p.url().startsWith(blockPrefix) && new URL(p.url()).searchParams.get('url') === url));
   // Verity's service worker now: after a restart (restartBackground) it is another worker object.
   let sw0 = sw;
+  let closed = false;
+  const watch = w => w.once('close', () => { if (w === sw0) closed = true; });
+  watch(sw);
   const cur = async () => {
-    const live = ctx.serviceWorkers().find(w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`));
-    if (live && live !== sw0) { sw0 = live; await live.evaluate(() => globalThis.verity.ready); }
-    return live || sw0;
+    const ours = w => w.url().startsWith(`chrome-extension://${CHROMIUM_ID}/`);
+    let live = ctx.serviceWorkers().find(w => ours(w) && w !== sw0);
+    if (!live && closed) live = await ctx.waitForEvent('serviceworker', { predicate: ours, timeout: 20000 });
+    if (live && live !== sw0) { sw0 = live; closed = false; watch(live); await live.evaluate(() => globalThis.verity.ready); }
+    return sw0;
   };
   const inSw = async (fn, arg) => (await cur()).evaluate(fn, arg);
   return {
@@ -44,9 +49,9 @@ async function chromiumDriver({ ext, wrapper }) {
     // new background, with nothing of the old one's memory.
     async restartBackground(page) {
       const cdp = await ctx.newCDPSession(page);
-      const closed = new Promise(r => sw0.once('close', r));
+      const gone = new Promise(r => sw0.once('close', r));
       try { await cdp.send('ServiceWorker.enable'); await cdp.send('ServiceWorker.stopAllWorkers'); } finally { await cdp.detach().catch(() => {}); }
-      await Promise.race([closed, sleep(5000)]);
+      await Promise.race([gone, sleep(5000)]);
     },
     // Ends the extension's debugger session of the tab showing url, then delivers onDetach to
     // detach_chromium.js (routes_workers.mjs).
@@ -149,7 +154,7 @@ async function firefoxDriver({ ext, wrapper }) {
     },
     // Firefox offers automation no way to stop a service worker: it stops one itself once it has been
     // idle for dom.serviceWorkers.idle_timeout (30 s by default); the caller checks it did.
-    async stopServiceWorkers() { await sleep(33000); },
+    async stopServiceWorkers() { await sleep(36000); },
     async outcome(page, url, timeout = 20000) {
       return waitFor(async () => {
         // BiDi does not report navigations to moz-extension:// pages: ask the add-on for the tabs.
