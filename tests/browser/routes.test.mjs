@@ -360,6 +360,22 @@ async function main() {
     eq([o.good.marks, o.good.R && o.good.R.wasm], [[1, 0], 'ran'], `the listed module runs (${o.good.R && o.good.R.err})`);
     assert(hostRows(E, `${E}/r/wasmjss.js`).some(r => r.action === 'block' && r.reason === 'wasm_hash_mismatch'), 'host row for the tampered bytes');
   });
+  // Routes the issue found held in both browsers, kept held with a pair each.
+  for (const [name, what, reason] of [['dyn', 'a module loaded by dynamic import()', 'no_manifest_match'],
+    ['mp', 'a module preloaded by <link rel=modulepreload>, then used', 'no_manifest_match'],
+    ['redir', 'a script whose URL redirects (302) to an unlisted script', null],
+    ['aw', 'an audio worklet module', 'no_manifest_match'],
+    ['dwi', 'a file a dedicated worker importScripts()', 'no_manifest_match'],
+    ['shm', 'a shared worker\'s main script', 'no_manifest_match'],
+    ['mwi', 'a module a module worker imports', 'no_manifest_match']]) {
+    await test(`held: ${what}, tampered: never runs`, () =>
+      pair({ origin: E, good: `/r/held-${name}-good.html`, evil: `/r/held-${name}-evil.html`, goodMarker: `good-held-${name}`,
+        blockedUrl: `/r/held-${name}-evil.js`, reason, load: open, settle: 800 }));
+  }
+  await test('held: a script preloaded by a Link: rel=preload response header, then used, tampered: never runs', () =>
+    pair({ origin: E, good: '/lp/good.html', evil: '/lp/evil.html', goodMarker: 'good-held-lp',
+      blockedUrl: '/r/held-lp-evil.js', reason: 'no_manifest_match', load: open, settle: 800 }));
+
   // The background restarted while checked tabs are open (Chromium: its service worker stopped;
   // Firefox: its event page left idle): scripts the open pages load afterwards are still checked.
   // One tab of a remembered site (max-age) and one of a site whose header has no max-age (the host

@@ -20,6 +20,10 @@ ran). A "tampered" resource is listed with the hash of its good twin and served 
   /wasmct/ok.js                           a listed script served as application/wasm
   /r/spec-*.html                          speculation rules (prerender) of a tampered page
   /r/nested-*.html, /r/shared-*.html      a worker started by a worker; a shared worker's importScripts
+  /r/held-*, /lp/*.html                   routes already held (dynamic import, modulepreload, Link
+                                          preload header, redirect to an unlisted script, audio
+                                          worklet, worker importScripts, shared worker main script,
+                                          module worker import)
   /sw/*, /r/sw*.html                      service workers: registration, update, importScripts, one
                                           installed while the site was off (sw-update-v2.json: update bytes),
                                           one that instantiates WebAssembly it fetched itself
@@ -343,6 +347,48 @@ self.addEventListener("install", e => e.waitUntil((async () => {{
 # 10. scripts a page loads after the background restarted (listed / tampered)
 add('/r/bg-good.js', js('good-bgjs'))
 twin('/r/bg-evil.js', 'good-bgjs', 'evil-bgjs', js)
+
+# 11. routes already held, each a pair (issue #9: "keep them held, with tests"): the tampered twin is
+# listed with the good twin's bytes (or, for the redirect, not listed at all) and its only effect is
+# a request to /marker/evil-held-NAME
+WMARK = lambda n: f'fetch("/marker/{n}", {{ cache: "no-store" }}).catch(() => {{}});\n'   # no window in workers
+HELD_DONE = 'addEventListener("load", () => setTimeout(done, 800));'
+for which in ('good', 'evil'):
+    # dynamic import() of a module
+    add(f'/r/held-dyn-{which}.html', page('dynamic import', '', f'import("/r/held-dyn-{which}.js").then(() => {{ R.ok = 1; }}, () => {{ R.err = 1; }}).finally(() => setTimeout(done, 500));'))
+    # <link rel=modulepreload>, then the module used
+    add(f'/r/held-mp-{which}.html', page('modulepreload', f'<link rel="modulepreload" href="/r/held-mp-{which}.js"><script type="module" src="/r/held-mp-{which}.js"></script>', HELD_DONE))
+    # a Link: rel=preload response header (server.py), then the script used
+    add(f'/lp/{which}.html', page('Link preload header', f'<script src="/r/held-lp-{which}.js"></script>', HELD_DONE))
+    # a script whose URL redirects (302) to a listed / an unlisted script
+    add(f'/r/held-redir-{which}.html', page('redirect', f'<script src="/redir/r/held-redir-{which}.js"></script>', HELD_DONE))
+    # an audio worklet module (no fetch in a worklet: its processor posts to the page, which marks)
+    add(f'/r/held-aw-{which}.html', page('audio worklet', '', f"""(async () => {{
+  try {{ const ac = new OfflineAudioContext(1, 256, 44100); await ac.audioWorklet.addModule("/r/held-aw-{which}.js");
+        const node = new AudioWorkletNode(ac, "held"); node.port.onmessage = e => M(e.data); node.connect(ac.destination);
+        await ac.startRendering(); R.aw = "ran"; }}
+  catch (e) {{ R.aw = "error: " + e; }}
+  setTimeout(done, 500);
+}})();"""))
+    # a dedicated worker whose listed main script importScripts() the file
+    add(f'/r/held-dwi-main-{which}.js', f'try {{ importScripts("/r/held-dwi-{which}.js"); postMessage("ran"); }} catch (e) {{ postMessage("error: " + e); }}\n')
+    add(f'/r/held-dwi-{which}.html', page('worker importScripts', '', f'const w = new Worker("/r/held-dwi-main-{which}.js"); w.onmessage = e => {{ R.w = e.data; setTimeout(done, 300); }}; w.onerror = () => {{ R.w = "error"; setTimeout(done, 300); }};'))
+    # a shared worker's main script
+    add(f'/r/held-shm-{which}.html', page('shared worker main script', '', f'const w = new SharedWorker("/r/held-shm-{which}.js"); w.onerror = () => {{ R.w = "error"; }}; setTimeout(done, 1500);'))
+    # a module worker's imported module (fetched, checked by the network)
+    add(f'/r/held-mwi-main-{which}.js', f'import "/r/held-mwi-{which}.js";\npostMessage("ran");\n')
+    add(f'/r/held-mwi-{which}.html', page('module worker import', '', f'const w = new Worker("/r/held-mwi-main-{which}.js", {{ type: "module" }}); w.onmessage = e => {{ R.w = e.data; setTimeout(done, 300); }}; w.onerror = () => {{ R.w = "error"; setTimeout(done, 300); }};'))
+for name in ('dyn', 'mp', 'lp'):
+    add(f'/r/held-{name}-good.js', js(f'good-held-{name}'))
+    twin(f'/r/held-{name}-evil.js', f'good-held-{name}', f'evil-held-{name}', js)
+add('/r/held-redir-good.js', js('good-held-redir'))
+add('/r/held-redir-evil.js', js('evil-held-redir'), None)                 # not listed
+AW = lambda n: f'registerProcessor("held", class extends AudioWorkletProcessor {{ constructor() {{ super(); this.port.postMessage("{n}"); }} process() {{ return false; }} }});\n'
+add('/r/held-aw-good.js', AW('good-held-aw'))
+twin('/r/held-aw-evil.js', 'good-held-aw', 'evil-held-aw', AW)
+for name in ('dwi', 'shm', 'mwi'):
+    add(f'/r/held-{name}-good.js', WMARK(f'good-held-{name}'))
+    twin(f'/r/held-{name}-evil.js', f'good-held-{name}', f'evil-held-{name}', WMARK)
 
 # 9. a page that loads a script late (after the test detached the debugger): listed / tampered
 for which in ('good', 'evil'):

@@ -10,7 +10,8 @@ usage: server.py ROOT CERT KEY PORT:MODE[:DIR] [PORT:MODE[:DIR] ...]
   Prints "ready" when listening.
   Each request is logged to stdout as "<port> <path> dest=<Sec-Fetch-Dest>".
   Route fixtures (site/make_routes.py): /marker/* answers 204 (the tests count these requests);
-  /s3xx/NNN/* is served with status NNN and `Location: /r/good.html`; /octet/* as
+  /s3xx/NNN/* is served with status NNN and `Location: /r/good.html`; /redir/<path> answers 302 to
+  /<path>; /lp/NAME.html carries `Link: </r/held-lp-NAME.js>; rel=preload; as=script`; /octet/* as
   application/octet-stream, /wasmct/* as application/wasm. While ROOT/.noheader-PORT exists, PORT
   sends no WAICT header (a site that starts sending it later)."""
 import http.server, os, ssl, sys, threading, functools
@@ -32,6 +33,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def send_head(self):
+        if self.path.startswith('/redir/'):           # /redir/<path>: 302 to /<path>
+            self.send_response(302)
+            self.send_header('Location', self.path[len('/redir'):])
+            self.send_header('Content-Length', '0')
+            self.end_headers()
+            return None
+        return super().send_head()
+
     def send_response(self, code, message=None):
         parts = self.path.split('/')
         if code == 200 and len(parts) > 3 and parts[1] == 's3xx' and parts[2].isdigit():
@@ -39,6 +49,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.send_header('Location', '/r/good.html')
             return
         super().send_response(code, message)
+        if code == 200 and len(parts) == 3 and parts[1] == 'lp' and parts[2].endswith('.html'):
+            # /lp/NAME.html preloads /r/held-lp-NAME.js by a Link header
+            self.send_header('Link', f'</r/held-lp-{parts[2][:-5]}.js>; rel=preload; as=script')
 
     def send_header(self, keyword, value):
         if keyword.lower() == 'content-type':
