@@ -5,6 +5,7 @@
 // usage: node routes.test.mjs chromium|firefox HOST_BIN   (env: CHROME, FIREFOX, KEEP=1, ONLY=regex)
 import fs from 'node:fs';
 import path from 'node:path';
+import https from 'node:https';
 import { execFileSync, spawn } from 'node:child_process';
 import { CHROMIUM_ID, CHROMIUM_FLAGS, FIREFOX_UUID, here, stageExtension, makeTls, startSite, makeTransparencySite, writeHostWrapper, launchChromium, launchFirefox,
   bridgeCall, exportLog, mkWork, runner, waitFor, assert, eq, sleep, runSuite } from './lib/harness.mjs';
@@ -375,6 +376,32 @@ async function main() {
   await test('held: a script preloaded by a Link: rel=preload response header, then used, tampered: never runs', () =>
     pair({ origin: E, good: '/lp/good.html', evil: '/lp/evil.html', goodMarker: 'good-held-lp',
       blockedUrl: '/r/held-lp-evil.js', reason: 'no_manifest_match', load: open, settle: 800 }));
+
+  // Header downgrades on a remembered site (max-age=86400, real proof): whatever the server's later
+  // header says, the remembered enforce stays; a tampered script never runs.
+  await test('held: header downgrades of a remembered site (report, invalid, dropped, another manifest, max-age=0): tampered code never runs', async () => {
+    const T = O.tgood, port = new URL(T).port;
+    const tab0 = await drv.newTab(`${T}/r/good.html`);                // remembered (enrolled with its proof)
+    await drv.outcome(tab0, `${T}/r/good.html`);
+    await tab0.close().catch(() => {});
+    const forced = path.join(site.root, `.header-${port}`), dropped = path.join(site.root, `.noheader-${port}`);
+    const blocks = () => ['/r/evil.js', '/r/evil-script.html'].map(p => hostRows(T, `${T}${p}`).filter(r => r.action === 'block').length).reduce((a, b) => a + b, 0);
+    const cases = [['report', 'max-age=86400, mode=report, manifest="/manifest.json"'], ['invalid', 'mode=enforce;;; manifest=='],
+      ['dropped', null], ['another manifest', 'max-age=86400, mode=enforce, manifest="/r/other-manifest.json"'], ['max-age=0', 'max-age=0, mode=enforce, manifest="/manifest.json"']];
+    try {
+      for (const [what, header] of cases) {
+        if (header === null) fs.writeFileSync(dropped, ''); else fs.writeFileSync(forced, header);
+        const sent = await new Promise((res, rej) => https.get(`${T}/r/evil-script.html`, { rejectUnauthorized: false }, r => { r.resume(); res(r.headers['integrity-policy-waict-v1'] ?? null); }).on('error', rej));
+        eq(sent, header, `the header the server now sends (${what})`);
+        const m0 = site.log.length, b0 = blocks();
+        const o = await open(`${T}/r/evil-script.html`);
+        await sleep(500);
+        fs.rmSync(forced, { force: true }); fs.rmSync(dropped, { force: true });
+        eq(evilMarkers(m0), [], `requests to evil markers the server saw (${what})`);
+        assert(blocks() > b0, `a new block in the host log (${what}): ${JSON.stringify(o)}`);
+      }
+    } finally { fs.rmSync(forced, { force: true }); fs.rmSync(dropped, { force: true }); }
+  });
 
   // The background restarted while checked tabs are open (Chromium: its service worker stopped;
   // Firefox: its event page left idle): scripts the open pages load afterwards are still checked.

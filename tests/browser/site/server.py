@@ -13,7 +13,8 @@ usage: server.py ROOT CERT KEY PORT:MODE[:DIR] [PORT:MODE[:DIR] ...]
   /s3xx/NNN/* is served with status NNN and `Location: /r/good.html`; /redir/<path> answers 302 to
   /<path>; /lp/NAME.html carries `Link: </r/held-lp-NAME.js>; rel=preload; as=script`; /octet/* as
   application/octet-stream, /wasmct/* as application/wasm. While ROOT/.noheader-PORT exists, PORT
-  sends no WAICT header (a site that starts sending it later)."""
+  sends no WAICT header (a site that starts sending it later); while ROOT/.header-PORT exists, PORT
+  sends its content as the header (a site that changes or downgrades it)."""
 import http.server, os, ssl, sys, threading, functools
 
 root, cert, key = sys.argv[1:4]
@@ -63,9 +64,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def end_headers(self):
         self.send_header('Cache-Control', 'max-age=3600' if self.path.startswith('/c/') else 'no-store')
-        late = os.path.exists(os.path.join(root, f'.noheader-{self.server.server_address[1]}'))
+        port = self.server.server_address[1]
+        late = os.path.exists(os.path.join(root, f'.noheader-{port}'))
+        forced = os.path.join(root, f'.header-{port}')
         if self.mode != 'none' and not late and self.path.split('?')[0].endswith('.html'):
-            self.send_header('Integrity-Policy-WAICT-v1', f'max-age={self.max_age}, mode={self.mode}, manifest="/manifest.json"')
+            if os.path.exists(forced):
+                with open(forced) as f:
+                    self.send_header('Integrity-Policy-WAICT-v1', f.read().strip())
+            else:
+                self.send_header('Integrity-Policy-WAICT-v1', f'max-age={self.max_age}, mode={self.mode}, manifest="/manifest.json"')
         super().end_headers()
 
     def log_message(self, fmt, *args):
