@@ -407,7 +407,7 @@ async function main() {
   // Firefox: its event page left idle): scripts the open pages load afterwards are still checked.
   // One tab of a remembered site (max-age) and one of a site whose header has no max-age (the host
   // forgets it with its process; the tab's state is kept in session storage).
-  await test('the background restarted with checked tabs open: scripts the pages load afterwards are checked, the tampered ones never run', async () => {
+  await test('the background restarted (Chromium; Firefox: its event page idle 40 s, not ended) with checked tabs open: scripts the pages load afterwards are checked, the tampered ones never run', async () => {
     const tabs = [];
     try {
       for (const o of [O.tgood, O.enforce]) {

@@ -433,8 +433,7 @@ export function installChromium(core) {
       }
       if (!t) {
         // The background restarted while this tab was attached: recover the site from the tab's
-        // URL and the cache rather than letting responses through unchecked.
-        await core.ready;
+        // URL and the cache rather than letting responses through unchecked (core.ready awaited above).
         const tab = await api.tabs.get(tabId).catch(() => null);
         const o = tab && originOf(tab.url);
         const st = o && core.cachedState(o);
